@@ -1,0 +1,375 @@
+//! Normal-form (strategic) games with any number of players.
+//!
+//! Pure profiles are numbered as Gambit numbers them: player 1's strategy
+//! varies fastest, then player 2's, and so on. Every cell holds an outcome
+//! (or none, the null outcome that pays everyone 0); outcomes carry labels,
+//! so both of Gambit's `.nfg` variants round-trip.
+
+use crate::error::GameError;
+use crate::number::{Rational, Scalar};
+use num_traits::Zero;
+
+/// The largest number of pure profiles (table cells) a game may have:
+/// 2^24, about 16.8 million, so a table of exact payoffs stays within a few
+/// GiB. Larger games are refused with an error instead of exhausting memory.
+pub const MAX_PROFILES: usize = 1 << 24;
+
+/// An outcome: a label and one payoff per player.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub label: String,
+    pub payoffs: Vec<Rational>,
+}
+
+/// A finite game in normal form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalFormGame {
+    /// Title (Gambit's header string).
+    pub title: String,
+    /// Free-text comment (Gambit's optional description).
+    pub comment: String,
+    players: Vec<String>,
+    strategies: Vec<Vec<String>>,
+    outcomes: Vec<Outcome>,
+    /// Outcome index per pure profile, `None` for the null outcome.
+    cells: Vec<Option<usize>>,
+    /// Dense payoffs: `payoffs[cell * n + player]`.
+    payoffs: Vec<Rational>,
+}
+
+/// Number of pure profiles of a game with these strategy counts, or an error
+/// if it is zero-sized or larger than [`MAX_PROFILES`].
+pub fn checked_profile_count(shape: &[usize]) -> Result<usize, GameError> {
+    if shape.is_empty() {
+        return Err(GameError::Invalid("a game needs at least one player".into()));
+    }
+    let mut total: usize = 1;
+    for (i, &k) in shape.iter().enumerate() {
+        if k == 0 {
+            return Err(GameError::Invalid(format!(
+                "player {} has no strategies; every player needs at least one",
+                i + 1
+            )));
+        }
+        total = total.checked_mul(k).filter(|&t| t <= MAX_PROFILES).ok_or_else(|| {
+            GameError::Invalid(format!(
+                "the game's table ({}) has more than {} cells, the most Detente holds",
+                shape.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("x"),
+                MAX_PROFILES
+            ))
+        })?;
+    }
+    Ok(total)
+}
+
+impl NormalFormGame {
+    /// A game from dense payoffs: `payoffs[cell][player]` with cells in
+    /// Gambit order (player 1 fastest). Each cell gets its own unlabeled
+    /// outcome.
+    pub fn from_payoffs(
+        players: Vec<String>,
+        strategies: Vec<Vec<String>>,
+        payoffs: Vec<Vec<Rational>>,
+    ) -> Result<Self, GameError> {
+        let n = players.len();
+        let outcomes: Vec<Outcome> = payoffs
+            .into_iter()
+            .map(|p| Outcome {
+                label: String::new(),
+                payoffs: p,
+            })
+            .collect();
+        let cells = (0..outcomes.len()).map(Some).collect();
+        let g = Self::from_outcomes(players, strategies, outcomes, cells)?;
+        debug_assert_eq!(g.players.len(), n);
+        Ok(g)
+    }
+
+    /// A game from an outcome list and the outcome of each cell (`None`
+    /// for the null outcome).
+    pub fn from_outcomes(
+        players: Vec<String>,
+        strategies: Vec<Vec<String>>,
+        outcomes: Vec<Outcome>,
+        cells: Vec<Option<usize>>,
+    ) -> Result<Self, GameError> {
+        let n = players.len();
+        if strategies.len() != n {
+            return Err(GameError::Invalid(format!(
+                "{} players but strategy lists for {}",
+                n,
+                strategies.len()
+            )));
+        }
+        let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
+        let total = checked_profile_count(&shape)?;
+        if cells.len() != total {
+            return Err(GameError::Invalid(format!(
+                "the table has {} cells but {} were given",
+                total,
+                cells.len()
+            )));
+        }
+        for (k, o) in outcomes.iter().enumerate() {
+            if o.payoffs.len() != n {
+                return Err(GameError::Invalid(format!(
+                    "outcome {} has {} payoffs, expected one per player ({})",
+                    k + 1,
+                    o.payoffs.len(),
+                    n
+                )));
+            }
+        }
+        let mut payoffs = Vec::with_capacity(total * n);
+        for c in &cells {
+            match c {
+                Some(k) => {
+                    let o = outcomes.get(*k).ok_or_else(|| {
+                        GameError::Invalid(format!(
+                            "a cell refers to outcome {} but there are only {}",
+                            k + 1,
+                            outcomes.len()
+                        ))
+                    })?;
+                    payoffs.extend(o.payoffs.iter().cloned());
+                }
+                None => payoffs.extend(std::iter::repeat_n(Rational::zero(), n)),
+            }
+        }
+        Ok(NormalFormGame {
+            title: String::new(),
+            comment: String::new(),
+            players,
+            strategies,
+            outcomes,
+            cells,
+            payoffs,
+        })
+    }
+
+    /// A game from one payoff array per player, as `Game.from_arrays` in
+    /// pygambit: `tables[player][cell]` with cells in Gambit order. Players
+    /// and strategies are labelled "1", "2", ...
+    pub fn from_tables(shape: &[usize], tables: &[Vec<Rational>]) -> Result<Self, GameError> {
+        let total = checked_profile_count(shape)?;
+        if tables.len() != shape.len() || tables.iter().any(|t| t.len() != total) {
+            return Err(GameError::Invalid(format!(
+                "expected {} payoff tables of {} entries",
+                shape.len(),
+                total
+            )));
+        }
+        let players = (1..=shape.len()).map(|i| i.to_string()).collect();
+        let strategies = shape
+            .iter()
+            .map(|&k| (1..=k).map(|i| i.to_string()).collect())
+            .collect();
+        let payoffs = (0..total)
+            .map(|c| tables.iter().map(|t| t[c].clone()).collect())
+            .collect();
+        Self::from_payoffs(players, strategies, payoffs)
+    }
+
+    pub fn num_players(&self) -> usize {
+        self.players.len()
+    }
+    pub fn players(&self) -> &[String] {
+        &self.players
+    }
+    pub fn strategies(&self) -> &[Vec<String>] {
+        &self.strategies
+    }
+    /// Number of strategies of each player.
+    pub fn shape(&self) -> Vec<usize> {
+        self.strategies.iter().map(|s| s.len()).collect()
+    }
+    /// Number of pure profiles (cells).
+    pub fn num_profiles(&self) -> usize {
+        self.cells.len()
+    }
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+    /// Outcome index of each cell (`None`: the null outcome).
+    pub fn cells(&self) -> &[Option<usize>] {
+        &self.cells
+    }
+
+    /// Index of a pure profile (one strategy index per player).
+    pub fn profile_index(&self, profile: &[usize]) -> usize {
+        let mut idx = 0;
+        let mut stride = 1;
+        for (p, &s) in profile.iter().enumerate() {
+            idx += s * stride;
+            stride *= self.strategies[p].len();
+        }
+        idx
+    }
+
+    /// The pure profile at a cell index.
+    pub fn profile_at(&self, mut index: usize) -> Vec<usize> {
+        self.strategies
+            .iter()
+            .map(|s| {
+                let k = s.len();
+                let v = index % k;
+                index /= k;
+                v
+            })
+            .collect()
+    }
+
+    /// Stride of a player's strategy index in the cell numbering.
+    pub fn stride(&self, player: usize) -> usize {
+        self.strategies[..player].iter().map(|s| s.len()).product()
+    }
+
+    /// Payoff to `player` at cell `cell`.
+    pub fn payoff(&self, cell: usize, player: usize) -> &Rational {
+        &self.payoffs[cell * self.players.len() + player]
+    }
+
+    /// Payoffs of all players at a cell.
+    pub fn payoffs_at(&self, cell: usize) -> &[Rational] {
+        let n = self.players.len();
+        &self.payoffs[cell * n..(cell + 1) * n]
+    }
+
+    /// The whole table converted to `T`, `[cell * n + player]`.
+    pub fn payoff_table<T: Scalar>(&self) -> Vec<T> {
+        self.payoffs.iter().map(T::from_rational).collect()
+    }
+
+    /// Payoff matrices of a two-player game, row-major: `(A, B)` with
+    /// `A[i * cols + j]` the row player's payoff when row plays `i` and
+    /// column plays `j`. `None` unless the game has two players.
+    pub fn bimatrix<T: Scalar>(&self) -> Option<(Vec<T>, Vec<T>)> {
+        if self.players.len() != 2 {
+            return None;
+        }
+        let (m, n) = (self.strategies[0].len(), self.strategies[1].len());
+        let mut a = Vec::with_capacity(m * n);
+        let mut b = Vec::with_capacity(m * n);
+        for i in 0..m {
+            for j in 0..n {
+                let c = i + j * m;
+                a.push(T::from_rational(self.payoff(c, 0)));
+                b.push(T::from_rational(self.payoff(c, 1)));
+            }
+        }
+        Some((a, b))
+    }
+
+    /// Smallest and largest payoff in the game.
+    pub fn payoff_range(&self) -> (Rational, Rational) {
+        let mut it = self.payoffs.iter();
+        let first = it.next().cloned().unwrap_or_else(Rational::zero);
+        it.fold((first.clone(), first), |(lo, hi), v| {
+            (if *v < lo { v.clone() } else { lo }, if *v > hi { v.clone() } else { hi })
+        })
+    }
+
+    /// Whether payoffs sum to the same constant in every cell.
+    pub fn is_constant_sum(&self) -> bool {
+        let n = self.players.len();
+        let sum = |c: usize| -> Rational { self.payoffs[c * n..(c + 1) * n].iter().sum() };
+        let first = sum(0);
+        (1..self.cells.len()).all(|c| sum(c) == first)
+    }
+
+    /// The game restricted to the given strategies of each player (indices
+    /// into the original lists, kept in the order given). Used by dominance
+    /// elimination; outcomes and labels are kept.
+    pub fn restrict(&self, keep: &[Vec<usize>]) -> Result<Self, GameError> {
+        let strategies: Vec<Vec<String>> = keep
+            .iter()
+            .enumerate()
+            .map(|(p, ks)| ks.iter().map(|&s| self.strategies[p][s].clone()).collect())
+            .collect();
+        let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
+        let total = checked_profile_count(&shape)?;
+        let mut cells = Vec::with_capacity(total);
+        let mut sub = vec![0usize; keep.len()];
+        for _ in 0..total {
+            let orig: Vec<usize> = sub.iter().enumerate().map(|(p, &s)| keep[p][s]).collect();
+            cells.push(self.cells[self.profile_index(&orig)]);
+            for (p, s) in sub.iter_mut().enumerate() {
+                *s += 1;
+                if *s < shape[p] {
+                    break;
+                }
+                *s = 0;
+            }
+        }
+        let mut g = Self::from_outcomes(
+            self.players.clone(),
+            strategies,
+            self.outcomes.clone(),
+            cells,
+        )?;
+        g.title = self.title.clone();
+        g.comment = self.comment.clone();
+        Ok(g)
+    }
+
+    /// Replaces player labels (used by readers).
+    pub fn set_players(&mut self, players: Vec<String>) {
+        assert_eq!(players.len(), self.players.len());
+        self.players = players;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigInt;
+
+    fn r(v: i64) -> Rational {
+        Rational::from_integer(BigInt::from(v))
+    }
+
+    /// Selten's Figure 2 in normal form, from Gambit's format documentation.
+    fn selten() -> NormalFormGame {
+        let pay = [1, 1, 0, 2, 0, 2, 1, 1, 0, 3, 2, 0];
+        let payoffs = pay.chunks(2).map(|c| vec![r(c[0]), r(c[1])]).collect();
+        NormalFormGame::from_payoffs(
+            vec!["Player 1".into(), "Player 2".into()],
+            vec![
+                vec!["1".into(), "2".into(), "3".into()],
+                vec!["1".into(), "2".into()],
+            ],
+            payoffs,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn profiles_are_numbered_player_one_fastest() {
+        let g = selten();
+        assert_eq!(g.num_profiles(), 6);
+        assert_eq!(g.profile_at(1), vec![1, 0]);
+        assert_eq!(g.profile_index(&[2, 1]), 5);
+        assert_eq!(g.payoffs_at(5), &[r(2), r(0)]);
+        let (a, b) = g.bimatrix::<Rational>().unwrap();
+        assert_eq!(a[2 * 2 + 1], r(2));
+        assert_eq!(b[2], r(2));
+        assert!(!g.is_constant_sum());
+    }
+
+    #[test]
+    fn restriction_keeps_cells() {
+        let g = selten();
+        let h = g.restrict(&[vec![2, 0], vec![1]]).unwrap();
+        assert_eq!(h.shape(), vec![2, 1]);
+        assert_eq!(h.payoffs_at(0), &[r(2), r(0)]);
+        assert_eq!(h.payoffs_at(1), &[r(1), r(1)]);
+    }
+
+    #[test]
+    fn oversized_tables_are_refused() {
+        let e = checked_profile_count(&[1 << 13, 1 << 13, 2]).unwrap_err();
+        assert!(e.to_string().contains("more than"));
+        assert!(checked_profile_count(&[usize::MAX, 3]).is_err());
+        assert!(checked_profile_count(&[3, 0]).is_err());
+    }
+}
