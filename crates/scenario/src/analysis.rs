@@ -1,0 +1,332 @@
+//! `detente analyze`: every analysis over a scenario, for the base case and
+//! each policy, at the point estimate and over the Monte Carlo draws, as a
+//! JSON value whose top-level keys are `scenario`, `exchanges`, `votes`,
+//! `issues`, `games`, `claims`, `policies` (plus `run`, how it was run).
+
+use crate::eval::{case_values, evaluate_case, CaseResult};
+use crate::model::*;
+use crate::montecarlo::{self, McRun};
+use crate::param::Provenance;
+use crate::sensitivity::sensitivities;
+use serde_json::{json, Map, Value};
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub draws: usize,
+    pub seed: u64,
+    /// Inputs kept per claim in its sensitivity list.
+    pub sensitivity_keep: usize,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            draws: 10_000,
+            seed: 2024,
+            sensitivity_keep: 5,
+        }
+    }
+}
+
+/// Summary statistics of a sample.
+pub fn stats(xs: &mut [f64]) -> Value {
+    if xs.is_empty() {
+        return Value::Null;
+    }
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let n = xs.len();
+    let q = |p: f64| xs[((n - 1) as f64 * p).round() as usize];
+    json!({
+        "mean": xs.iter().sum::<f64>() / n as f64,
+        "p5": q(0.05),
+        "p50": q(0.5),
+        "p95": q(0.95),
+        "min": xs[0],
+        "max": xs[n - 1],
+    })
+}
+
+fn round(x: f64) -> Value {
+    // Twelve significant digits: stable output, no float noise.
+    if x == 0.0 || !x.is_finite() {
+        return json!(if x.is_finite() { 0.0 } else { 0.0 });
+    }
+    let digits = 12 - (x.abs().log10().floor() as i32 + 1);
+    let f = 10f64.powi(digits.clamp(0, 15));
+    json!((x * f).round() / f)
+}
+
+fn case_name(s: &Scenario, case: usize) -> String {
+    if case == 0 {
+        "base".to_string()
+    } else {
+        s.policies[case - 1].id.clone()
+    }
+}
+
+fn frac(run: &McRun, f: impl Fn(&montecarlo::Draw) -> bool) -> Value {
+    if run.draws.is_empty() {
+        return Value::Null;
+    }
+    round(run.draws.iter().filter(|d| f(d)).count() as f64 / run.draws.len() as f64)
+}
+
+/// Runs everything. `cancel` and `progress` are passed to the Monte Carlo
+/// run.
+pub fn analyze(
+    s: &Scenario,
+    opts: &AnalyzeOptions,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize) + Sync),
+    games: Value,
+) -> Value {
+    let point = s.point_values();
+    let mut scratch = Vec::new();
+    let ncases = s.policies.len() + 1;
+    let point_cases: Vec<CaseResult> = (0..ncases)
+        .map(|c| {
+            let policy = (c > 0).then(|| c - 1);
+            case_values(s, policy, &point, &mut scratch);
+            evaluate_case(s, policy, &scratch)
+        })
+        .collect();
+    let run = montecarlo::run(s, opts.draws, opts.seed, cancel, progress);
+    let actor = |a: ActorId| s.actors[a].id.clone();
+
+    // Exchanges.
+    let mut exchanges = Vec::new();
+    for c in 0..ncases {
+        for (k, x) in s.exchanges.iter().enumerate() {
+            let r = &point_cases[c].exchanges[k];
+            let mut surplus = Map::new();
+            let mut dist = Map::new();
+            let mut nash_pay = Map::new();
+            let mut nash_tr = Map::new();
+            for (j, &p) in x.parties.iter().enumerate() {
+                surplus.insert(actor(p), round(r.surplus[j]));
+                nash_pay.insert(actor(p), round(r.nash_payoff[j]));
+                nash_tr.insert(actor(p), round(r.nash_transfer[j]));
+                let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].exchanges[k].surplus[j]).collect();
+                let mut st = stats(&mut xs);
+                if let Value::Object(m) = &mut st {
+                    m.insert("p_gain".into(), frac(&run, |d| d.cases[c].exchanges[k].surplus[j] > 0.0));
+                }
+                dist.insert(actor(p), st);
+            }
+            let mut third = Map::new();
+            for (j, (a, _)) in x.externalities.iter().enumerate() {
+                third.insert(actor(*a), round(r.third_party[j]));
+            }
+            let mut world: Vec<f64> = run.draws.iter().map(|d| d.cases[c].exchanges[k].world_sum).collect();
+            exchanges.push(json!({
+                "exchange": x.id,
+                "name": x.name,
+                "policy": case_name(s, c),
+                "parties": x.parties.iter().map(|&p| actor(p)).collect::<Vec<_>>(),
+                "surplus": surplus,
+                "win_win": r.win_win,
+                "p_win_win": frac(&run, |d| d.cases[c].exchanges[k].win_win),
+                "dyad_sum": round(r.dyad_sum),
+                "third_parties": third,
+                "third_party_sum": round(r.third_party_sum),
+                "world_sum": round(r.world_sum),
+                "positive_sum": r.world_sum > 0.0,
+                "p_positive_sum": frac(&run, |d| d.cases[c].exchanges[k].world_sum > 0.0),
+                "nash_bargaining": {"payoff": nash_pay, "transfer": nash_tr},
+                "surplus_draws": dist,
+                "world_sum_draws": stats(&mut world),
+            }));
+        }
+    }
+
+    // Votes.
+    let mut votes = Vec::new();
+    for c in 0..ncases {
+        for (k, p) in s.proposals.iter().enumerate() {
+            let Some(v) = &point_cases[c].votes[k] else { continue };
+            let mut ballots = Map::new();
+            for (a, b) in &v.ballots {
+                ballots.insert(actor(*a), json!(b.as_str()));
+            }
+            let mut p_veto = Map::new();
+            for &m in &s.bodies[v.body].vetoes {
+                p_veto.insert(actor(m), frac(&run, |d| d.cases[c].votes[k].as_ref().is_some_and(|x| x.vetoed_by.contains(&m))));
+            }
+            let recorded = p.recorded.as_ref().map(|r| {
+                let mut ok = true;
+                if let Some(y) = r.yes {
+                    ok &= y == v.yes;
+                }
+                if let Some(n) = r.no {
+                    ok &= n == v.no;
+                }
+                if let Some(a) = r.abstain {
+                    ok &= a == v.abstain;
+                }
+                let mut rv = r.vetoed_by.clone();
+                rv.sort();
+                let mut mv = v.vetoed_by.clone();
+                mv.sort();
+                ok &= rv == mv;
+                for (a, b) in &r.ballots {
+                    ok &= v.ballots.iter().any(|(m, x)| m == a && x == b);
+                }
+                json!({
+                    "date": r.date,
+                    "source": r.source,
+                    "yes": r.yes, "no": r.no, "abstain": r.abstain,
+                    "vetoed_by": r.vetoed_by.iter().map(|&a| actor(a)).collect::<Vec<_>>(),
+                    "reproduced": ok,
+                })
+            });
+            votes.push(json!({
+                "body": s.bodies[v.body].id,
+                "proposal": p.id,
+                "name": p.name,
+                "issue": s.issues[p.issue].id,
+                "policy": case_name(s, c),
+                "ballots": ballots,
+                "yes": v.yes, "no": v.no, "abstain": v.abstain,
+                "passes": v.passes,
+                "vetoed_by": v.vetoed_by.iter().map(|&a| actor(a)).collect::<Vec<_>>(),
+                "p_passes": frac(&run, |d| d.cases[c].votes[k].as_ref().is_some_and(|x| x.passes)),
+                "p_vetoed_by": p_veto,
+                "recorded": recorded,
+            }));
+        }
+    }
+
+    // Issues.
+    let mut issues = Vec::new();
+    for c in 0..ncases {
+        for (k, i) in s.issues.iter().enumerate() {
+            let r = &point_cases[c].issues[k];
+            let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].issues[k].outcome).collect();
+            let rule = match &i.rule {
+                Rule::BodyVote { body } => json!({"kind": "body_vote", "body": s.bodies[*body].id}),
+                Rule::Unilateral { decider, .. } => json!({"kind": "unilateral", "decider": actor(*decider)}),
+                Rule::Bargain { parties, .. } => json!({"kind": "bargain", "parties": [actor(parties[0]), actor(parties[1])]}),
+                Rule::MutualConsent { deciders, .. } => json!({"kind": "mutual_consent", "deciders": deciders.iter().map(|&a| actor(a)).collect::<Vec<_>>()}),
+                Rule::Negotiation { model } => json!({"kind": "negotiation", "model": format!("{model:?}").to_lowercase()}),
+            };
+            issues.push(json!({
+                "issue": i.id,
+                "name": i.name,
+                "policy": case_name(s, c),
+                "rule": rule,
+                "status_quo": round(point[i.status_quo]),
+                "outcome": round(r.outcome),
+                "agreement": r.agreement,
+                "zone": r.zone.map(|(a, b)| json!([round(a), round(b)])),
+                "passed": r.passed.map(|p| s.proposals[p].id.clone()),
+                "p_agreement": if r.agreement.is_some() { frac(&run, |d| d.cases[c].issues[k].agreement == Some(true)) } else { Value::Null },
+                "outcome_draws": stats(&mut xs),
+            }));
+        }
+    }
+
+    // Claims.
+    let sens = sensitivities(s, &run, opts.sensitivity_keep);
+    let at_point = montecarlo::evaluate_all(s, &point, &mut scratch).1;
+    let mut claims = Vec::new();
+    for (k, c) in s.claims.iter().enumerate() {
+        let sensitivity: Vec<Value> = sens[k]
+            .iter()
+            .map(|x| {
+                let inp = &s.inputs[x.input];
+                let (lo, hi) = inp.dist.support();
+                json!({
+                    "input": inp.id,
+                    "flips_at": x.flips_at.map(round),
+                    "point": round(x.point),
+                    "importance": round(x.importance),
+                    "range": [round(lo), round(hi)],
+                    "provenance": provenance(&inp.provenance),
+                })
+            })
+            .collect();
+        claims.push(json!({
+            "id": c.id,
+            "text": c.text,
+            "by": c.by,
+            "policy": c.policy.map(|p| s.policies[p].id.clone()).unwrap_or_else(|| "base".into()),
+            "asserted": c.asserted,
+            "holds": at_point[k],
+            "agrees_with_claimant": at_point[k] == c.asserted,
+            "probability": frac(&run, |d| d.claims[k]),
+            "sensitivity": sensitivity,
+        }));
+    }
+
+    // Policies: what each changes, and the measures against the base case.
+    let mut policies = Vec::new();
+    for c in 0..ncases {
+        let mut measures = Map::new();
+        for (m, meas) in s.measures.iter().enumerate() {
+            let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].measures[m]).collect();
+            let delta = point_cases[c].measures[m] - point_cases[0].measures[m];
+            measures.insert(meas.id.clone(), json!({
+                "name": meas.name,
+                "value": round(point_cases[c].measures[m]),
+                "change": round(delta),
+                "p_lower_than_base": if c == 0 { Value::Null } else { frac(&run, |d| d.cases[c].measures[m] < d.cases[0].measures[m]) },
+                "draws": stats(&mut xs),
+            }));
+        }
+        let (id, name, origin, note, changes) = if c == 0 {
+            ("base".to_string(), "Base case".to_string(), None, None, Vec::new())
+        } else {
+            let p = &s.policies[c - 1];
+            let changes: Vec<Value> = p
+                .overrides
+                .iter()
+                .map(|&(t, src)| json!({"input": s.inputs[t].id, "from": round(point[t]), "to": round(point[src])}))
+                .chain(p.body_swaps.iter().map(|&(f, t)| json!({"body": s.bodies[f].id, "replaced_by": s.bodies[t].id})))
+                .collect();
+            (p.id.clone(), p.name.clone(), p.origin.clone(), p.note.clone(), changes)
+        };
+        let outcomes: Map<String, Value> = s
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (i.id.clone(), round(point_cases[c].issues[k].outcome)))
+            .collect();
+        policies.push(json!({
+            "id": id, "name": name, "origin": origin, "note": note,
+            "changes": changes,
+            "outcomes": outcomes,
+            "measures": measures,
+        }));
+    }
+
+    let scenario = json!({
+        "id": s.meta.id,
+        "title": s.meta.title,
+        "date": s.meta.date,
+        "description": s.meta.description,
+        "origin": s.meta.origin,
+        "actors": s.actors.iter().map(|a| json!({"id": a.id, "name": a.name, "capability": a.capability.map(|c| round(point[c]))})).collect::<Vec<_>>(),
+        "sources": s.sources.iter().map(|x| json!({"id": x.id, "title": x.title, "url": x.url, "date": x.date})).collect::<Vec<_>>(),
+        "inputs": s.inputs.len(),
+        "uncertain_inputs": s.inputs.iter().filter(|i| i.dist.is_uncertain()).count(),
+    });
+    json!({
+        "scenario": scenario,
+        "run": {"draws": run.draws.len(), "requested": run.requested, "seed": run.seed, "interrupted": run.interrupted},
+        "exchanges": exchanges,
+        "votes": votes,
+        "issues": issues,
+        "games": games,
+        "claims": claims,
+        "policies": policies,
+    })
+}
+
+fn provenance(p: &Provenance) -> Value {
+    match p {
+        Provenance::Source(s) => json!({"source": s}),
+        Provenance::Judgment => json!("judgment"),
+        Provenance::Unstated => Value::Null,
+    }
+}

@@ -1,0 +1,87 @@
+//! The built-in scenario parses, reproduces the two recorded Security
+//! Council votes, and gives the verdicts the development notes derive by hand.
+
+use detente_scenario::analysis::{analyze, AnalyzeOptions};
+use detente_scenario::builtin::{BUILTIN, BUILTIN_NAME};
+use detente_scenario::parse_scenario;
+use serde_json::Value;
+use std::sync::atomic::AtomicBool;
+
+fn report(draws: usize) -> Value {
+    let s = parse_scenario(BUILTIN, BUILTIN_NAME).expect("the built-in scenario parses");
+    let never = AtomicBool::new(false);
+    analyze(
+        &s,
+        &AnalyzeOptions {
+            draws,
+            seed: 7,
+            sensitivity_keep: 5,
+        },
+        &never,
+        &|_| {},
+        Value::Null,
+    )
+}
+
+fn find<'a>(list: &'a Value, pairs: &[(&str, &str)]) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|v| pairs.iter().all(|(k, x)| v[*k] == *x))
+        .unwrap_or_else(|| panic!("no entry with {pairs:?}"))
+}
+
+#[test]
+fn recorded_votes_are_reproduced() {
+    let r = report(200);
+    let poe = find(&r["votes"], &[("proposal", "poe_renewal_2024"), ("policy", "base")]);
+    assert_eq!(poe["yes"], 13);
+    assert_eq!(poe["no"], 1);
+    assert_eq!(poe["abstain"], 1);
+    assert_eq!(poe["ballots"]["RUS"], "no");
+    assert_eq!(poe["ballots"]["CHN"], "abstain");
+    assert_eq!(poe["vetoed_by"], serde_json::json!(["RUS"]));
+    assert_eq!(poe["passes"], false);
+    assert_eq!(poe["recorded"]["reproduced"], true);
+    let d22 = find(&r["votes"], &[("proposal", "sanctions_draft_2022"), ("policy", "base")]);
+    assert_eq!(d22["vetoed_by"], serde_json::json!(["CHN", "RUS"]));
+    assert_eq!(d22["recorded"]["reproduced"], true);
+    // In every draw the recorded outcome stands.
+    assert_eq!(poe["p_passes"], 0.0);
+}
+
+#[test]
+fn the_notes_verdicts() {
+    let r = report(2000);
+    let claim = |id: &str| find(&r["claims"], &[("id", id)]).clone();
+    // Bilateral win-win, negative-sum for the world.
+    assert_eq!(claim("win_win")["holds"], true);
+    assert_eq!(claim("positive_sum")["holds"], false);
+    assert!(claim("positive_sum")["probability"].as_f64().unwrap() < 0.05);
+    // (b) fails: Russia and China veto; 11 yes, DZA and MOZ abstain.
+    assert_eq!(claim("sanctions_pass")["holds"], false);
+    assert_eq!(claim("russia_vetoes")["probability"], 1.0);
+    let b = find(&r["votes"], &[("proposal", "new_sanctions"), ("policy", "b_sanctions")]);
+    assert_eq!(b["yes"], 11);
+    assert_eq!(b["ballots"]["DZA"], "abstain");
+    // (a) no zone of agreement; arms-control talks have one at the point estimate.
+    assert_eq!(claim("talks_agree")["holds"], false);
+    assert_eq!(claim("arms_control_talks_agree")["holds"], true);
+    // Technology transfer: x* = 40 + 0.25 * 60 = 55.
+    let tech = find(&r["issues"], &[("issue", "tech_transfer"), ("policy", "base")]);
+    assert!((tech["outcome"].as_f64().unwrap() - 55.0).abs() < 1e-9);
+    let troops = find(&r["issues"], &[("issue", "us_troops"), ("policy", "c_pullback")]);
+    assert_eq!(troops["outcome"], 20.0);
+    // Every claim has a probability in [0, 1] and ranked sensitivities.
+    for c in r["claims"].as_array().unwrap() {
+        let p = c["probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+    let s = &claim("tech_above_50")["sensitivity"];
+    assert!(!s.as_array().unwrap().is_empty(), "{s}");
+}
+
+#[test]
+fn same_seed_same_report() {
+    assert_eq!(report(300), report(300));
+}
