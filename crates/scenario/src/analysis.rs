@@ -79,8 +79,8 @@ pub fn analyze(
     opts: &AnalyzeOptions,
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize) + Sync),
-    games: Value,
 ) -> Value {
+    let games = solve_games(s);
     let point = s.point_values();
     let mut scratch = Vec::new();
     let ncases = s.policies.len() + 1;
@@ -172,7 +172,13 @@ pub fn analyze(
                 for (a, b) in &r.ballots {
                     ok &= v.ballots.iter().any(|(m, x)| m == a && x == b);
                 }
+                let checked: Vec<String> = r
+                    .ballots
+                    .iter()
+                    .map(|(a, b)| format!("{} {}", actor(*a), b.as_str()))
+                    .collect();
                 json!({
+                    "checked_ballots": checked,
                     "date": r.date,
                     "source": r.source,
                     "yes": r.yes, "no": r.no, "abstain": r.abstain,
@@ -321,6 +327,61 @@ pub fn analyze(
         "claims": claims,
         "policies": policies,
     })
+}
+
+/// Every game's equilibria, exactly: all extreme equilibria of two-player
+/// games (vertex enumeration), all pure equilibria otherwise. Each is
+/// verified (zero regret, exactly) before it is reported.
+pub fn solve_games(s: &Scenario) -> Value {
+    use detente_game::{format_rational, Rational};
+    use detente_solve::{enummixed, enumpure, verify_equilibrium, EnumMixedOptions, Equilibrium};
+    let mut out = Vec::new();
+    for g in &s.games {
+        let game = &g.game;
+        let (method, found): (&str, Result<Vec<Equilibrium<Rational>>, String>) = if game.num_players() == 2 {
+            (
+                "enummixed",
+                enummixed::<Rational>(game, &EnumMixedOptions::default())
+                    .map(|r| r.equilibria)
+                    .map_err(|e| e.to_string()),
+            )
+        } else {
+            ("enumpure", Ok(enumpure::<Rational>(game)))
+        };
+        let mut notes = Vec::new();
+        let equilibria: Vec<Value> = match found {
+            Ok(list) => list
+                .into_iter()
+                .filter(|e| match verify_equilibrium(game, e, 0.0) {
+                    Ok(()) => true,
+                    Err(why) => {
+                        notes.push(format!("a profile failed verification and was dropped: {why}"));
+                        false
+                    }
+                })
+                .map(|e| {
+                    json!({
+                        "profile": e.profile.iter().map(|p| p.iter().map(format_rational).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                        "payoffs": e.payoffs.iter().map(format_rational).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+            Err(e) => {
+                notes.push(e);
+                Vec::new()
+            }
+        };
+        out.push(json!({
+            "game": g.id,
+            "name": g.name,
+            "players": game.players(),
+            "strategies": game.strategies(),
+            "method": method,
+            "equilibria": equilibria,
+            "notes": notes,
+        }));
+    }
+    Value::Array(out)
 }
 
 fn provenance(p: &Provenance) -> Value {

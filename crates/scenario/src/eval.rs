@@ -91,8 +91,12 @@ pub fn case_values(s: &Scenario, policy: Option<usize>, base: &[f64], out: &mut 
     }
 }
 
-/// Whether a proposal is voted on in a case.
+/// Whether a proposal is voted on in a case. A recorded (historical) vote
+/// is a check of the model, voted in the base case only.
 pub fn is_tabled(p: &Proposal, policy: Option<usize>) -> bool {
+    if p.recorded.is_some() {
+        return policy.is_none();
+    }
     p.tabled_by.is_empty() || policy.is_some_and(|k| p.tabled_by.contains(&k))
 }
 

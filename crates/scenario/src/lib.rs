@@ -20,6 +20,8 @@ pub mod model;
 pub mod param;
 pub mod montecarlo;
 pub mod raw;
+pub mod report;
+pub mod schema;
 pub mod sensitivity;
 
 pub use compile::parse_scenario;

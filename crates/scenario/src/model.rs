@@ -244,3 +244,71 @@ impl Scenario {
         self.inputs.iter().map(|i| i.dist.point()).collect()
     }
 }
+
+impl Scenario {
+    /// Keeps only the named policies (and the base case): the others, the
+    /// claims made under them and the proposals only they table are
+    /// dropped. An unknown name is an error that suggests the nearest.
+    pub fn retain_policies(&mut self, keep: &[String]) -> Result<(), String> {
+        for k in keep {
+            if self.policy_index(k).is_none() {
+                return Err(format!(
+                    "unknown policy `{k}` (the scenario has: {}){}",
+                    self.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+                    crate::error::suggestion(k, self.policies.iter().map(|p| p.id.as_str()))
+                ));
+            }
+        }
+        let new_policy: Vec<Option<usize>> = {
+            let mut n = 0;
+            self.policies
+                .iter()
+                .map(|p| {
+                    keep.contains(&p.id).then(|| {
+                        n += 1;
+                        n - 1
+                    })
+                })
+                .collect()
+        };
+        let mut new_proposal = Vec::with_capacity(self.proposals.len());
+        let mut proposals = Vec::new();
+        for mut p in std::mem::take(&mut self.proposals) {
+            let tabled_anywhere = p.tabled_by.is_empty();
+            p.tabled_by = p.tabled_by.iter().filter_map(|&t| new_policy[t]).collect();
+            if !tabled_anywhere && p.tabled_by.is_empty() {
+                new_proposal.push(None);
+            } else {
+                new_proposal.push(Some(proposals.len()));
+                proposals.push(p);
+            }
+        }
+        self.proposals = proposals;
+        let mut claims = Vec::new();
+        for mut c in std::mem::take(&mut self.claims) {
+            if let Some(p) = c.policy {
+                match new_policy[p] {
+                    Some(n) => c.policy = Some(n),
+                    None => continue,
+                }
+            }
+            match &mut c.kind {
+                ClaimKind::Passes { proposal } | ClaimKind::Vetoes { proposal, .. } => {
+                    match new_proposal[*proposal] {
+                        Some(n) => *proposal = n,
+                        None => continue,
+                    }
+                }
+                _ => {}
+            }
+            claims.push(c);
+        }
+        self.claims = claims;
+        self.policies = std::mem::take(&mut self.policies)
+            .into_iter()
+            .zip(&new_policy)
+            .filter_map(|(p, n)| n.map(|_| p))
+            .collect();
+        Ok(())
+    }
+}

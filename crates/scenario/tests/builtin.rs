@@ -19,7 +19,6 @@ fn report(draws: usize) -> Value {
         },
         &never,
         &|_| {},
-        Value::Null,
     )
 }
 
@@ -77,6 +76,9 @@ fn the_notes_verdicts() {
         let p = c["probability"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p));
     }
+    // The stag hunt has two pure equilibria and one mixed.
+    let g = &r["games"][0];
+    assert_eq!(g["equilibria"].as_array().unwrap().len(), 3, "{g}");
     let s = &claim("tech_above_50")["sensitivity"];
     assert!(!s.as_array().unwrap().is_empty(), "{s}");
 }
@@ -84,4 +86,20 @@ fn the_notes_verdicts() {
 #[test]
 fn same_seed_same_report() {
     assert_eq!(report(300), report(300));
+}
+
+#[test]
+fn policies_can_be_selected() {
+    let mut s = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap();
+    s.retain_policies(&["b_sanctions".to_string()]).unwrap();
+    assert_eq!(s.policies.len(), 1);
+    assert!(s.claims.iter().all(|c| c.policy.is_none() || c.policy == Some(0)));
+    assert!(s.proposals.iter().any(|p| p.id == "new_sanctions"));
+    assert!(!s.proposals.iter().any(|p| p.id == "restore_monitoring"));
+    let never = AtomicBool::new(false);
+    let r = analyze(&s, &AnalyzeOptions { draws: 100, seed: 1, sensitivity_keep: 3 }, &never, &|_| {});
+    let c = find(&r["claims"], &[("id", "russia_vetoes")]);
+    assert_eq!(c["holds"], true);
+    let e = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap().retain_policies(&["b_sanction".to_string()]).unwrap_err();
+    assert!(e.contains("did you mean `b_sanctions`"), "{e}");
 }
