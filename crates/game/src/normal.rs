@@ -41,7 +41,9 @@ pub struct NormalFormGame {
 /// if it is zero-sized or larger than [`MAX_PROFILES`].
 pub fn checked_profile_count(shape: &[usize]) -> Result<usize, GameError> {
     if shape.is_empty() {
-        return Err(GameError::Invalid("a game needs at least one player".into()));
+        return Err(GameError::Invalid(
+            "a game needs at least one player".into(),
+        ));
     }
     let mut total: usize = 1;
     for (i, &k) in shape.iter().enumerate() {
@@ -51,13 +53,20 @@ pub fn checked_profile_count(shape: &[usize]) -> Result<usize, GameError> {
                 i + 1
             )));
         }
-        total = total.checked_mul(k).filter(|&t| t <= MAX_PROFILES).ok_or_else(|| {
-            GameError::Invalid(format!(
-                "the game's table ({}) has more than {} cells, the most Detente holds",
-                shape.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("x"),
-                MAX_PROFILES
-            ))
-        })?;
+        total = total
+            .checked_mul(k)
+            .filter(|&t| t <= MAX_PROFILES)
+            .ok_or_else(|| {
+                GameError::Invalid(format!(
+                    "the game's table ({}) has more than {} cells, the most Detente holds",
+                    shape
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .join("x"),
+                    MAX_PROFILES
+                ))
+            })?;
     }
     Ok(total)
 }
@@ -265,7 +274,10 @@ impl NormalFormGame {
         let mut it = self.payoffs.iter();
         let first = it.next().cloned().unwrap_or_else(Rational::zero);
         it.fold((first.clone(), first), |(lo, hi), v| {
-            (if *v < lo { v.clone() } else { lo }, if *v > hi { v.clone() } else { hi })
+            (
+                if *v < lo { v.clone() } else { lo },
+                if *v > hi { v.clone() } else { hi },
+            )
         })
     }
 

@@ -107,10 +107,17 @@ pub fn analyze(
                 surplus.insert(actor(p), round(r.surplus[j]));
                 nash_pay.insert(actor(p), round(r.nash_payoff[j]));
                 nash_tr.insert(actor(p), round(r.nash_transfer[j]));
-                let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].exchanges[k].surplus[j]).collect();
+                let mut xs: Vec<f64> = run
+                    .draws
+                    .iter()
+                    .map(|d| d.cases[c].exchanges[k].surplus[j])
+                    .collect();
                 let mut st = stats(&mut xs);
                 if let Value::Object(m) = &mut st {
-                    m.insert("p_gain".into(), frac(&run, |d| d.cases[c].exchanges[k].surplus[j] > 0.0));
+                    m.insert(
+                        "p_gain".into(),
+                        frac(&run, |d| d.cases[c].exchanges[k].surplus[j] > 0.0),
+                    );
                 }
                 dist.insert(actor(p), st);
             }
@@ -118,7 +125,11 @@ pub fn analyze(
             for (j, (a, _)) in x.externalities.iter().enumerate() {
                 third.insert(actor(*a), round(r.third_party[j]));
             }
-            let mut world: Vec<f64> = run.draws.iter().map(|d| d.cases[c].exchanges[k].world_sum).collect();
+            let mut world: Vec<f64> = run
+                .draws
+                .iter()
+                .map(|d| d.cases[c].exchanges[k].world_sum)
+                .collect();
             exchanges.push(json!({
                 "exchange": x.id,
                 "name": x.name,
@@ -144,14 +155,23 @@ pub fn analyze(
     let mut votes = Vec::new();
     for c in 0..ncases {
         for (k, p) in s.proposals.iter().enumerate() {
-            let Some(v) = &point_cases[c].votes[k] else { continue };
+            let Some(v) = &point_cases[c].votes[k] else {
+                continue;
+            };
             let mut ballots = Map::new();
             for (a, b) in &v.ballots {
                 ballots.insert(actor(*a), json!(b.as_str()));
             }
             let mut p_veto = Map::new();
             for &m in &s.bodies[v.body].vetoes {
-                p_veto.insert(actor(m), frac(&run, |d| d.cases[c].votes[k].as_ref().is_some_and(|x| x.vetoed_by.contains(&m))));
+                p_veto.insert(
+                    actor(m),
+                    frac(&run, |d| {
+                        d.cases[c].votes[k]
+                            .as_ref()
+                            .is_some_and(|x| x.vetoed_by.contains(&m))
+                    }),
+                );
             }
             let recorded = p.recorded.as_ref().map(|r| {
                 let mut ok = true;
@@ -208,13 +228,25 @@ pub fn analyze(
     for c in 0..ncases {
         for (k, i) in s.issues.iter().enumerate() {
             let r = &point_cases[c].issues[k];
-            let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].issues[k].outcome).collect();
+            let mut xs: Vec<f64> = run
+                .draws
+                .iter()
+                .map(|d| d.cases[c].issues[k].outcome)
+                .collect();
             let rule = match &i.rule {
                 Rule::BodyVote { body } => json!({"kind": "body_vote", "body": s.bodies[*body].id}),
-                Rule::Unilateral { decider, .. } => json!({"kind": "unilateral", "decider": actor(*decider)}),
-                Rule::Bargain { parties, .. } => json!({"kind": "bargain", "parties": [actor(parties[0]), actor(parties[1])]}),
-                Rule::MutualConsent { deciders, .. } => json!({"kind": "mutual_consent", "deciders": deciders.iter().map(|&a| actor(a)).collect::<Vec<_>>()}),
-                Rule::Negotiation { model } => json!({"kind": "negotiation", "model": format!("{model:?}").to_lowercase()}),
+                Rule::Unilateral { decider, .. } => {
+                    json!({"kind": "unilateral", "decider": actor(*decider)})
+                }
+                Rule::Bargain { parties, .. } => {
+                    json!({"kind": "bargain", "parties": [actor(parties[0]), actor(parties[1])]})
+                }
+                Rule::MutualConsent { deciders, .. } => {
+                    json!({"kind": "mutual_consent", "deciders": deciders.iter().map(|&a| actor(a)).collect::<Vec<_>>()})
+                }
+                Rule::Negotiation { model } => {
+                    json!({"kind": "negotiation", "model": format!("{model:?}").to_lowercase()})
+                }
             };
             issues.push(json!({
                 "issue": i.id,
@@ -281,7 +313,13 @@ pub fn analyze(
             }));
         }
         let (id, name, origin, note, changes) = if c == 0 {
-            ("base".to_string(), "Base case".to_string(), None, None, Vec::new())
+            (
+                "base".to_string(),
+                "Base case".to_string(),
+                None,
+                None,
+                Vec::new(),
+            )
         } else {
             let p = &s.policies[c - 1];
             let changes: Vec<Value> = p
@@ -290,7 +328,13 @@ pub fn analyze(
                 .map(|&(t, src)| json!({"input": s.inputs[t].id, "from": round(point[t]), "to": round(point[src])}))
                 .chain(p.body_swaps.iter().map(|&(f, t)| json!({"body": s.bodies[f].id, "replaced_by": s.bodies[t].id})))
                 .collect();
-            (p.id.clone(), p.name.clone(), p.origin.clone(), p.note.clone(), changes)
+            (
+                p.id.clone(),
+                p.name.clone(),
+                p.origin.clone(),
+                p.note.clone(),
+                changes,
+            )
         };
         let outcomes: Map<String, Value> = s
             .issues
@@ -338,16 +382,17 @@ pub fn solve_games(s: &Scenario) -> Value {
     let mut out = Vec::new();
     for g in &s.games {
         let game = &g.game;
-        let (method, found): (&str, Result<Vec<Equilibrium<Rational>>, String>) = if game.num_players() == 2 {
-            (
-                "enummixed",
-                enummixed::<Rational>(game, &EnumMixedOptions::default())
-                    .map(|r| r.equilibria)
-                    .map_err(|e| e.to_string()),
-            )
-        } else {
-            ("enumpure", Ok(enumpure::<Rational>(game)))
-        };
+        let (method, found): (&str, Result<Vec<Equilibrium<Rational>>, String>) =
+            if game.num_players() == 2 {
+                (
+                    "enummixed",
+                    enummixed::<Rational>(game, &EnumMixedOptions::default())
+                        .map(|r| r.equilibria)
+                        .map_err(|e| e.to_string()),
+                )
+            } else {
+                ("enumpure", Ok(enumpure::<Rational>(game)))
+            };
         let mut notes = Vec::new();
         let equilibria: Vec<Value> = match found {
             Ok(list) => list

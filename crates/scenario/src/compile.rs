@@ -100,15 +100,18 @@ impl<'a> Compiler<'a> {
 
     fn actor(&self, r: &Ref) -> Result<ActorId, ScenarioError> {
         let name = r.get_ref();
-        self.actors.iter().position(|a| &a.id == name).ok_or_else(|| {
-            self.err(
-                r.span().start,
-                format!(
-                    "unknown actor `{name}`{}",
-                    suggestion(name, self.actors.iter().map(|a| a.id.as_str()))
-                ),
-            )
-        })
+        self.actors
+            .iter()
+            .position(|a| &a.id == name)
+            .ok_or_else(|| {
+                self.err(
+                    r.span().start,
+                    format!(
+                        "unknown actor `{name}`{}",
+                        suggestion(name, self.actors.iter().map(|a| a.id.as_str()))
+                    ),
+                )
+            })
     }
 
     fn lookup(&self, r: &Ref, what: &str, ids: &[&str]) -> Result<usize, ScenarioError> {
@@ -116,7 +119,10 @@ impl<'a> Compiler<'a> {
         ids.iter().position(|i| i == name).ok_or_else(|| {
             self.err(
                 r.span().start,
-                format!("unknown {what} `{name}`{}", suggestion(name, ids.iter().copied())),
+                format!(
+                    "unknown {what} `{name}`{}",
+                    suggestion(name, ids.iter().copied())
+                ),
             )
         })
     }
@@ -146,10 +152,7 @@ impl<'a> Compiler<'a> {
         };
         for v in [lo, hi] {
             if !check(v) {
-                return Err(self.err(
-                    at,
-                    format!("{v} is not {}", range.what),
-                ));
+                return Err(self.err(at, format!("{v} is not {}", range.what)));
             }
         }
         Ok(())
@@ -184,7 +187,10 @@ impl<'a> Compiler<'a> {
         let mut sources = Vec::new();
         for s in raw.sources {
             if sources.iter().any(|x: &Source| &x.id == s.id.get_ref()) {
-                return Err(self.err(s.id.span().start, format!("source `{}` is listed twice", s.id.get_ref())));
+                return Err(self.err(
+                    s.id.span().start,
+                    format!("source `{}` is listed twice", s.id.get_ref()),
+                ));
             }
             sources.push(Source {
                 id: s.id.into_inner(),
@@ -219,7 +225,8 @@ impl<'a> Compiler<'a> {
         let issues = self.issues(&raw.issues, &body_ids)?;
         let issue_ids: Vec<&str> = names(&raw.issues.0);
         let policy_ids: Vec<&str> = names(&raw.policies.0);
-        let proposals = self.proposals(&raw.proposals, &issues, &issue_ids, &body_ids, &policy_ids)?;
+        let proposals =
+            self.proposals(&raw.proposals, &issues, &issue_ids, &body_ids, &policy_ids)?;
         let games = self.games(&raw.games)?;
         let measures = self.measures(&raw.measures, &issue_ids)?;
         let policies = self.policies(&raw.policies, &body_ids)?;
@@ -267,32 +274,54 @@ impl<'a> Compiler<'a> {
             for m in &b.members {
                 let a = self.actor(m)?;
                 if members.contains(&a) {
-                    return Err(self.err(m.span().start, format!("`{}` is listed twice among the members", m.get_ref())));
+                    return Err(self.err(
+                        m.span().start,
+                        format!("`{}` is listed twice among the members", m.get_ref()),
+                    ));
                 }
                 members.push(a);
             }
             if members.is_empty() {
-                return Err(self.err(id.span().start, format!("body `{}` has no members", id.get_ref())));
+                return Err(self.err(
+                    id.span().start,
+                    format!("body `{}` has no members", id.get_ref()),
+                ));
             }
             let quota = *b.quota.get_ref();
             if quota == 0 || quota as usize > members.len() {
                 return Err(self.err(
                     b.quota.span().start,
-                    format!("quota {quota} is impossible for a body of {} members (it must be 1 to {})", members.len(), members.len()),
+                    format!(
+                        "quota {quota} is impossible for a body of {} members (it must be 1 to {})",
+                        members.len(),
+                        members.len()
+                    ),
                 ));
             }
             let mut vetoes = Vec::new();
             for v in &b.vetoes {
                 let a = self.actor(v)?;
                 if !members.contains(&a) {
-                    return Err(self.err(v.span().start, format!("veto holder `{}` is not a member of `{}`", v.get_ref(), id.get_ref())));
+                    return Err(self.err(
+                        v.span().start,
+                        format!(
+                            "veto holder `{}` is not a member of `{}`",
+                            v.get_ref(),
+                            id.get_ref()
+                        ),
+                    ));
                 }
                 vetoes.push(a);
             }
             let band_id = format!("bodies.{}.ballot.band", id.get_ref());
             let band = match &b.ballot {
                 Some(bb) => self.input(band_id, &bb.band, NONNEG)?,
-                None => self.push_input(band_id, Dist::Point(0.0), crate::param::Provenance::Unstated, NONNEG),
+                None => self.push_input(
+                    band_id,
+                    Dist::Point(0.0),
+                    crate::param::Provenance::Unstated,
+                    NONNEG,
+                ),
             };
             out.push(Body {
                 id: id.get_ref().clone(),
@@ -315,7 +344,10 @@ impl<'a> Compiler<'a> {
                 parties.push(self.actor(p)?);
             }
             if parties.len() < 2 {
-                return Err(self.err(id.span().start, format!("exchange `{xid}` needs at least two parties")));
+                return Err(self.err(
+                    id.span().start,
+                    format!("exchange `{xid}` needs at least two parties"),
+                ));
             }
             let mut flows = Vec::new();
             for (fid, f) in &x.flows.0 {
@@ -323,11 +355,25 @@ impl<'a> Compiler<'a> {
                 let to = self.actor(&f.to)?;
                 for (r, a) in [(&f.from, from), (&f.to, to)] {
                     if !parties.contains(&a) {
-                        return Err(self.err(r.span().start, format!("`{}` is not a party to exchange `{xid}` (parties: {})", r.get_ref(), x.parties.iter().map(|p| p.get_ref().as_str()).collect::<Vec<_>>().join(", "))));
+                        return Err(self.err(
+                            r.span().start,
+                            format!(
+                                "`{}` is not a party to exchange `{xid}` (parties: {})",
+                                r.get_ref(),
+                                x.parties
+                                    .iter()
+                                    .map(|p| p.get_ref().as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
                     }
                 }
                 if from == to {
-                    return Err(self.err(f.to.span().start, "a flow goes from one party to another, not to itself"));
+                    return Err(self.err(
+                        f.to.span().start,
+                        "a flow goes from one party to another, not to itself",
+                    ));
                 }
                 let base = format!("exchanges.{xid}.flows.{}", fid.get_ref());
                 let value = self.input(format!("{base}.value"), &f.value, ANY)?;
@@ -345,9 +391,19 @@ impl<'a> Compiler<'a> {
             for (a, v) in &x.externalities.0 {
                 let actor = self.actor(a)?;
                 if parties.contains(&actor) {
-                    return Err(self.err(a.span().start, format!("`{}` is a party to the exchange; externalities are for third parties", a.get_ref())));
+                    return Err(self.err(
+                        a.span().start,
+                        format!(
+                            "`{}` is a party to the exchange; externalities are for third parties",
+                            a.get_ref()
+                        ),
+                    ));
                 }
-                let i = self.input(format!("exchanges.{xid}.externalities.{}", a.get_ref()), v, ANY)?;
+                let i = self.input(
+                    format!("exchanges.{xid}.externalities.{}", a.get_ref()),
+                    v,
+                    ANY,
+                )?;
                 externalities.push((actor, i));
             }
             let power = if x.bargaining_power.0.is_empty() {
@@ -357,16 +413,29 @@ impl<'a> Compiler<'a> {
                 for (a, v) in &x.bargaining_power.0 {
                     let actor = self.actor(a)?;
                     let k = parties.iter().position(|p| *p == actor).ok_or_else(|| {
-                        self.err(a.span().start, format!("`{}` is not a party to exchange `{xid}`", a.get_ref()))
+                        self.err(
+                            a.span().start,
+                            format!("`{}` is not a party to exchange `{xid}`", a.get_ref()),
+                        )
                     })?;
-                    pw[k] = Some(self.input(format!("exchanges.{xid}.bargaining_power.{}", a.get_ref()), v, NONNEG)?);
+                    pw[k] = Some(self.input(
+                        format!("exchanges.{xid}.bargaining_power.{}", a.get_ref()),
+                        v,
+                        NONNEG,
+                    )?);
                 }
                 let mut all = Vec::new();
                 for (k, p) in pw.into_iter().enumerate() {
                     match p {
                         Some(i) => all.push(i),
                         None => {
-                            return Err(self.err(id.span().start, format!("exchange `{xid}`: bargaining_power is missing for party `{}`", self.actors[parties[k]].id)))
+                            return Err(self.err(
+                                id.span().start,
+                                format!(
+                                    "exchange `{xid}`: bargaining_power is missing for party `{}`",
+                                    self.actors[parties[k]].id
+                                ),
+                            ))
                         }
                     }
                 }
@@ -392,7 +461,9 @@ impl<'a> Compiler<'a> {
             for p in &c.players {
                 let a = self.actor(p)?;
                 if players.contains(&a) {
-                    return Err(self.err(p.span().start, format!("`{}` is listed twice", p.get_ref())));
+                    return Err(
+                        self.err(p.span().start, format!("`{}` is listed twice", p.get_ref()))
+                    );
                 }
                 players.push(a);
             }
@@ -404,13 +475,30 @@ impl<'a> Compiler<'a> {
                 let mut mask = 0u64;
                 for part in key.get_ref().split('+') {
                     let part = part.trim();
-                    let k = c.players.iter().position(|p| p.get_ref() == part).ok_or_else(|| {
-                        self.err(key.span().start, format!("`{part}` in coalition `{}` is not a player of `{cid}`{}", key.get_ref(), suggestion(part, c.players.iter().map(|p| p.get_ref().as_str()))))
-                    })?;
+                    let k = c
+                        .players
+                        .iter()
+                        .position(|p| p.get_ref() == part)
+                        .ok_or_else(|| {
+                            self.err(
+                                key.span().start,
+                                format!(
+                                    "`{part}` in coalition `{}` is not a player of `{cid}`{}",
+                                    key.get_ref(),
+                                    suggestion(
+                                        part,
+                                        c.players.iter().map(|p| p.get_ref().as_str())
+                                    )
+                                ),
+                            )
+                        })?;
                     mask |= 1 << k;
                 }
                 if values.iter().any(|(m, _)| *m == mask) {
-                    return Err(self.err(key.span().start, format!("coalition `{}` is given twice", key.get_ref())));
+                    return Err(self.err(
+                        key.span().start,
+                        format!("coalition `{}` is given twice", key.get_ref()),
+                    ));
                 }
                 let i = self.input(format!("coalitions.{cid}.values.{}", key.get_ref()), v, ANY)?;
                 values.push((mask, i));
@@ -425,7 +513,11 @@ impl<'a> Compiler<'a> {
         Ok(out)
     }
 
-    fn issues(&mut self, raw: &Ordered<RawIssue>, body_ids: &[&str]) -> Result<Vec<Issue>, ScenarioError> {
+    fn issues(
+        &mut self,
+        raw: &Ordered<RawIssue>,
+        body_ids: &[&str],
+    ) -> Result<Vec<Issue>, ScenarioError> {
         let mut out = Vec::new();
         for (id, x) in &raw.0 {
             let iid = id.get_ref();
@@ -434,7 +526,10 @@ impl<'a> Compiler<'a> {
                 None => (0.0, 100.0),
             };
             if !(min < max) {
-                return Err(self.err(id.span().start, format!("issue `{iid}`: the scale's min {min} is not below its max {max}")));
+                return Err(self.err(
+                    id.span().start,
+                    format!("issue `{iid}`: the scale's min {min} is not below its max {max}"),
+                ));
             }
             let scale = Range {
                 min,
@@ -444,9 +539,16 @@ impl<'a> Compiler<'a> {
             let anchors = x
                 .scale
                 .as_ref()
-                .map(|s| s.anchors.0.iter().map(|(k, v)| (k.get_ref().clone(), v.clone())).collect())
+                .map(|s| {
+                    s.anchors
+                        .0
+                        .iter()
+                        .map(|(k, v)| (k.get_ref().clone(), v.clone()))
+                        .collect()
+                })
                 .unwrap_or_default();
-            let status_quo = self.input(format!("issues.{iid}.status_quo"), &x.status_quo, scale)?;
+            let status_quo =
+                self.input(format!("issues.{iid}.status_quo"), &x.status_quo, scale)?;
             let mut positions = Vec::new();
             for (a, p) in &x.positions.0 {
                 let actor = self.actor(a)?;
@@ -485,7 +587,13 @@ impl<'a> Compiler<'a> {
         scale: Range,
         body_ids: &[&str],
     ) -> Result<Rule, ScenarioError> {
-        const KINDS: [&str; 5] = ["body_vote", "unilateral", "bargain", "mutual_consent", "negotiation"];
+        const KINDS: [&str; 5] = [
+            "body_vote",
+            "unilateral",
+            "bargain",
+            "mutual_consent",
+            "negotiation",
+        ];
         let at = r.kind.span().start;
         let kind = r.kind.get_ref().as_str();
         let has_pos = |a: ActorId| positions.iter().any(|p| p.actor == a);
@@ -497,7 +605,14 @@ impl<'a> Compiler<'a> {
             "mutual_consent" => &["deciders", "accepts"],
             "negotiation" => &["model"],
             other => {
-                return Err(self.err(at, format!("unknown rule kind `{other}` (expected one of {}){}", KINDS.join(", "), suggestion(other, KINDS))))
+                return Err(self.err(
+                    at,
+                    format!(
+                        "unknown rule kind `{other}` (expected one of {}){}",
+                        KINDS.join(", "),
+                        suggestion(other, KINDS)
+                    ),
+                ))
             }
         };
         let given = [
@@ -513,7 +628,17 @@ impl<'a> Compiler<'a> {
         ];
         for (key, present) in given {
             if present && !allowed.contains(&key) {
-                return Err(self.err(at, format!("a `{kind}` rule takes {}, not `{key}`", allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))));
+                return Err(self.err(
+                    at,
+                    format!(
+                        "a `{kind}` rule takes {}, not `{key}`",
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
             }
         }
         let need = |present: bool, key: &str| -> Result<(), ScenarioError> {
@@ -526,7 +651,12 @@ impl<'a> Compiler<'a> {
         Ok(match kind {
             "body_vote" => {
                 need(r.body.is_some(), "body")?;
-                let body = r.body.as_ref().map(|b| self.lookup(b, "body", body_ids)).transpose()?.unwrap_or(0);
+                let body = r
+                    .body
+                    .as_ref()
+                    .map(|b| self.lookup(b, "body", body_ids))
+                    .transpose()?
+                    .unwrap_or(0);
                 Rule::BodyVote { body }
             }
             "unilateral" => {
@@ -535,7 +665,13 @@ impl<'a> Compiler<'a> {
                 };
                 let d = self.actor(decider)?;
                 if !has_pos(d) {
-                    return Err(self.err(decider.span().start, format!("the decider `{}` has no position on issue `{iid}`", decider.get_ref())));
+                    return Err(self.err(
+                        decider.span().start,
+                        format!(
+                            "the decider `{}` has no position on issue `{iid}`",
+                            decider.get_ref()
+                        ),
+                    ));
                 }
                 let floor = match &r.floor {
                     Some(f) => Some(self.input(format!("issues.{iid}.rule.floor"), f, scale)?),
@@ -545,24 +681,43 @@ impl<'a> Compiler<'a> {
                     Some(f) => Some(self.input(format!("issues.{iid}.rule.ceiling"), f, scale)?),
                     None => None,
                 };
-                Rule::Unilateral { decider: d, floor, ceiling }
+                Rule::Unilateral {
+                    decider: d,
+                    floor,
+                    ceiling,
+                }
             }
             "bargain" => {
                 if r.parties.len() != 2 {
-                    return Err(self.err(at, format!("a `bargain` has exactly two parties, found {}", r.parties.len())));
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "a `bargain` has exactly two parties, found {}",
+                            r.parties.len()
+                        ),
+                    ));
                 }
                 let a = self.actor(&r.parties[0])?;
                 let b = self.actor(&r.parties[1])?;
                 for (rf, x) in [(&r.parties[0], a), (&r.parties[1], b)] {
                     if !has_pos(x) {
-                        return Err(self.err(rf.span().start, format!("the party `{}` has no position on issue `{iid}`", rf.get_ref())));
+                        return Err(self.err(
+                            rf.span().start,
+                            format!(
+                                "the party `{}` has no position on issue `{iid}`",
+                                rf.get_ref()
+                            ),
+                        ));
                     }
                 }
                 let Some(power) = &r.power else {
                     return Err(self.err(at, "a `bargain` rule needs `power` (the second party's bargaining power, 0 to 1)"));
                 };
                 let power = self.input(format!("issues.{iid}.rule.power"), power, SHARE)?;
-                Rule::Bargain { parties: [a, b], power }
+                Rule::Bargain {
+                    parties: [a, b],
+                    power,
+                }
             }
             "mutual_consent" => {
                 let mut ds = Vec::new();
@@ -576,7 +731,10 @@ impl<'a> Compiler<'a> {
                 for (a, x) in &r.accepts.0 {
                     let actor = self.actor(a)?;
                     if !ds.contains(&actor) {
-                        return Err(self.err(a.span().start, format!("`{}` is not a decider of issue `{iid}`", a.get_ref())));
+                        return Err(self.err(
+                            a.span().start,
+                            format!("`{}` is not a decider of issue `{iid}`", a.get_ref()),
+                        ));
                     }
                     let base = format!("issues.{iid}.rule.accepts.{}", a.get_ref());
                     let lo = match &x.min {
@@ -589,17 +747,29 @@ impl<'a> Compiler<'a> {
                     };
                     acc.push((actor, lo, hi));
                 }
-                Rule::MutualConsent { deciders: ds, accepts: acc }
+                Rule::MutualConsent {
+                    deciders: ds,
+                    accepts: acc,
+                }
             }
             _ => {
                 let Some(model) = &r.model else {
-                    return Err(self.err(at, "a `negotiation` rule needs `model` (`mean` or `median`)"));
+                    return Err(self.err(
+                        at,
+                        "a `negotiation` rule needs `model` (`mean` or `median`)",
+                    ));
                 };
                 let m = match model.get_ref().as_str() {
                     "mean" => NegotiationModel::Mean,
                     "median" => NegotiationModel::Median,
                     other => {
-                        return Err(self.err(model.span().start, format!("unknown negotiation model `{other}` (expected `mean` or `median`){}", suggestion(other, ["mean", "median"]))))
+                        return Err(self.err(
+                            model.span().start,
+                            format!(
+                            "unknown negotiation model `{other}` (expected `mean` or `median`){}",
+                            suggestion(other, ["mean", "median"])
+                        ),
+                        ))
                     }
                 };
                 Rule::Negotiation { model: m }
@@ -633,7 +803,14 @@ impl<'a> Compiler<'a> {
             let mut positions = Vec::new();
             for (a, v) in &p.positions.0 {
                 let actor = self.actor(a)?;
-                positions.push((actor, self.input(format!("proposals.{pid}.positions.{}", a.get_ref()), v, scale)?));
+                positions.push((
+                    actor,
+                    self.input(
+                        format!("proposals.{pid}.positions.{}", a.get_ref()),
+                        v,
+                        scale,
+                    )?,
+                ));
             }
             let mut tabled_by = Vec::new();
             for t in &p.tabled_by {
@@ -653,7 +830,14 @@ impl<'a> Compiler<'a> {
                             "yes" => Ballot::Yes,
                             "no" => Ballot::No,
                             "abstain" => Ballot::Abstain,
-                            other => return Err(self.err(a.span().start, format!("a ballot is `yes`, `no` or `abstain`, found `{other}`"))),
+                            other => {
+                                return Err(self.err(
+                                    a.span().start,
+                                    format!(
+                                        "a ballot is `yes`, `no` or `abstain`, found `{other}`"
+                                    ),
+                                ))
+                            }
                         };
                         ballots.push((actor, ballot));
                     }
@@ -687,11 +871,38 @@ impl<'a> Compiler<'a> {
         let mut out = Vec::new();
         for (id, g) in &raw.0 {
             let gid = id.get_ref();
-            if g.file.is_some() {
-                return Err(self.err(id.span().start, format!("game `{gid}`: games from files are not supported in scenarios yet; write the payoff table inline")));
+            if let Some(f) = &g.file {
+                if !g.players.is_empty() || !g.strategies.is_empty() || !g.payoffs.is_empty() {
+                    return Err(self.err(f.span().start, format!("game `{gid}`: give either `file` or an inline table (`players`, `strategies`, `payoffs`), not both")));
+                }
+                // Relative paths are relative to the scenario file.
+                let path = std::path::Path::new(self.loc.file)
+                    .parent()
+                    .filter(|d| d.is_dir())
+                    .map(|d| d.join(f.get_ref()))
+                    .unwrap_or_else(|| std::path::PathBuf::from(f.get_ref()));
+                let shown = path.to_string_lossy().to_string();
+                let game = detente_game::read_game_file(&shown)
+                    .map_err(|e| self.err(f.span().start, format!("game `{gid}`: {e}")))?;
+                let mut nf = game
+                    .to_normal_form()
+                    .map_err(|e| self.err(f.span().start, format!("game `{gid}`: {e}")))?
+                    .into_owned();
+                if nf.title.is_empty() {
+                    nf.title = g.name.clone();
+                }
+                out.push(GameSpec {
+                    id: gid.clone(),
+                    name: g.name.clone(),
+                    game: nf,
+                });
+                continue;
             }
             if g.players.len() != 2 || g.strategies.len() != 2 {
-                return Err(self.err(id.span().start, format!("game `{gid}`: an inline game has two players and two strategy lists")));
+                return Err(self.err(
+                    id.span().start,
+                    format!("game `{gid}`: an inline game has two players and two strategy lists"),
+                ));
             }
             for p in &g.players {
                 self.actor(p)?;
@@ -704,14 +915,21 @@ impl<'a> Compiler<'a> {
             for (i, row) in g.payoffs.iter().enumerate() {
                 for (j, cell) in row.iter().enumerate() {
                     if cell.len() != 2 {
-                        let at = cell.first().map(|c| c.span().start).unwrap_or(id.span().start);
+                        let at = cell
+                            .first()
+                            .map(|c| c.span().start)
+                            .unwrap_or(id.span().start);
                         return Err(self.err(at, format!("game `{gid}`: cell ({}, {}) needs two payoffs [row player, column player]", i + 1, j + 1)));
                     }
                     let mut pay = Vec::new();
                     for v in cell {
-                        let (d, _) = v.get_ref().to_dist().map_err(|e| self.err(v.span().start, e))?;
+                        let (d, _) = v
+                            .get_ref()
+                            .to_dist()
+                            .map_err(|e| self.err(v.span().start, e))?;
                         let x = d.point();
-                        let r = Rational::from_float(x).ok_or_else(|| self.err(v.span().start, "not a finite number"))?;
+                        let r = Rational::from_float(x)
+                            .ok_or_else(|| self.err(v.span().start, "not a finite number"))?;
                         pay.push(r);
                     }
                     cells[i + j * m] = pay;
@@ -733,11 +951,22 @@ impl<'a> Compiler<'a> {
         Ok(out)
     }
 
-    fn measures(&mut self, raw: &Ordered<RawMeasure>, issue_ids: &[&str]) -> Result<Vec<Measure>, ScenarioError> {
+    fn measures(
+        &mut self,
+        raw: &Ordered<RawMeasure>,
+        issue_ids: &[&str],
+    ) -> Result<Vec<Measure>, ScenarioError> {
         let mut out = Vec::new();
         for (id, m) in &raw.0 {
             if m.kind.get_ref() != "discontent" {
-                return Err(self.err(m.kind.span().start, format!("unknown measure kind `{}` (expected `discontent`){}", m.kind.get_ref(), suggestion(m.kind.get_ref(), ["discontent"]))));
+                return Err(self.err(
+                    m.kind.span().start,
+                    format!(
+                        "unknown measure kind `{}` (expected `discontent`){}",
+                        m.kind.get_ref(),
+                        suggestion(m.kind.get_ref(), ["discontent"])
+                    ),
+                ));
             }
             let mut issues = Vec::new();
             for i in &m.issues {
@@ -755,7 +984,11 @@ impl<'a> Compiler<'a> {
         Ok(out)
     }
 
-    fn policies(&mut self, raw: &Ordered<RawPolicy>, body_ids: &[&str]) -> Result<Vec<Policy>, ScenarioError> {
+    fn policies(
+        &mut self,
+        raw: &Ordered<RawPolicy>,
+        body_ids: &[&str],
+    ) -> Result<Vec<Policy>, ScenarioError> {
         let ids: Vec<&str> = names(&raw.0);
         // Own overrides first, then resolve `extends` depth-first.
         let mut own: Vec<Vec<(InputId, InputId)>> = Vec::new();
@@ -779,9 +1012,17 @@ impl<'a> Compiler<'a> {
                 let range = Range {
                     min: lo,
                     max: hi,
-                    what: if lo.is_finite() || hi.is_finite() { "in the range of the number it replaces" } else { "" },
+                    what: if lo.is_finite() || hi.is_finite() {
+                        "in the range of the number it replaces"
+                    } else {
+                        ""
+                    },
                 };
-                let src = self.input(format!("policies.{}.set.{}", id.get_ref(), target.get_ref()), v, range)?;
+                let src = self.input(
+                    format!("policies.{}.set.{}", id.get_ref(), target.get_ref()),
+                    v,
+                    range,
+                )?;
                 ov.push((t, src));
             }
             own.push(ov);
@@ -835,7 +1076,13 @@ impl<'a> Compiler<'a> {
             if stack.contains(&j) {
                 let mut cycle: Vec<&str> = stack.iter().map(|&s| ids[s]).collect();
                 cycle.push(ids[j]);
-                return Err(self.err(e.span().start, format!("policies extend each other in a cycle: {}", cycle.join(" -> "))));
+                return Err(self.err(
+                    e.span().start,
+                    format!(
+                        "policies extend each other in a cycle: {}",
+                        cycle.join(" -> ")
+                    ),
+                ));
             }
             stack.push(j);
             self.resolve_extends(raw, ids, j, stack, seq)?;
@@ -854,12 +1101,28 @@ impl<'a> Compiler<'a> {
         issues: &[Issue],
         proposals: &[Proposal],
     ) -> Result<Vec<Claim>, ScenarioError> {
-        const KINDS: [&str; 7] = ["win_win", "positive_sum", "passes", "vetoes", "lowers", "settles", "agreement"];
+        const KINDS: [&str; 7] = [
+            "win_win",
+            "positive_sum",
+            "passes",
+            "vetoes",
+            "lowers",
+            "settles",
+            "agreement",
+        ];
         let mut out = Vec::new();
         for (id, c) in &raw.0 {
             let cid = id.get_ref();
             let need = |r: &Option<Ref>, what: &str| -> Result<Ref, ScenarioError> {
-                r.clone().ok_or_else(|| self.err(c.kind.span().start, format!("claim `{cid}` of kind `{}` needs `{what}`", c.kind.get_ref())))
+                r.clone().ok_or_else(|| {
+                    self.err(
+                        c.kind.span().start,
+                        format!(
+                            "claim `{cid}` of kind `{}` needs `{what}`",
+                            c.kind.get_ref()
+                        ),
+                    )
+                })
             };
             let policy = match &c.policy {
                 Some(p) => Some(self.lookup(p, "policy", &n.policies)?),
@@ -867,16 +1130,29 @@ impl<'a> Compiler<'a> {
             };
             let kind = match c.kind.get_ref().as_str() {
                 "win_win" => ClaimKind::WinWin {
-                    exchange: self.lookup(&need(&c.exchange, "exchange")?, "exchange", &n.exchanges)?,
+                    exchange: self.lookup(
+                        &need(&c.exchange, "exchange")?,
+                        "exchange",
+                        &n.exchanges,
+                    )?,
                 },
                 "positive_sum" => ClaimKind::PositiveSum {
-                    exchange: self.lookup(&need(&c.exchange, "exchange")?, "exchange", &n.exchanges)?,
+                    exchange: self.lookup(
+                        &need(&c.exchange, "exchange")?,
+                        "exchange",
+                        &n.exchanges,
+                    )?,
                 },
                 "passes" => ClaimKind::Passes {
-                    proposal: self.lookup(&need(&c.proposal, "proposal")?, "proposal", &n.proposals)?,
+                    proposal: self.lookup(
+                        &need(&c.proposal, "proposal")?,
+                        "proposal",
+                        &n.proposals,
+                    )?,
                 },
                 "vetoes" => {
-                    let proposal = self.lookup(&need(&c.proposal, "proposal")?, "proposal", &n.proposals)?;
+                    let proposal =
+                        self.lookup(&need(&c.proposal, "proposal")?, "proposal", &n.proposals)?;
                     let ar = need(&c.actor, "actor")?;
                     let actor = self.actor(&ar)?;
                     ClaimKind::Vetoes { proposal, actor }
@@ -886,13 +1162,20 @@ impl<'a> Compiler<'a> {
                         return Err(self.err(c.kind.span().start, format!("claim `{cid}`: `lowers` compares a policy with the base case, so it needs `policy`")));
                     }
                     ClaimKind::Lowers {
-                        measure: self.lookup(&need(&c.measure, "measure")?, "measure", &n.measures)?,
+                        measure: self.lookup(
+                            &need(&c.measure, "measure")?,
+                            "measure",
+                            &n.measures,
+                        )?,
                     }
                 }
                 "settles" => {
                     let issue = self.lookup(&need(&c.issue, "issue")?, "issue", &n.issues)?;
                     if c.above.is_none() && c.below.is_none() {
-                        return Err(self.err(c.kind.span().start, format!("claim `{cid}`: `settles` needs `above` or `below`")));
+                        return Err(self.err(
+                            c.kind.span().start,
+                            format!("claim `{cid}`: `settles` needs `above` or `below`"),
+                        ));
                     }
                     ClaimKind::Settles {
                         issue,
@@ -904,12 +1187,25 @@ impl<'a> Compiler<'a> {
                     let ir = need(&c.issue, "issue")?;
                     let issue = self.lookup(&ir, "issue", &n.issues)?;
                     if !matches!(issues[issue].rule, Rule::MutualConsent { .. }) {
-                        return Err(self.err(ir.span().start, format!("claim `{cid}`: issue `{}` is not decided by mutual consent", ir.get_ref())));
+                        return Err(self.err(
+                            ir.span().start,
+                            format!(
+                                "claim `{cid}`: issue `{}` is not decided by mutual consent",
+                                ir.get_ref()
+                            ),
+                        ));
                     }
                     ClaimKind::Agreement { issue }
                 }
                 other => {
-                    return Err(self.err(c.kind.span().start, format!("unknown claim kind `{other}` (expected one of {}){}", KINDS.join(", "), suggestion(other, KINDS))))
+                    return Err(self.err(
+                        c.kind.span().start,
+                        format!(
+                            "unknown claim kind `{other}` (expected one of {}){}",
+                            KINDS.join(", "),
+                            suggestion(other, KINDS)
+                        ),
+                    ))
                 }
             };
             if let ClaimKind::Passes { proposal } | ClaimKind::Vetoes { proposal, .. } = &kind {

@@ -13,7 +13,11 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
     }
 }
 
@@ -30,7 +34,12 @@ impl Locator<'_> {
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(self.text, offset)];
         let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
 
@@ -70,7 +79,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate nearest to `name`, if it is near enough to be a typo.
-pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(name: &str, candidates: I) -> Option<&'a str> {
+pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(
+    name: &str,
+    candidates: I,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     candidates
         .into_iter()

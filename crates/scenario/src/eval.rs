@@ -106,7 +106,14 @@ pub fn evaluate_case(s: &Scenario, policy: Option<usize>, values: &[f64]) -> Cas
     let exchanges = s.exchanges.iter().map(|x| exchange(x, values)).collect();
     let swap = |b: usize| -> usize {
         policy
-            .and_then(|p| s.policies[p].body_swaps.iter().rev().find(|(f, _)| *f == b).map(|(_, t)| *t))
+            .and_then(|p| {
+                s.policies[p]
+                    .body_swaps
+                    .iter()
+                    .rev()
+                    .find(|(f, _)| *f == b)
+                    .map(|(_, t)| *t)
+            })
             .unwrap_or(b)
     };
     let votes: Vec<Option<VoteResult>> = s
@@ -120,7 +127,11 @@ pub fn evaluate_case(s: &Scenario, policy: Option<usize>, values: &[f64]) -> Cas
         .enumerate()
         .map(|(k, i)| issue(s, k, i, &votes, values))
         .collect();
-    let measures = s.measures.iter().map(|m| discontent(s, m, &issues, values)).collect();
+    let measures = s
+        .measures
+        .iter()
+        .map(|m| discontent(s, m, &issues, values))
+        .collect();
     CaseResult {
         exchanges,
         votes,
@@ -154,7 +165,10 @@ fn exchange(x: &Exchange, v: &[f64]) -> ExchangeResult {
     } else {
         // No gains from trade: the disagreement point (no deal) is the
         // Nash-bargaining outcome.
-        (vec![0.0; surplus.len()], surplus.iter().map(|s| -s).collect())
+        (
+            vec![0.0; surplus.len()],
+            surplus.iter().map(|s| -s).collect(),
+        )
     };
     ExchangeResult {
         win_win: surplus.iter().all(|s| *s > 0.0),
@@ -200,7 +214,10 @@ pub fn ballot(position: Option<f64>, proposal: f64, status_quo: f64, band: f64) 
 
 fn vote(s: &Scenario, p: &Proposal, body: usize, v: &[f64]) -> VoteResult {
     let b = &s.bodies[body];
-    let q = p.status_quo.map(|i| v[i]).unwrap_or(v[s.issues[p.issue].status_quo]);
+    let q = p
+        .status_quo
+        .map(|i| v[i])
+        .unwrap_or(v[s.issues[p.issue].status_quo]);
     let value = v[p.value];
     let band = v[b.band];
     let mut ballots = Vec::with_capacity(b.members.len());
@@ -244,7 +261,13 @@ fn weight(s: &Scenario, p: &Position, v: &[f64]) -> f64 {
     (cap * v[p.salience]).max(0.0)
 }
 
-fn issue(s: &Scenario, k: usize, i: &Issue, votes: &[Option<VoteResult>], v: &[f64]) -> IssueResult {
+fn issue(
+    s: &Scenario,
+    k: usize,
+    i: &Issue,
+    votes: &[Option<VoteResult>],
+    v: &[f64],
+) -> IssueResult {
     let sq = v[i.status_quo];
     let plain = |outcome: f64| IssueResult {
         outcome,
@@ -267,7 +290,11 @@ fn issue(s: &Scenario, k: usize, i: &Issue, votes: &[Option<VoteResult>], v: &[f
                 None => plain(sq),
             }
         }
-        Rule::Unilateral { decider, floor, ceiling } => {
+        Rule::Unilateral {
+            decider,
+            floor,
+            ceiling,
+        } => {
             let mut x = position_of(i, *decider, v);
             if let Some(f) = floor {
                 x = x.max(v[*f]);
@@ -319,7 +346,9 @@ fn issue(s: &Scenario, k: usize, i: &Issue, votes: &[Option<VoteResult>], v: &[f
                 return plain(sq);
             }
             match model {
-                NegotiationModel::Mean => plain(pts.iter().map(|(x, w)| x * w).sum::<f64>() / total),
+                NegotiationModel::Mean => {
+                    plain(pts.iter().map(|(x, w)| x * w).sum::<f64>() / total)
+                }
                 NegotiationModel::Median => {
                     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
                     let mut acc = 0.0;
@@ -375,7 +404,11 @@ pub fn claim_holds(c: &Claim, base: &CaseResult, cases: &[Option<CaseResult>]) -
             .as_ref()
             .is_some_and(|v| v.vetoed_by.contains(actor)),
         ClaimKind::Lowers { measure } => case.measures[*measure] < base.measures[*measure],
-        ClaimKind::Settles { issue, above, below } => {
+        ClaimKind::Settles {
+            issue,
+            above,
+            below,
+        } => {
             let x = case.issues[*issue].outcome;
             above.is_none_or(|a| x > a) && below.is_none_or(|b| x < b)
         }

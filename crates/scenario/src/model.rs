@@ -254,7 +254,11 @@ impl Scenario {
             if self.policy_index(k).is_none() {
                 return Err(format!(
                     "unknown policy `{k}` (the scenario has: {}){}",
-                    self.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "),
+                    self.policies
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     crate::error::suggestion(k, self.policies.iter().map(|p| p.id.as_str()))
                 ));
             }

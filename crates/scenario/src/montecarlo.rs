@@ -38,7 +38,11 @@ pub struct McRun {
 }
 
 /// Evaluates every case and claim for one set of base input values.
-pub fn evaluate_all(s: &Scenario, values: &[f64], scratch: &mut Vec<f64>) -> (Vec<CaseResult>, Vec<bool>) {
+pub fn evaluate_all(
+    s: &Scenario,
+    values: &[f64],
+    scratch: &mut Vec<f64>,
+) -> (Vec<CaseResult>, Vec<bool>) {
     let mut cases = Vec::with_capacity(s.policies.len() + 1);
     case_values(s, None, values, scratch);
     cases.push(evaluate_case(s, None, scratch));
@@ -137,7 +141,10 @@ exchange = "x"
         let s = parse_scenario(SMALL, "t.toml").unwrap();
         let never = AtomicBool::new(false);
         let a = run(&s, 1000, 42, &never, &|_| {});
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         let b = pool.install(|| run(&s, 1000, 42, &never, &|_| {}));
         assert_eq!(a.draws.len(), 1000);
         for (x, y) in a.draws.iter().zip(&b.draws) {

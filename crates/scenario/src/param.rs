@@ -25,14 +25,33 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
     Point(f64),
-    Uniform { low: f64, high: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
     /// A normal, its draws clamped to `[low, high]` (infinite by default;
     /// set to the range of the number it describes, e.g. 0..100 for a
     /// salience).
-    Normal { mean: f64, sd: f64, low: f64, high: f64 },
-    Pert { low: f64, mode: f64, high: f64 },
-    Discrete { values: Vec<f64>, cumulative: Vec<f64> },
+    Normal {
+        mean: f64,
+        sd: f64,
+        low: f64,
+        high: f64,
+    },
+    Pert {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
+    Discrete {
+        values: Vec<f64>,
+        cumulative: Vec<f64>,
+    },
 }
 
 impl Dist {
@@ -79,7 +98,12 @@ impl Dist {
             Dist::Uniform { low, high }
             | Dist::Triangular { low, high, .. }
             | Dist::Pert { low, high, .. } => (*low, *high),
-            Dist::Normal { mean, sd, low, high } => ((mean - 4.0 * sd).max(*low), (mean + 4.0 * sd).min(*high)),
+            Dist::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => ((mean - 4.0 * sd).max(*low), (mean + 4.0 * sd).min(*high)),
             Dist::Discrete { values, .. } => values
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -103,7 +127,12 @@ impl Dist {
                 Ok(d) => d.sample(rng),
                 Err(_) => self.point(),
             },
-            Dist::Normal { mean, sd, low, high } => match Normal::new(*mean, *sd) {
+            Dist::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => match Normal::new(*mean, *sd) {
                 Ok(d) => d.sample(rng).clamp(*low, *high),
                 Err(_) => self.point(),
             },
@@ -113,8 +142,12 @@ impl Dist {
             },
             Dist::Discrete { values, cumulative } => {
                 let total = cumulative.last().copied().unwrap_or(1.0);
-                let u: f64 = Uniform::new(0.0, total).map(|d| d.sample(rng)).unwrap_or(0.0);
-                let i = cumulative.partition_point(|c| *c <= u).min(values.len() - 1);
+                let u: f64 = Uniform::new(0.0, total)
+                    .map(|d| d.sample(rng))
+                    .unwrap_or(0.0);
+                let i = cumulative
+                    .partition_point(|c| *c <= u)
+                    .min(values.len() - 1);
                 values[i]
             }
         }
@@ -271,14 +304,20 @@ fn finite(v: f64) -> Result<f64, String> {
 fn pair(v: &[f64], what: &str) -> Result<[f64; 2], String> {
     match v {
         [a, b] => Ok([finite(*a)?, finite(*b)?]),
-        _ => Err(format!("expected {what} (2 numbers), found {} numbers", v.len())),
+        _ => Err(format!(
+            "expected {what} (2 numbers), found {} numbers",
+            v.len()
+        )),
     }
 }
 
 fn triple(v: &[f64], what: &str) -> Result<[f64; 3], String> {
     match v {
         [a, b, c] => Ok([finite(*a)?, finite(*b)?, finite(*c)?]),
-        _ => Err(format!("expected {what} (3 numbers), found {} numbers", v.len())),
+        _ => Err(format!(
+            "expected {what} (3 numbers), found {} numbers",
+            v.len()
+        )),
     }
 }
 
@@ -323,27 +362,54 @@ mod tests {
         assert_eq!(p, Provenance::Source("F15".into()));
         assert_eq!(table("x = { normal = [5, 1] }").unwrap().0.point(), 5.0);
         assert_eq!(table("x = { pert = [0, 1, 10] }").unwrap().0.point(), 1.0);
-        assert_eq!(table("x = { discrete = [[40, 0.3], [50, 0.7]] }").unwrap().0.point(), 50.0);
+        assert_eq!(
+            table("x = { discrete = [[40, 0.3], [50, 0.7]] }")
+                .unwrap()
+                .0
+                .point(),
+            50.0
+        );
     }
 
     #[test]
     fn rejects_bad_parameters() {
         let e = table("x = { uniform = [3, 1] }").unwrap_err();
         assert!(e.contains("low 3 is above high 1"), "{e}");
-        assert!(table("x = { triangular = [1, 5, 4] }").unwrap_err().contains("mode 5"));
-        assert!(table("x = { normal = [1, -1] }").unwrap_err().contains("negative"));
-        assert!(table("x = { value = 1, uniform = [1, 2] }").unwrap_err().contains("exactly one"));
-        assert!(table("x = { source = \"F1\" }").unwrap_err().contains("needs one of"));
-        assert!(table("x = { discrete = [[1, 0]] }").unwrap_err().contains("sum to zero"));
+        assert!(table("x = { triangular = [1, 5, 4] }")
+            .unwrap_err()
+            .contains("mode 5"));
+        assert!(table("x = { normal = [1, -1] }")
+            .unwrap_err()
+            .contains("negative"));
+        assert!(table("x = { value = 1, uniform = [1, 2] }")
+            .unwrap_err()
+            .contains("exactly one"));
+        assert!(table("x = { source = \"F1\" }")
+            .unwrap_err()
+            .contains("needs one of"));
+        assert!(table("x = { discrete = [[1, 0]] }")
+            .unwrap_err()
+            .contains("sum to zero"));
     }
 
     #[test]
     fn samples_stay_in_support() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         for d in [
-            Dist::Uniform { low: 1.0, high: 2.0 },
-            Dist::Triangular { low: 1.0, mode: 1.5, high: 2.0 },
-            Dist::Pert { low: 1.0, mode: 1.2, high: 2.0 },
+            Dist::Uniform {
+                low: 1.0,
+                high: 2.0,
+            },
+            Dist::Triangular {
+                low: 1.0,
+                mode: 1.5,
+                high: 2.0,
+            },
+            Dist::Pert {
+                low: 1.0,
+                mode: 1.2,
+                high: 2.0,
+            },
         ] {
             for _ in 0..1000 {
                 let v = d.sample(&mut rng);

@@ -26,7 +26,11 @@ impl Strings {
             .ok_or_else(|| {
                 format!(
                     "unknown language `{code}` (available: {})",
-                    LANGUAGES.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                    LANGUAGES
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?;
         let table: HashMap<String, String> =
@@ -110,7 +114,10 @@ fn table(header: &[String], rows: &[Vec<String>], flavour: Flavour) -> String {
     match flavour {
         Flavour::Markdown => {
             out.push_str(&format!("| {} |\n", header.join(" | ")));
-            out.push_str(&format!("|{}\n", header.iter().map(|_| "---|").collect::<String>()));
+            out.push_str(&format!(
+                "|{}\n",
+                header.iter().map(|_| "---|").collect::<String>()
+            ));
             for r in rows {
                 out.push_str(&format!("| {} |\n", r.join(" | ")));
             }
@@ -127,12 +134,20 @@ fn table(header: &[String], rows: &[Vec<String>], flavour: Flavour) -> String {
                 let cells: Vec<String> = r
                     .iter()
                     .enumerate()
-                    .map(|(k, c)| format!("{c}{}", " ".repeat(w[k].saturating_sub(c.chars().count()))))
+                    .map(|(k, c)| {
+                        format!("{c}{}", " ".repeat(w[k].saturating_sub(c.chars().count())))
+                    })
                     .collect();
                 format!("  {}\n", cells.join("  ").trim_end())
             };
             out.push_str(&line(header));
-            out.push_str(&format!("  {}\n", w.iter().map(|k| "-".repeat(*k)).collect::<Vec<_>>().join("  ")));
+            out.push_str(&format!(
+                "  {}\n",
+                w.iter()
+                    .map(|k| "-".repeat(*k))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            ));
             for r in rows {
                 out.push_str(&line(r));
             }
@@ -146,7 +161,11 @@ fn heading(title: &str, level: usize, flavour: Flavour) -> String {
         Flavour::Markdown => format!("\n{} {}\n\n", "#".repeat(level), title),
         Flavour::Text => {
             let bar = if level == 1 { '=' } else { '-' };
-            format!("\n{}\n{}\n", title, bar.to_string().repeat(title.chars().count()))
+            format!(
+                "\n{}\n{}\n",
+                title,
+                bar.to_string().repeat(title.chars().count())
+            )
         }
     }
 }
@@ -188,7 +207,11 @@ fn bullet(text: &str, flavour: Flavour) -> String {
 
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -212,31 +235,58 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
         let p_world = if world_pos {
             pct(&x["p_positive_sum"])
         } else {
-            x["p_positive_sum"].as_f64().map(|p| pct(&Value::from(1.0 - p))).unwrap_or_default()
+            x["p_positive_sum"]
+                .as_f64()
+                .map(|p| pct(&Value::from(1.0 - p)))
+                .unwrap_or_default()
         };
         let payer_text = if payers.is_empty() {
             String::new()
         } else {
-            s.fill("payers", &[("list", payers.iter().map(|p| p.0.clone()).collect::<Vec<_>>().join(", "))])
+            s.fill(
+                "payers",
+                &[(
+                    "list",
+                    payers
+                        .iter()
+                        .map(|p| p.0.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )],
+            )
         };
-        out.push(s.fill(
-            "exchange_sentence",
-            &[
-                ("name", x["name"].as_str().unwrap_or("").to_string()),
-                ("parties", strs(&x["parties"]).join(" & ")),
-                ("p_win", pct(&x["p_win_win"])),
-                ("world", s.get(if world_pos { "positive_sum" } else { "negative_sum" }).to_string()),
-                ("p_world", p_world),
-                ("payers", payer_text),
-            ],
-        ));
+        out.push(
+            s.fill(
+                "exchange_sentence",
+                &[
+                    ("name", x["name"].as_str().unwrap_or("").to_string()),
+                    ("parties", strs(&x["parties"]).join(" & ")),
+                    ("p_win", pct(&x["p_win_win"])),
+                    (
+                        "world",
+                        s.get(if world_pos {
+                            "positive_sum"
+                        } else {
+                            "negative_sum"
+                        })
+                        .to_string(),
+                    ),
+                    ("p_world", p_world),
+                    ("payers", payer_text),
+                ],
+            ),
+        );
     }
     for v in r["votes"].as_array().into_iter().flatten() {
         if let Some(rec) = v["recorded"].as_object() {
             if v["policy"] != "base" {
                 continue;
             }
-            let date = rec.get("date").and_then(|d| d.as_str()).unwrap_or("").to_string();
+            let date = rec
+                .get("date")
+                .and_then(|d| d.as_str())
+                .unwrap_or("")
+                .to_string();
             let name = v["name"].as_str().unwrap_or("").to_string();
             if rec.get("reproduced") == Some(&Value::Bool(true)) {
                 let veto = if strs(&v["vetoed_by"]).is_empty() {
@@ -249,9 +299,18 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
                 let result = if rec.get("yes").is_some_and(|x| !x.is_null()) {
                     format!("{}-{}-{}{veto}", v["yes"], v["no"], v["abstain"])
                 } else {
-                    format!("{}{veto}", rec.get("checked_ballots").map(strs).unwrap_or_default().join(", "))
+                    format!(
+                        "{}{veto}",
+                        rec.get("checked_ballots")
+                            .map(strs)
+                            .unwrap_or_default()
+                            .join(", ")
+                    )
                 };
-                out.push(s.fill("recorded_sentence", &[("date", date), ("name", name), ("result", result)]));
+                out.push(s.fill(
+                    "recorded_sentence",
+                    &[("date", date), ("name", name), ("result", result)],
+                ));
             } else {
                 out.push(s.fill("recorded_mismatch", &[("date", date), ("name", name)]));
             }
@@ -301,16 +360,31 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
             if delta == 0.0 && m["p_lower_than_base"].as_f64().unwrap_or(0.0) == 0.0 {
                 continue;
             }
-            out.push(s.fill(
-                "measure_sentence",
-                &[
-                    ("policy", p["name"].as_str().unwrap_or("").to_string()),
-                    ("measure", m["name"].as_str().unwrap_or("").split(':').next().unwrap_or("").to_string()),
-                    ("direction", s.get(if delta <= 0.0 { "falls" } else { "rises" }).to_string()),
-                    ("delta", num(&Value::from(delta.abs()))),
-                    ("p", pct(&m["p_lower_than_base"])),
-                ],
-            ));
+            out.push(
+                s.fill(
+                    "measure_sentence",
+                    &[
+                        ("policy", p["name"].as_str().unwrap_or("").to_string()),
+                        (
+                            "measure",
+                            m["name"]
+                                .as_str()
+                                .unwrap_or("")
+                                .split(':')
+                                .next()
+                                .unwrap_or("")
+                                .to_string(),
+                        ),
+                        (
+                            "direction",
+                            s.get(if delta <= 0.0 { "falls" } else { "rises" })
+                                .to_string(),
+                        ),
+                        ("delta", num(&Value::from(delta.abs()))),
+                        ("p", pct(&m["p_lower_than_base"])),
+                    ],
+                ),
+            );
         }
     }
     out
@@ -323,7 +397,15 @@ fn vote_sentence(v: &Value, s: &Strings) -> String {
         &[
             ("name", v["name"].as_str().unwrap_or("").to_string()),
             ("case", case_label(v["policy"].as_str().unwrap_or(""), s)),
-            ("verdict", s.get(if v["passes"] == true { "passes" } else { "fails" }).to_string()),
+            (
+                "verdict",
+                s.get(if v["passes"] == true {
+                    "passes"
+                } else {
+                    "fails"
+                })
+                .to_string(),
+            ),
             ("body", v["body"].as_str().unwrap_or("").to_string()),
             ("yes", v["yes"].to_string()),
             ("no", v["no"].to_string()),
@@ -347,11 +429,24 @@ fn claim_sentence(c: &Value, s: &Strings) -> String {
         &[
             ("text", c["text"].as_str().unwrap_or("").to_string()),
             ("by", c["by"].as_str().unwrap_or("-").to_string()),
-            ("verdict", s.get(if c["holds"] == true { "holds" } else { "does_not_hold" }).to_string()),
+            (
+                "verdict",
+                s.get(if c["holds"] == true {
+                    "holds"
+                } else {
+                    "does_not_hold"
+                })
+                .to_string(),
+            ),
             ("p", pct(&c["probability"])),
             (
                 "agree",
-                s.get(if c["agrees_with_claimant"] == true { "claimant_right" } else { "claimant_wrong" }).to_string(),
+                s.get(if c["agrees_with_claimant"] == true {
+                    "claimant_right"
+                } else {
+                    "claimant_wrong"
+                })
+                .to_string(),
             ),
         ],
     )
@@ -359,15 +454,27 @@ fn claim_sentence(c: &Value, s: &Strings) -> String {
 
 /// Renders the whole report. `reproducibility` holds extra lines (version,
 /// input hash) that the caller knows.
-pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(String, String)]) -> String {
+pub fn render(
+    r: &Value,
+    s: &Strings,
+    flavour: Flavour,
+    reproducibility: &[(String, String)],
+) -> String {
     let mut out = String::new();
-    let title = format!("{}: {}", s.get("title"), r["scenario"]["title"].as_str().unwrap_or(""));
+    let title = format!(
+        "{}: {}",
+        s.get("title"),
+        r["scenario"]["title"].as_str().unwrap_or("")
+    );
     out.push_str(&match flavour {
         Flavour::Markdown => format!("# {title}\n"),
         Flavour::Text => format!("{title}\n{}\n", "=".repeat(title.chars().count().min(100))),
     });
     if r["run"]["interrupted"] == true {
-        out.push_str(&format!("\n{}\n", s.fill("interrupted", &[("n", r["run"]["draws"].to_string())])));
+        out.push_str(&format!(
+            "\n{}\n",
+            s.fill("interrupted", &[("n", r["run"]["draws"].to_string())])
+        ));
     }
 
     out.push_str(&heading(s.get("summary"), 2, flavour));
@@ -382,8 +489,13 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
     for x in &exchanges {
         // A policy that leaves an exchange as in the base case is not repeated.
         if x["policy"] != "base" {
-            let base = exchanges.iter().find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base");
-            if base.is_some_and(|b| b["surplus_draws"] == x["surplus_draws"] && b["world_sum_draws"] == x["world_sum_draws"]) {
+            let base = exchanges
+                .iter()
+                .find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base");
+            if base.is_some_and(|b| {
+                b["surplus_draws"] == x["surplus_draws"]
+                    && b["world_sum_draws"] == x["world_sum_draws"]
+            }) {
                 continue;
             }
         }
@@ -410,17 +522,31 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
             "world".into(),
             num(&x["world_sum"]),
             num(&x["world_sum_draws"]["mean"]),
-            format!("{} .. {}", num(&x["world_sum_draws"]["p5"]), num(&x["world_sum_draws"]["p95"])),
+            format!(
+                "{} .. {}",
+                num(&x["world_sum_draws"]["p5"]),
+                num(&x["world_sum_draws"]["p95"])
+            ),
             pct(&x["p_positive_sum"]),
         ]);
         if flavour == Flavour::Markdown {
-            rows.push(vec![String::new(), String::new(), "third parties".into(), third.join(", "), String::new(), String::new(), String::new()]);
+            rows.push(vec![
+                String::new(),
+                String::new(),
+                "third parties".into(),
+                third.join(", "),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
         }
     }
-    let header: Vec<String> = ["exchange", "case", "party", "surplus", "mean", "range_90", "p_gain"]
-        .iter()
-        .map(|k| s.get(k).to_string())
-        .collect();
+    let header: Vec<String> = [
+        "exchange", "case", "party", "surplus", "mean", "range_90", "p_gain",
+    ]
+    .iter()
+    .map(|k| s.get(k).to_string())
+    .collect();
     out.push_str(&table(&header, &rows, flavour));
 
     // Votes.
@@ -447,7 +573,14 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
             .join("; ");
         out.push_str(&match flavour {
             Flavour::Markdown => format!("  - {line}\n"),
-            Flavour::Text => format!("{}\n", wrap(&line, 92).lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")),
+            Flavour::Text => format!(
+                "{}\n",
+                wrap(&line, 92)
+                    .lines()
+                    .map(|l| format!("    {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
         });
     }
 
@@ -465,7 +598,11 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
     let mut rows = Vec::new();
     let mut sq = vec![s.get("status_quo").to_string()];
     for id in &issue_ids {
-        let i = r["issues"].as_array().into_iter().flatten().find(|i| i["issue"] == id.as_str() && i["policy"] == "base");
+        let i = r["issues"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["issue"] == id.as_str() && i["policy"] == "base");
         sq.push(i.map(|i| num(&i["status_quo"])).unwrap_or_default());
     }
     rows.push(sq);
@@ -477,9 +614,17 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
                 .into_iter()
                 .flatten()
                 .find(|i| i["issue"] == id.as_str() && i["policy"] == p["id"]);
-            row.push(i.map(|i| {
-                format!("{} ({}..{})", num(&i["outcome"]), num(&i["outcome_draws"]["p5"]), num(&i["outcome_draws"]["p95"]))
-            }).unwrap_or_default());
+            row.push(
+                i.map(|i| {
+                    format!(
+                        "{} ({}..{})",
+                        num(&i["outcome"]),
+                        num(&i["outcome_draws"]["p5"]),
+                        num(&i["outcome_draws"]["p95"])
+                    )
+                })
+                .unwrap_or_default(),
+            );
         }
         rows.push(row);
     }
@@ -489,7 +634,14 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
     if let Some(games) = r["games"].as_array().filter(|g| !g.is_empty()) {
         out.push_str(&heading(s.get("games"), 2, flavour));
         for g in games {
-            out.push_str(&bullet(&format!("{} ({})", g["name"].as_str().unwrap_or(""), g["method"].as_str().unwrap_or("")), flavour));
+            out.push_str(&bullet(
+                &format!(
+                    "{} ({})",
+                    g["name"].as_str().unwrap_or(""),
+                    g["method"].as_str().unwrap_or("")
+                ),
+                flavour,
+            ));
             for e in g["equilibria"].as_array().into_iter().flatten() {
                 let prof: Vec<String> = e["profile"]
                     .as_array()
@@ -498,7 +650,13 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
                     .map(|p| format!("[{}]", strs(p).join(", ")))
                     .collect();
                 let pay = strs(&e["payoffs"]).join(", ");
-                out.push_str(&format!("    {}: {}; {}: {}\n", s.get("equilibrium"), prof.join(" "), s.get("payoffs"), pay));
+                out.push_str(&format!(
+                    "    {}: {}; {}: {}\n",
+                    s.get("equilibrium"),
+                    prof.join(" "),
+                    s.get("payoffs"),
+                    pay
+                ));
             }
         }
     }
@@ -518,14 +676,27 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
                 } else {
                     format!("{} {}", s.get("flips_at"), num(&x["flips_at"]))
                 };
-                format!("{} ({} {}, {})", x["input"].as_str().unwrap_or(""), s.get("point"), num(&x["point"]), flip)
+                format!(
+                    "{} ({} {}, {})",
+                    x["input"].as_str().unwrap_or(""),
+                    s.get("point"),
+                    num(&x["point"]),
+                    flip
+                )
             })
             .collect();
         if !sens.is_empty() {
             let line = format!("{}: {}", s.get("sensitive_to"), sens.join("; "));
             out.push_str(&match flavour {
                 Flavour::Markdown => format!("  - {line}\n"),
-                Flavour::Text => format!("{}\n", wrap(&line, 92).lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")),
+                Flavour::Text => format!(
+                    "{}\n",
+                    wrap(&line, 92)
+                        .lines()
+                        .map(|l| format!("    {l}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
             });
         }
     }
@@ -537,20 +708,33 @@ pub fn render(r: &Value, s: &Strings, flavour: Flavour, reproducibility: &[(Stri
         for (_, m) in p["measures"].as_object().into_iter().flatten() {
             rows.push(vec![
                 case_label(p["id"].as_str().unwrap_or(""), s),
-                m["name"].as_str().unwrap_or("").split(':').next().unwrap_or("").to_string(),
+                m["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
                 num(&m["value"]),
                 num(&m["change"]),
                 pct(&m["p_lower_than_base"]),
             ]);
         }
     }
-    let header: Vec<String> = ["case", "measure", "point", "change", "p_lower"].iter().map(|k| s.get(k).to_string()).collect();
+    let header: Vec<String> = ["case", "measure", "point", "change", "p_lower"]
+        .iter()
+        .map(|k| s.get(k).to_string())
+        .collect();
     out.push_str(&table(&header, &rows, flavour));
 
     // Sources.
     out.push_str(&heading(s.get("assumptions"), 2, flavour));
     for src in r["scenario"]["sources"].as_array().into_iter().flatten() {
-        let mut line = format!("[{}] {}", src["id"].as_str().unwrap_or(""), src["title"].as_str().unwrap_or(""));
+        let mut line = format!(
+            "[{}] {}",
+            src["id"].as_str().unwrap_or(""),
+            src["title"].as_str().unwrap_or("")
+        );
         if let Some(d) = src["date"].as_str() {
             line.push_str(&format!(" ({d})"));
         }
@@ -597,7 +781,11 @@ mod tests {
             // Placeholders match.
             for (k, v) in &en {
                 let ph = |s: &str| -> Vec<String> {
-                    let mut p: Vec<String> = s.split('{').skip(1).filter_map(|x| x.split_once('}').map(|y| y.0.to_string())).collect();
+                    let mut p: Vec<String> = s
+                        .split('{')
+                        .skip(1)
+                        .filter_map(|x| x.split_once('}').map(|y| y.0.to_string()))
+                        .collect();
                     p.sort();
                     p
                 };
@@ -609,7 +797,10 @@ mod tests {
     #[test]
     fn fills_templates() {
         let s = Strings::load("en").unwrap();
-        assert_eq!(s.fill("vetoed_by", &[("list", "RUS".into())]), ", vetoed by RUS");
+        assert_eq!(
+            s.fill("vetoed_by", &[("list", "RUS".into())]),
+            ", vetoed by RUS"
+        );
         assert!(Strings::load("xx").is_err());
         assert_eq!(fnv1a64(b""), "cbf29ce484222325");
     }

@@ -51,7 +51,12 @@ mod tests {
                     return;
                 };
                 let props = schema.get("properties").and_then(|p| p.as_object());
-                for r in schema.get("required").and_then(|r| r.as_array()).into_iter().flatten() {
+                for r in schema
+                    .get("required")
+                    .and_then(|r| r.as_array())
+                    .into_iter()
+                    .flatten()
+                {
                     if !obj.contains_key(r.as_str().unwrap_or("")) {
                         errs.push(format!("{at}: missing {r}"));
                     }
@@ -60,8 +65,12 @@ mod tests {
                     let sub = props.and_then(|p| p.get(k));
                     match (sub, schema.get("additionalProperties")) {
                         (Some(s), _) => check(root, s, x, &format!("{at}.{k}"), errs),
-                        (None, Some(Value::Bool(false))) => errs.push(format!("{at}: unexpected key {k}")),
-                        (None, Some(s)) if s.is_object() => check(root, s, x, &format!("{at}.{k}"), errs),
+                        (None, Some(Value::Bool(false))) => {
+                            errs.push(format!("{at}: unexpected key {k}"))
+                        }
+                        (None, Some(s)) if s.is_object() => {
+                            check(root, s, x, &format!("{at}.{k}"), errs)
+                        }
                         _ => {}
                     }
                 }
@@ -78,7 +87,9 @@ mod tests {
             },
             Some("string") if !v.is_string() => errs.push(format!("{at}: not a string")),
             Some("number") if !v.is_number() => errs.push(format!("{at}: not a number")),
-            Some("integer") if !(v.is_i64() || v.is_u64()) => errs.push(format!("{at}: not an integer")),
+            Some("integer") if !(v.is_i64() || v.is_u64()) => {
+                errs.push(format!("{at}: not an integer"))
+            }
             Some("boolean") if !v.is_boolean() => errs.push(format!("{at}: not a boolean")),
             _ => {}
         }
@@ -101,8 +112,13 @@ mod tests {
 
     #[test]
     fn the_schema_rejects_what_the_parser_rejects() {
-        let errs = validate("[scenario]\nid = \"x\"\ntitle = \"t\"\n[actors.A]\nname = \"A\"\nqouta = 3\n");
-        assert!(errs.iter().any(|e| e.contains("unexpected key qouta")), "{errs:?}");
+        let errs = validate(
+            "[scenario]\nid = \"x\"\ntitle = \"t\"\n[actors.A]\nname = \"A\"\nqouta = 3\n",
+        );
+        assert!(
+            errs.iter().any(|e| e.contains("unexpected key qouta")),
+            "{errs:?}"
+        );
         let errs = validate("[scenario]\nid = \"x\"\ntitle = \"t\"\n[actors.A]\nname = \"A\"\ncapability = { mean = 3 }\n");
         assert!(!errs.is_empty());
     }

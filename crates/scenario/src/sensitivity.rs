@@ -29,7 +29,13 @@ pub struct Sensitivity {
 }
 
 /// The claims' verdicts at the point estimates with one input set to `x`.
-fn verdicts_with(s: &Scenario, base: &[f64], input: usize, x: f64, scratch: &mut Vec<f64>) -> Vec<bool> {
+fn verdicts_with(
+    s: &Scenario,
+    base: &[f64],
+    input: usize,
+    x: f64,
+    scratch: &mut Vec<f64>,
+) -> Vec<bool> {
     let mut v = base.to_vec();
     v[input] = x;
     evaluate_all(s, &v, scratch).1
@@ -53,7 +59,9 @@ pub fn sensitivities(s: &Scenario, run: &McRun, keep: usize) -> Vec<Vec<Sensitiv
         let (lo, hi) = input.dist.support();
         let p0 = point[k];
         // Grid scan, all claims at once.
-        let grid: Vec<f64> = (0..=GRID).map(|g| lo + (hi - lo) * g as f64 / GRID as f64).collect();
+        let grid: Vec<f64> = (0..=GRID)
+            .map(|g| lo + (hi - lo) * g as f64 / GRID as f64)
+            .collect();
         let verdicts: Vec<Vec<bool>> = grid
             .iter()
             .map(|&x| verdicts_with(s, &point, k, x, &mut scratch))

@@ -33,7 +33,10 @@ fn find<'a>(list: &'a Value, pairs: &[(&str, &str)]) -> &'a Value {
 #[test]
 fn recorded_votes_are_reproduced() {
     let r = report(200);
-    let poe = find(&r["votes"], &[("proposal", "poe_renewal_2024"), ("policy", "base")]);
+    let poe = find(
+        &r["votes"],
+        &[("proposal", "poe_renewal_2024"), ("policy", "base")],
+    );
     assert_eq!(poe["yes"], 13);
     assert_eq!(poe["no"], 1);
     assert_eq!(poe["abstain"], 1);
@@ -42,7 +45,10 @@ fn recorded_votes_are_reproduced() {
     assert_eq!(poe["vetoed_by"], serde_json::json!(["RUS"]));
     assert_eq!(poe["passes"], false);
     assert_eq!(poe["recorded"]["reproduced"], true);
-    let d22 = find(&r["votes"], &[("proposal", "sanctions_draft_2022"), ("policy", "base")]);
+    let d22 = find(
+        &r["votes"],
+        &[("proposal", "sanctions_draft_2022"), ("policy", "base")],
+    );
     assert_eq!(d22["vetoed_by"], serde_json::json!(["CHN", "RUS"]));
     assert_eq!(d22["recorded"]["reproduced"], true);
     // In every draw the recorded outcome stands.
@@ -60,16 +66,25 @@ fn the_notes_verdicts() {
     // (b) fails: Russia and China veto; 11 yes, DZA and MOZ abstain.
     assert_eq!(claim("sanctions_pass")["holds"], false);
     assert_eq!(claim("russia_vetoes")["probability"], 1.0);
-    let b = find(&r["votes"], &[("proposal", "new_sanctions"), ("policy", "b_sanctions")]);
+    let b = find(
+        &r["votes"],
+        &[("proposal", "new_sanctions"), ("policy", "b_sanctions")],
+    );
     assert_eq!(b["yes"], 11);
     assert_eq!(b["ballots"]["DZA"], "abstain");
     // (a) no zone of agreement; arms-control talks have one at the point estimate.
     assert_eq!(claim("talks_agree")["holds"], false);
     assert_eq!(claim("arms_control_talks_agree")["holds"], true);
     // Technology transfer: x* = 40 + 0.25 * 60 = 55.
-    let tech = find(&r["issues"], &[("issue", "tech_transfer"), ("policy", "base")]);
+    let tech = find(
+        &r["issues"],
+        &[("issue", "tech_transfer"), ("policy", "base")],
+    );
     assert!((tech["outcome"].as_f64().unwrap() - 55.0).abs() < 1e-9);
-    let troops = find(&r["issues"], &[("issue", "us_troops"), ("policy", "c_pullback")]);
+    let troops = find(
+        &r["issues"],
+        &[("issue", "us_troops"), ("policy", "c_pullback")],
+    );
     assert_eq!(troops["outcome"], 20.0);
     // Every claim has a probability in [0, 1] and ranked sensitivities.
     for c in r["claims"].as_array().unwrap() {
@@ -93,13 +108,64 @@ fn policies_can_be_selected() {
     let mut s = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap();
     s.retain_policies(&["b_sanctions".to_string()]).unwrap();
     assert_eq!(s.policies.len(), 1);
-    assert!(s.claims.iter().all(|c| c.policy.is_none() || c.policy == Some(0)));
+    assert!(s
+        .claims
+        .iter()
+        .all(|c| c.policy.is_none() || c.policy == Some(0)));
     assert!(s.proposals.iter().any(|p| p.id == "new_sanctions"));
     assert!(!s.proposals.iter().any(|p| p.id == "restore_monitoring"));
     let never = AtomicBool::new(false);
-    let r = analyze(&s, &AnalyzeOptions { draws: 100, seed: 1, sensitivity_keep: 3 }, &never, &|_| {});
+    let r = analyze(
+        &s,
+        &AnalyzeOptions {
+            draws: 100,
+            seed: 1,
+            sensitivity_keep: 3,
+        },
+        &never,
+        &|_| {},
+    );
     let c = find(&r["claims"], &[("id", "russia_vetoes")]);
     assert_eq!(c["holds"], true);
-    let e = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap().retain_policies(&["b_sanction".to_string()]).unwrap_err();
+    let e = parse_scenario(BUILTIN, BUILTIN_NAME)
+        .unwrap()
+        .retain_policies(&["b_sanction".to_string()])
+        .unwrap_err();
     assert!(e.contains("did you mean `b_sanctions`"), "{e}");
+}
+
+#[test]
+fn the_second_scenario_shows_the_language_is_general() {
+    let text = include_str!("../../../scenarios/trade-blocs.toml");
+    let s = parse_scenario(text, "trade-blocs.toml").expect("parses");
+    let never = AtomicBool::new(false);
+    let r = analyze(
+        &s,
+        &AnalyzeOptions {
+            draws: 500,
+            seed: 3,
+            sensitivity_keep: 3,
+        },
+        &never,
+        &|_| {},
+    );
+    for key in [
+        "scenario",
+        "exchanges",
+        "votes",
+        "issues",
+        "games",
+        "claims",
+        "policies",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}");
+    }
+    let full = find(
+        &r["votes"],
+        &[("proposal", "full_duties"), ("policy", "base")],
+    );
+    assert_eq!(full["passes"], false);
+    let settle = find(&r["issues"], &[("issue", "settlement"), ("policy", "base")]);
+    let x = settle["outcome"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&x));
 }

@@ -1,0 +1,449 @@
+//! The reduced strategic (normal) form of a game tree, exactly as Gambit
+//! 16.7 builds it.
+//!
+//! A player's *reduced* pure strategy chooses an action only at the
+//! information sets that its own earlier choices leave reachable (Kuhn
+//! 1953, "Extensive games and the problem of information"; the reduction
+//! of strategies that differ only at unreachable sets is the "reduced
+//! normal form" of e.g. von Stengel, Koller & Megiddo, GEB 1996).
+//!
+//! Order and labels follow Gambit's `MakeReducedStrats`: the tree is walked
+//! in prefix order, following only the chosen action at the player's own
+//! nodes and every branch at other nodes; the first time an information set
+//! is met its actions are tried in order. Strategies therefore come in
+//! lexicographic order of the decisions in the order they are met. Each
+//! strategy is labelled with one entry per own information set (in
+//! behaviour-profile order): the 1-based action number, or `*` where the set
+//! is unreachable (`1*11`, `2111`, ...); a player without information sets
+//! has the single strategy `*`. Payoffs are expectations over chance.
+
+use crate::error::GameError;
+use crate::extensive::{ExtensiveGame, NodeKind};
+use crate::normal::{NormalFormGame, MAX_PROFILES};
+use crate::number::Rational;
+use num_traits::Zero;
+
+/// Most node visits spent enumerating one player's reduced strategies (and
+/// the largest nodes x players a reduction accepts): a few seconds of work.
+const WORK_LIMIT: u64 = 400_000_000;
+
+/// A reduced pure strategy of one player.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReducedStrategy {
+    /// Gambit's label, e.g. `1*11`.
+    pub label: String,
+    /// The chosen action at each of the player's information sets, in the
+    /// order of [`ExtensiveGame::player_infosets`]; `None` where the set is
+    /// unreachable.
+    pub choices: Vec<Option<usize>>,
+}
+
+impl ExtensiveGame {
+    /// Number of reduced strategies of each player, or an error if the
+    /// reduced strategic form would have more than [`MAX_PROFILES`] pure
+    /// profiles. Cheap for games with perfect recall (a product-sum over
+    /// the information sets); otherwise counts by enumeration, stopping at
+    /// the limit.
+    pub fn reduced_shape(&self) -> Result<Vec<usize>, GameError> {
+        let n = self.num_players();
+        let size = (self.num_nodes() as u128) * (n as u128);
+        if size > WORK_LIMIT as u128 {
+            return Err(GameError::Invalid(format!(
+                "this tree is too large to put in strategic form ({} nodes x {n} players)",
+                self.num_nodes()
+            )));
+        }
+        let mut counts: Vec<u128> = Vec::with_capacity(n);
+        let pr = self.is_perfect_recall();
+        for p in 0..n {
+            let c = if pr {
+                self.count_perfect_recall(p)
+            } else {
+                let mut c: u128 = 0;
+                self.enumerate(p, MAX_PROFILES as u128 + 1, &mut |_| c += 1)?;
+                c
+            };
+            counts.push(c);
+        }
+        let mut total: u128 = 1;
+        for &c in &counts {
+            total = total.saturating_mul(c);
+        }
+        if total > MAX_PROFILES as u128 {
+            let dims: Vec<String> = counts
+                .iter()
+                .map(|&c| {
+                    if c > MAX_PROFILES as u128 && !pr {
+                        format!("more than {MAX_PROFILES}")
+                    } else if c == u128::MAX {
+                        "more than 2^128".to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            return Err(GameError::Invalid(format!(
+                "the reduced strategic form of this tree has {} strategy profiles ({}), more than the {} Detente holds; solve it in extensive form instead",
+                if total == u128::MAX { "too many".to_string() } else { total.to_string() },
+                dims.join(" x "),
+                MAX_PROFILES
+            )));
+        }
+        Ok(counts.into_iter().map(|c| c as usize).collect())
+    }
+
+    /// Reduced strategies of every player, in Gambit's order (refused like
+    /// [`ExtensiveGame::reduced_shape`] when the strategic form is too large).
+    pub fn reduced_strategies(&self) -> Result<Vec<Vec<ReducedStrategy>>, GameError> {
+        self.reduced_shape()?;
+        (0..self.num_players())
+            .map(|p| {
+                let mut out = Vec::new();
+                self.enumerate(p, u128::MAX, &mut |choices: &[Option<usize>]| {
+                    out.push(ReducedStrategy {
+                        label: strategy_label(choices),
+                        choices: choices.to_vec(),
+                    })
+                })?;
+                Ok(out)
+            })
+            .collect()
+    }
+
+    /// Reduced strategies of one player (0-based), in Gambit's order; an
+    /// error if the player alone has more than [`MAX_PROFILES`] of them.
+    /// Unlike [`ExtensiveGame::reduced_strategies`] this works when only the
+    /// whole strategic form is too large.
+    pub fn player_reduced_strategies(
+        &self,
+        player: usize,
+    ) -> Result<Vec<ReducedStrategy>, GameError> {
+        let mut out = Vec::new();
+        let mut too_many = false;
+        self.enumerate(
+            player,
+            MAX_PROFILES as u128 + 1,
+            &mut |choices: &[Option<usize>]| {
+                if out.len() == MAX_PROFILES {
+                    too_many = true;
+                } else {
+                    out.push(ReducedStrategy {
+                        label: strategy_label(choices),
+                        choices: choices.to_vec(),
+                    })
+                }
+            },
+        )?;
+        if too_many {
+            return Err(GameError::Invalid(format!(
+                "player {} has more than {MAX_PROFILES} reduced strategies",
+                player + 1
+            )));
+        }
+        Ok(out)
+    }
+
+    /// The reduced strategic form (see the module documentation), with the
+    /// tree's title and comment. Every cell gets its own unlabeled outcome
+    /// (expected payoffs need not be any outcome of the tree).
+    pub fn reduced_normal_form(&self) -> Result<NormalFormGame, GameError> {
+        let strategies = self.reduced_strategies()?;
+        let n = self.num_players();
+        let shape: Vec<usize> = strategies.iter().map(Vec::len).collect();
+        let cells: usize = shape.iter().product();
+        let mut stride = vec![1usize; n];
+        for p in 1..n {
+            stride[p] = stride[p - 1] * shape[p - 1];
+        }
+        let mut table: Vec<Vec<Rational>> = vec![vec![Rational::zero(); n]; cells];
+
+        // Probability of reaching each node (chance moves only).
+        let nodes = self.nodes();
+        let mut prob: Vec<Rational> = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let pr = match (node.parent(), node.prior_action()) {
+                (Some(par), Some(a)) => match self.chance_probs(par) {
+                    Some(ps) => &prob[par] * &ps[a],
+                    None => prob[par].clone(),
+                },
+                _ => Rational::from_integer(1.into()),
+            };
+            prob.push(pr);
+        }
+        // Position of each global infoset in its player's list.
+        let mut pos = vec![0usize; self.infosets().len()];
+        for p in 0..n {
+            for (i, &s) in self.player_infosets(p).iter().enumerate() {
+                pos[s] = i;
+            }
+        }
+
+        let mut constraints: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+        let mut consistent: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut idx = vec![0usize; n];
+        self.for_each_play(|v, sums| {
+            if prob[v].is_zero() {
+                return;
+            }
+            for c in constraints.iter_mut() {
+                c.clear();
+            }
+            // The leaf's own decisions of each player, walking up.
+            let mut u = v;
+            while let (Some(par), Some(a)) = (nodes[u].parent(), nodes[u].prior_action()) {
+                if let NodeKind::Personal(p) = self.node_kind(par) {
+                    if let Some(s) = nodes[par].infoset() {
+                        constraints[p].push((pos[s], a));
+                    }
+                }
+                u = par;
+            }
+            for p in 0..n {
+                consistent[p].clear();
+                for (k, st) in strategies[p].iter().enumerate() {
+                    if constraints[p]
+                        .iter()
+                        .all(|&(i, a)| st.choices[i] == Some(a))
+                    {
+                        consistent[p].push(k);
+                    }
+                }
+            }
+            if consistent.iter().any(Vec::is_empty) {
+                return;
+            }
+            let contrib: Vec<Rational> = sums.iter().map(|x| x * &prob[v]).collect();
+            // Add to every cell in the product of the consistent sets.
+            idx.iter_mut().for_each(|x| *x = 0);
+            loop {
+                let cell: usize = (0..n).map(|p| consistent[p][idx[p]] * stride[p]).sum();
+                for (x, y) in table[cell].iter_mut().zip(&contrib) {
+                    *x += y;
+                }
+                let mut p = 0;
+                while p < n {
+                    idx[p] += 1;
+                    if idx[p] < consistent[p].len() {
+                        break;
+                    }
+                    idx[p] = 0;
+                    p += 1;
+                }
+                if p == n {
+                    break;
+                }
+            }
+        });
+        let labels: Vec<Vec<String>> = strategies
+            .iter()
+            .map(|ss| ss.iter().map(|s| s.label.clone()).collect())
+            .collect();
+        let mut g = NormalFormGame::from_payoffs(self.players().to_vec(), labels, table)?;
+        g.title = self.title.clone();
+        g.comment = self.comment.clone();
+        Ok(g)
+    }
+
+    /// Sequence-form count of reduced strategies (valid with perfect
+    /// recall): count(I) = sum over actions a of the product of count(J)
+    /// over the sets J that follow (I, a) directly; the total is the product
+    /// over the sets met first. Saturates at `u128::MAX`.
+    fn count_perfect_recall(&self, p: usize) -> u128 {
+        let sets = self.player_infosets(p);
+        let mut pos = vec![usize::MAX; self.infosets().len()];
+        for (i, &s) in sets.iter().enumerate() {
+            pos[s] = i;
+        }
+        // Parent sequence (own set position, action) of each set.
+        let mut parent: Vec<Option<(usize, usize)>> = vec![None; sets.len()];
+        for (i, &s) in sets.iter().enumerate() {
+            let mut u = self.infoset(s).members()[0];
+            while let (Some(par), Some(a)) = (self.node(u).parent(), self.node(u).prior_action()) {
+                if let Some(ps) = self.node(par).infoset() {
+                    if self.infoset(ps).player() == Some(p) {
+                        parent[i] = Some((pos[ps], a));
+                        break;
+                    }
+                }
+                u = par;
+            }
+        }
+        // prod[i][a]: product of counts of the sets following (i, a).
+        let mut prod: Vec<Vec<u128>> = sets
+            .iter()
+            .map(|&s| vec![1u128; self.infoset(s).num_actions()])
+            .collect();
+        let mut total: u128 = 1;
+        for i in (0..sets.len()).rev() {
+            let count = prod[i].iter().fold(0u128, |acc, &x| acc.saturating_add(x));
+            match parent[i] {
+                Some((j, a)) => prod[j][a] = prod[j][a].saturating_mul(count),
+                None => total = total.saturating_mul(count),
+            }
+        }
+        total
+    }
+
+    /// Enumerates player `p`'s reduced strategies in Gambit's order, calling
+    /// `emit` with the choices (indexed by the player's set order); stops
+    /// after `limit` strategies. Iterative: each strategy costs one walk over
+    /// the nodes it reaches.
+    fn enumerate(
+        &self,
+        p: usize,
+        limit: u128,
+        emit: &mut dyn FnMut(&[Option<usize>]),
+    ) -> Result<(), GameError> {
+        let mut work: u64 = 0;
+        let sets = self.player_infosets(p);
+        let mut pos = vec![usize::MAX; self.infosets().len()];
+        for (i, &s) in sets.iter().enumerate() {
+            pos[s] = i;
+        }
+        // decisions: (set position, action) in the order they were made.
+        let mut decisions: Vec<(usize, usize)> = Vec::new();
+        let mut forced = 0usize;
+        let mut choices: Vec<Option<usize>> = vec![None; sets.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut emitted: u128 = 0;
+        loop {
+            // Walk the tree with decisions[..forced] fixed, new sets -> 0.
+            for c in choices.iter_mut() {
+                *c = None;
+            }
+            let fixed: Vec<(usize, usize)> = decisions[..forced].to_vec();
+            decisions.clear();
+            stack.clear();
+            stack.push(self.root());
+            while let Some(v) = stack.pop() {
+                work += 1;
+                if work > WORK_LIMIT {
+                    return Err(GameError::Invalid(format!(
+                        "player {} of this tree has too many reduced strategies to enumerate (more than {WORK_LIMIT} node visits)",
+                        p + 1
+                    )));
+                }
+                let node = self.node(v);
+                match self.node_kind(v) {
+                    NodeKind::Terminal => {}
+                    NodeKind::Personal(q) if q == p => {
+                        let i = node.infoset().map_or(0, |s| pos[s]);
+                        let a = match choices[i] {
+                            Some(a) => a,
+                            None => {
+                                let a = fixed.get(decisions.len()).map_or(0, |&(_, a)| a);
+                                choices[i] = Some(a);
+                                decisions.push((i, a));
+                                a
+                            }
+                        };
+                        stack.push(node.children()[a]);
+                    }
+                    _ => stack.extend(node.children().iter().rev()),
+                }
+            }
+            emit(&choices);
+            emitted += 1;
+            if emitted >= limit {
+                return Ok(());
+            }
+            // Advance the last decision that has another action.
+            let mut j = decisions.len();
+            loop {
+                if j == 0 {
+                    return Ok(());
+                }
+                j -= 1;
+                let (i, a) = decisions[j];
+                if a + 1 < self.infoset(sets[i]).num_actions() {
+                    decisions[j].1 = a + 1;
+                    forced = j + 1;
+                    decisions.truncate(forced);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Gambit's label: one entry per own set, the 1-based action or `*`; `*`
+/// alone for a player without sets.
+fn strategy_label(choices: &[Option<usize>]) -> String {
+    if choices.is_empty() {
+        return "*".into();
+    }
+    choices
+        .iter()
+        .map(|c| c.map_or("*".to_string(), |a| (a + 1).to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::efg::read_efg;
+    use crate::extensive::tests::{poker, q};
+
+    /// Gambit's `tests/test_games/noPR-action-AM2.efg`: player 1's set 1 is
+    /// met twice on one play (absent-mindedness); Gambit 16.7 lists
+    /// `11* 12* 2**` and `11 12 21 22`.
+    #[test]
+    fn imperfect_recall_follows_gambit_order() {
+        let src = r#"EFG 2 R "Untitled Extensive Game" { "Player 1" "Player 2" }
+""
+p "" 1 1 "" { "1" "2" } 0
+p "" 1 1 "" { "1" "2" } 0
+p "" 1 2 "" { "1" "2" } 0
+t "" 1 "Outcome 1" { 1, -1 }
+t "" 2 "Outcome 2" { 2, -2 }
+p "" 2 1 "" { "1" "2" } 0
+t "" 3 "Outcome 2" { 3, -3 }
+t "" 4 "Outcome 2" { 4, -4 }
+p "" 1 1 "" { "1" "2" } 0
+p "" 1 3 "" { "1" "2" } 0
+t "" 5 "Outcome 2" { 5, -5 }
+t "" 6 "Outcome 2" { 6, -6 }
+p "" 2 2 "" { "1" "2" } 0
+t "" 7 "Outcome 2" { 7, -7 }
+t "" 8 "Outcome 2" { 8, -8 }
+"#;
+        let g = read_efg(src, "am2.efg").unwrap();
+        assert!(!g.is_perfect_recall());
+        let nf = g.reduced_normal_form().unwrap();
+        assert_eq!(nf.strategies()[0], vec!["11*", "12*", "2**"]);
+        assert_eq!(nf.strategies()[1], vec!["11", "12", "21", "22"]);
+        // 2** with player 2 choosing 2 at her second set: 1 -> 2, 1 -> 2
+        // again (same set), then player 2's set 2, action 2: outcome 8.
+        assert_eq!(
+            nf.payoffs_at(nf.profile_index(&[2, 3])),
+            &[q(8, 1), q(-8, 1)]
+        );
+        // 11*: action 1 twice, then set 2 action 1: outcome 1.
+        assert_eq!(
+            nf.payoffs_at(nf.profile_index(&[0, 2])),
+            &[q(1, 1), q(-1, 1)]
+        );
+    }
+
+    #[test]
+    fn poker_reduces_to_gambit_form() {
+        let g = poker();
+        let nf = g.reduced_normal_form().unwrap();
+        assert_eq!(nf.shape(), vec![4, 2]);
+        assert_eq!(nf.strategies()[0], vec!["11", "12", "21", "22"]);
+        assert_eq!(nf.strategies()[1], vec!["1", "2"]);
+        // Alice raises with both cards, Bob meets: (2 - 2) / 2 = 0.
+        assert_eq!(nf.payoffs_at(0), &[q(0, 1), q(0, 1)]);
+        // Alice raises with both, Bob passes: Alice wins 1 either way.
+        assert_eq!(
+            nf.payoffs_at(nf.profile_index(&[0, 1])),
+            &[q(1, 1), q(-1, 1)]
+        );
+        // Raise with King, fold with Queen, Bob meets: (2 - 1) / 2.
+        assert_eq!(
+            nf.payoffs_at(nf.profile_index(&[1, 0])),
+            &[q(1, 2), q(-1, 2)]
+        );
+        assert!(nf.is_constant_sum());
+        assert_eq!(g.reduced_shape().unwrap(), vec![4, 2]);
+    }
+}
