@@ -5,7 +5,7 @@
 
 use crate::eval::{case_values, evaluate_case, CaseResult};
 use crate::model::*;
-use crate::montecarlo::{self, McRun};
+use crate::montecarlo::{self, Layout, McRun};
 use crate::param::Provenance;
 use crate::sensitivity::sensitivities;
 use serde_json::{json, Map, Value};
@@ -65,11 +65,8 @@ fn case_name(s: &Scenario, case: usize) -> String {
     }
 }
 
-fn frac(run: &McRun, f: impl Fn(&montecarlo::Draw) -> bool) -> Value {
-    if run.draws.is_empty() {
-        return Value::Null;
-    }
-    round(run.draws.iter().filter(|d| f(d)).count() as f64 / run.draws.len() as f64)
+fn frac(run: &McRun, k: usize) -> Value {
+    run.frac(k).map(round).unwrap_or(Value::Null)
 }
 
 /// Runs everything. `cancel` and `progress` are passed to the Monte Carlo
@@ -92,6 +89,7 @@ pub fn analyze(
         })
         .collect();
     let run = montecarlo::run(s, opts.draws, opts.seed, cancel, progress);
+    let l = Layout::new(s);
     let actor = |a: ActorId| s.actors[a].id.clone();
 
     // Exchanges.
@@ -107,16 +105,12 @@ pub fn analyze(
                 surplus.insert(actor(p), round(r.surplus[j]));
                 nash_pay.insert(actor(p), round(r.nash_payoff[j]));
                 nash_tr.insert(actor(p), round(r.nash_transfer[j]));
-                let mut xs: Vec<f64> = run
-                    .draws
-                    .iter()
-                    .map(|d| d.cases[c].exchanges[k].surplus[j])
-                    .collect();
+                let mut xs = run.column(&l, l.surplus(c, k, j));
                 let mut st = stats(&mut xs);
                 if let Value::Object(m) = &mut st {
                     m.insert(
                         "p_gain".into(),
-                        frac(&run, |d| d.cases[c].exchanges[k].surplus[j] > 0.0),
+                        frac(&run, l.gains(c, k, j)),
                     );
                 }
                 dist.insert(actor(p), st);
@@ -125,11 +119,7 @@ pub fn analyze(
             for (j, (a, _)) in x.externalities.iter().enumerate() {
                 third.insert(actor(*a), round(r.third_party[j]));
             }
-            let mut world: Vec<f64> = run
-                .draws
-                .iter()
-                .map(|d| d.cases[c].exchanges[k].world_sum)
-                .collect();
+            let mut world = run.column(&l, l.world_sum(s, c, k));
             exchanges.push(json!({
                 "exchange": x.id,
                 "name": x.name,
@@ -137,13 +127,13 @@ pub fn analyze(
                 "parties": x.parties.iter().map(|&p| actor(p)).collect::<Vec<_>>(),
                 "surplus": surplus,
                 "win_win": r.win_win,
-                "p_win_win": frac(&run, |d| d.cases[c].exchanges[k].win_win),
+                "p_win_win": frac(&run, l.win_win(c, k)),
                 "dyad_sum": round(r.dyad_sum),
                 "third_parties": third,
                 "third_party_sum": round(r.third_party_sum),
                 "world_sum": round(r.world_sum),
                 "positive_sum": r.world_sum > 0.0,
-                "p_positive_sum": frac(&run, |d| d.cases[c].exchanges[k].world_sum > 0.0),
+                "p_positive_sum": frac(&run, l.positive_sum(c, k)),
                 "nash_bargaining": {"payoff": nash_pay, "transfer": nash_tr},
                 "surplus_draws": dist,
                 "world_sum_draws": stats(&mut world),
@@ -166,11 +156,7 @@ pub fn analyze(
             for &m in &s.bodies[v.body].vetoes {
                 p_veto.insert(
                     actor(m),
-                    frac(&run, |d| {
-                        d.cases[c].votes[k]
-                            .as_ref()
-                            .is_some_and(|x| x.vetoed_by.contains(&m))
-                    }),
+                    frac(&run, l.vetoed_by(c, k, m)),
                 );
             }
             let recorded = p.recorded.as_ref().map(|r| {
@@ -216,7 +202,7 @@ pub fn analyze(
                 "yes": v.yes, "no": v.no, "abstain": v.abstain,
                 "passes": v.passes,
                 "vetoed_by": v.vetoed_by.iter().map(|&a| actor(a)).collect::<Vec<_>>(),
-                "p_passes": frac(&run, |d| d.cases[c].votes[k].as_ref().is_some_and(|x| x.passes)),
+                "p_passes": frac(&run, l.passes(c, k)),
                 "p_vetoed_by": p_veto,
                 "recorded": recorded,
             }));
@@ -228,11 +214,7 @@ pub fn analyze(
     for c in 0..ncases {
         for (k, i) in s.issues.iter().enumerate() {
             let r = &point_cases[c].issues[k];
-            let mut xs: Vec<f64> = run
-                .draws
-                .iter()
-                .map(|d| d.cases[c].issues[k].outcome)
-                .collect();
+            let mut xs = run.column(&l, l.outcome(c, k));
             let rule = match &i.rule {
                 Rule::BodyVote { body } => json!({"kind": "body_vote", "body": s.bodies[*body].id}),
                 Rule::Unilateral { decider, .. } => {
@@ -258,7 +240,7 @@ pub fn analyze(
                 "agreement": r.agreement,
                 "zone": r.zone.map(|(a, b)| json!([round(a), round(b)])),
                 "passed": r.passed.map(|p| s.proposals[p].id.clone()),
-                "p_agreement": if r.agreement.is_some() { frac(&run, |d| d.cases[c].issues[k].agreement == Some(true)) } else { Value::Null },
+                "p_agreement": if r.agreement.is_some() { frac(&run, l.agreement(c, k)) } else { Value::Null },
                 "outcome_draws": stats(&mut xs),
             }));
         }
@@ -292,7 +274,7 @@ pub fn analyze(
             "asserted": c.asserted,
             "holds": at_point[k],
             "agrees_with_claimant": at_point[k] == c.asserted,
-            "probability": frac(&run, |d| d.claims[k]),
+            "probability": frac(&run, l.claim(k)),
             "sensitivity": sensitivity,
         }));
     }
@@ -302,13 +284,13 @@ pub fn analyze(
     for c in 0..ncases {
         let mut measures = Map::new();
         for (m, meas) in s.measures.iter().enumerate() {
-            let mut xs: Vec<f64> = run.draws.iter().map(|d| d.cases[c].measures[m]).collect();
+            let mut xs = run.column(&l, l.measure(c, m));
             let delta = point_cases[c].measures[m] - point_cases[0].measures[m];
             measures.insert(meas.id.clone(), json!({
                 "name": meas.name,
                 "value": round(point_cases[c].measures[m]),
                 "change": round(delta),
-                "p_lower_than_base": if c == 0 { Value::Null } else { frac(&run, |d| d.cases[c].measures[m] < d.cases[0].measures[m]) },
+                "p_lower_than_base": if c == 0 { Value::Null } else { frac(&run, l.lower(c, m)) },
                 "draws": stats(&mut xs),
             }));
         }
@@ -363,7 +345,7 @@ pub fn analyze(
     });
     json!({
         "scenario": scenario,
-        "run": {"draws": run.draws.len(), "requested": run.requested, "seed": run.seed, "interrupted": run.interrupted},
+        "run": {"draws": run.draws, "requested": run.requested, "seed": run.seed, "interrupted": run.interrupted},
         "exchanges": exchanges,
         "votes": votes,
         "issues": issues,

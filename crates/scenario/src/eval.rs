@@ -386,12 +386,13 @@ fn discontent(s: &Scenario, m: &Measure, issues: &[IssueResult], v: &[f64]) -> f
     }
 }
 
-/// Whether a claim holds, given the base case and the case of each policy
-/// (`cases[k]` for policy `k`; only those the claim needs must be present).
-pub fn claim_holds(c: &Claim, base: &CaseResult, cases: &[Option<CaseResult>]) -> bool {
+/// Whether a claim holds, given every case: `cases[0]` the base case,
+/// `cases[k + 1]` policy `k`.
+pub fn claim_holds(c: &Claim, cases: &[CaseResult]) -> bool {
+    let base = &cases[0];
     let case = match c.policy {
         None => base,
-        Some(p) => match cases.get(p).and_then(|x| x.as_ref()) {
+        Some(p) => match cases.get(p + 1) {
             Some(r) => r,
             None => return false,
         },

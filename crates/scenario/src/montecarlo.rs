@@ -4,8 +4,12 @@
 //! from `ChaCha8Rng::seed_from_u64(seed)` on stream `c`, so every draw's
 //! numbers depend only on the seed and the draw's index, never on the
 //! number of threads or on scheduling. Chunks run in parallel (rayon) and
-//! results are put back in chunk order. A cancel flag (set on Ctrl-C) stops
-//! the run between chunks; what was drawn is kept and reported.
+//! are put back in chunk order. A cancel flag (set on Ctrl-C) stops the run
+//! between chunks; what was drawn is kept and reported.
+//!
+//! Memory stays small: per draw only the numbers whose distribution is
+//! reported (surpluses, world sums, issue outcomes, measures: a few per
+//! case) are kept; everything reported as a probability is counted.
 
 use crate::eval::{case_values, claim_holds, evaluate_case, CaseResult};
 use crate::model::Scenario;
@@ -17,32 +21,155 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// Draws per chunk (the unit of reproducibility and of parallel work).
 pub const CHUNK: usize = 256;
 
-/// The numbers kept from one draw.
+/// Where each kept number and each counted event lives.
 #[derive(Debug, Clone)]
-pub struct Draw {
-    /// The drawn value of every input (base inputs and policies' values).
-    pub inputs: Vec<f64>,
-    /// Whether each claim holds.
-    pub claims: Vec<bool>,
-    /// The base case and each policy's case, in scenario order.
-    pub cases: Vec<CaseResult>,
+pub struct Layout {
+    pub ncases: usize,
+    nactors: usize,
+    metrics_per_case: usize,
+    flags_per_case: usize,
+    ex_metric: Vec<usize>,
+    issue_metric: usize,
+    measure_metric: usize,
+    ex_flag: Vec<usize>,
+    prop_flag: usize,
+    issue_flag: usize,
+    measure_flag: usize,
+    claim_flag: usize,
+    pub nclaims: usize,
+    /// Uncertain inputs (indices into `Scenario::inputs`), for importance.
+    pub uncertain: Vec<usize>,
+    /// Their split points (point estimates).
+    split: Vec<f64>,
+}
+
+impl Layout {
+    pub fn new(s: &Scenario) -> Layout {
+        let ncases = s.policies.len() + 1;
+        let mut m = 0;
+        let mut ex_metric = Vec::new();
+        for x in &s.exchanges {
+            ex_metric.push(m);
+            m += x.parties.len() + 1;
+        }
+        let issue_metric = m;
+        m += s.issues.len();
+        let measure_metric = m;
+        m += s.measures.len();
+        let mut f = 0;
+        let mut ex_flag = Vec::new();
+        for x in &s.exchanges {
+            ex_flag.push(f);
+            f += 2 + x.parties.len();
+        }
+        let prop_flag = f;
+        let nactors = s.actors.len();
+        f += s.proposals.len() * (1 + nactors);
+        let issue_flag = f;
+        f += s.issues.len();
+        let measure_flag = f;
+        f += s.measures.len();
+        let point = s.point_values();
+        let uncertain: Vec<usize> = (0..s.inputs.len()).filter(|&k| s.inputs[k].dist.is_uncertain()).collect();
+        let split = uncertain.iter().map(|&k| point[k]).collect();
+        Layout {
+            ncases,
+            nactors,
+            metrics_per_case: m,
+            flags_per_case: f,
+            ex_metric,
+            issue_metric,
+            measure_metric,
+            ex_flag,
+            prop_flag,
+            issue_flag,
+            measure_flag,
+            claim_flag: f * ncases,
+            nclaims: s.claims.len(),
+            uncertain,
+            split,
+        }
+    }
+    pub fn metrics(&self) -> usize {
+        self.metrics_per_case * self.ncases
+    }
+    pub fn flags(&self) -> usize {
+        self.claim_flag + self.nclaims
+    }
+    // Kept numbers.
+    pub fn surplus(&self, case: usize, x: usize, party: usize) -> usize {
+        case * self.metrics_per_case + self.ex_metric[x] + party
+    }
+    pub fn world_sum(&self, s: &Scenario, case: usize, x: usize) -> usize {
+        case * self.metrics_per_case + self.ex_metric[x] + s.exchanges[x].parties.len()
+    }
+    pub fn outcome(&self, case: usize, issue: usize) -> usize {
+        case * self.metrics_per_case + self.issue_metric + issue
+    }
+    pub fn measure(&self, case: usize, m: usize) -> usize {
+        case * self.metrics_per_case + self.measure_metric + m
+    }
+    // Counted events.
+    pub fn win_win(&self, case: usize, x: usize) -> usize {
+        case * self.flags_per_case + self.ex_flag[x]
+    }
+    pub fn positive_sum(&self, case: usize, x: usize) -> usize {
+        self.win_win(case, x) + 1
+    }
+    pub fn gains(&self, case: usize, x: usize, party: usize) -> usize {
+        self.win_win(case, x) + 2 + party
+    }
+    pub fn passes(&self, case: usize, p: usize) -> usize {
+        case * self.flags_per_case + self.prop_flag + p * (1 + self.nactors)
+    }
+    pub fn vetoed_by(&self, case: usize, p: usize, actor: usize) -> usize {
+        self.passes(case, p) + 1 + actor
+    }
+    pub fn agreement(&self, case: usize, issue: usize) -> usize {
+        case * self.flags_per_case + self.issue_flag + issue
+    }
+    /// The measure under this case is below the base case.
+    pub fn lower(&self, case: usize, m: usize) -> usize {
+        case * self.flags_per_case + self.measure_flag + m
+    }
+    pub fn claim(&self, c: usize) -> usize {
+        self.claim_flag + c
+    }
 }
 
 /// A finished (or interrupted) run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McRun {
     pub seed: u64,
     pub requested: usize,
-    pub draws: Vec<Draw>,
     pub interrupted: bool,
+    /// Draws done.
+    pub draws: usize,
+    /// Kept numbers, draw by draw (`draws × layout.metrics()`).
+    pub metrics: Vec<f64>,
+    /// How many draws had each event.
+    pub counts: Vec<u64>,
+    /// Per (uncertain input, claim): draws with the input above its point
+    /// estimate where the claim held, draws above, held at or below, at or
+    /// below.
+    pub importance: Vec<[u64; 4]>,
 }
 
-/// Evaluates every case and claim for one set of base input values.
-pub fn evaluate_all(
-    s: &Scenario,
-    values: &[f64],
-    scratch: &mut Vec<f64>,
-) -> (Vec<CaseResult>, Vec<bool>) {
+impl McRun {
+    /// The kept number `k` of every draw.
+    pub fn column(&self, layout: &Layout, k: usize) -> Vec<f64> {
+        let m = layout.metrics();
+        (0..self.draws).map(|d| self.metrics[d * m + k]).collect()
+    }
+    /// The share of draws with event `k` (`None` without draws).
+    pub fn frac(&self, k: usize) -> Option<f64> {
+        (self.draws > 0).then(|| self.counts[k] as f64 / self.draws as f64)
+    }
+}
+
+/// Evaluates every case (`[0]` the base case, `[k + 1]` policy `k`) and
+/// every claim for one set of base input values.
+pub fn evaluate_all(s: &Scenario, values: &[f64], scratch: &mut Vec<f64>) -> (Vec<CaseResult>, Vec<bool>) {
     let mut cases = Vec::with_capacity(s.policies.len() + 1);
     case_values(s, None, values, scratch);
     cases.push(evaluate_case(s, None, scratch));
@@ -50,27 +177,61 @@ pub fn evaluate_all(
         case_values(s, Some(p), values, scratch);
         cases.push(evaluate_case(s, Some(p), scratch));
     }
-    let policy_cases: Vec<Option<CaseResult>> = cases[1..].iter().cloned().map(Some).collect();
-    let claims = s
-        .claims
-        .iter()
-        .map(|c| claim_holds(c, &cases[0], &policy_cases))
-        .collect();
+    let claims = s.claims.iter().map(|c| claim_holds(c, &cases)).collect();
     (cases, claims)
+}
+
+/// Records one draw's kept numbers and events.
+fn record(s: &Scenario, l: &Layout, cases: &[CaseResult], claims: &[bool], metrics: &mut Vec<f64>, counts: &mut [u64]) {
+    let start = metrics.len();
+    metrics.resize(start + l.metrics(), 0.0);
+    let row = &mut metrics[start..];
+    let mut count = |k: usize, yes: bool| {
+        if yes {
+            counts[k] += 1;
+        }
+    };
+    for (c, r) in cases.iter().enumerate() {
+        for (x, e) in r.exchanges.iter().enumerate() {
+            for (j, v) in e.surplus.iter().enumerate() {
+                row[l.surplus(c, x, j)] = *v;
+                count(l.gains(c, x, j), *v > 0.0);
+            }
+            row[l.world_sum(s, c, x)] = e.world_sum;
+            count(l.win_win(c, x), e.win_win);
+            count(l.positive_sum(c, x), e.world_sum > 0.0);
+        }
+        for (p, v) in r.votes.iter().enumerate() {
+            if let Some(v) = v {
+                count(l.passes(c, p), v.passes);
+                for a in &v.vetoed_by {
+                    count(l.vetoed_by(c, p, *a), true);
+                }
+            }
+        }
+        for (i, x) in r.issues.iter().enumerate() {
+            row[l.outcome(c, i)] = x.outcome;
+            count(l.agreement(c, i), x.agreement == Some(true));
+        }
+        for (m, v) in r.measures.iter().enumerate() {
+            row[l.measure(c, m)] = *v;
+            count(l.lower(c, m), *v < cases[0].measures[m]);
+        }
+    }
+    for (k, h) in claims.iter().enumerate() {
+        count(l.claim(k), *h);
+    }
 }
 
 /// Runs `draws` draws with `seed`. `progress` is called with the number of
 /// draws finished so far; `cancel` stops the run between chunks.
-pub fn run(
-    s: &Scenario,
-    draws: usize,
-    seed: u64,
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(usize) + Sync),
-) -> McRun {
+pub fn run(s: &Scenario, draws: usize, seed: u64, cancel: &AtomicBool, progress: &(dyn Fn(usize) + Sync)) -> McRun {
+    let l = Layout::new(s);
     let chunks = draws.div_ceil(CHUNK);
     let done = AtomicUsize::new(0);
-    let results: Vec<Option<Vec<Draw>>> = (0..chunks)
+    let nimp = l.uncertain.len() * l.nclaims;
+    type Chunk = (usize, Vec<f64>, Vec<u64>, Vec<[u64; 4]>);
+    let results: Vec<Option<Chunk>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
             if cancel.load(Ordering::Relaxed) {
@@ -80,28 +241,58 @@ pub fn run(
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(c as u64);
             let mut scratch = Vec::with_capacity(s.inputs.len());
-            let mut out = Vec::with_capacity(n);
+            let mut inputs = vec![0.0; s.inputs.len()];
+            let mut metrics = Vec::with_capacity(n * l.metrics());
+            let mut counts = vec![0u64; l.flags()];
+            let mut imp = vec![[0u64; 4]; nimp];
             for _ in 0..n {
-                let inputs: Vec<f64> = s.inputs.iter().map(|i| i.dist.sample(&mut rng)).collect();
+                for (v, i) in inputs.iter_mut().zip(&s.inputs) {
+                    *v = i.dist.sample(&mut rng);
+                }
                 let (cases, claims) = evaluate_all(s, &inputs, &mut scratch);
-                out.push(Draw {
-                    inputs,
-                    claims,
-                    cases,
-                });
+                record(s, &l, &cases, &claims, &mut metrics, &mut counts);
+                for (u, (&k, &split)) in l.uncertain.iter().zip(&l.split).enumerate() {
+                    let up = inputs[k] > split;
+                    for (c, &h) in claims.iter().enumerate() {
+                        let cell = &mut imp[u * l.nclaims + c];
+                        if up {
+                            cell[1] += 1;
+                            cell[0] += u64::from(h);
+                        } else {
+                            cell[3] += 1;
+                            cell[2] += u64::from(h);
+                        }
+                    }
+                }
             }
             let d = done.fetch_add(n, Ordering::Relaxed) + n;
             progress(d);
-            Some(out)
+            Some((n, metrics, counts, imp))
         })
         .collect();
     let interrupted = results.iter().any(|r| r.is_none());
-    McRun {
+    let mut run = McRun {
         seed,
         requested: draws,
-        draws: results.into_iter().flatten().flatten().collect(),
         interrupted,
+        draws: 0,
+        metrics: Vec::new(),
+        counts: vec![0; l.flags()],
+        importance: vec![[0; 4]; nimp],
+    };
+    for (n, m, c, imp) in results.into_iter().flatten() {
+        run.draws += n;
+        run.metrics.extend(m);
+        for (a, b) in run.counts.iter_mut().zip(c) {
+            *a += b;
+        }
+        for (a, b) in run.importance.iter_mut().zip(imp) {
+            for k in 0..4 {
+                a[k] += b[k];
+            }
+        }
     }
+    run
 }
 
 #[cfg(test)]
@@ -141,21 +332,17 @@ exchange = "x"
         let s = parse_scenario(SMALL, "t.toml").unwrap();
         let never = AtomicBool::new(false);
         let a = run(&s, 1000, 42, &never, &|_| {});
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         let b = pool.install(|| run(&s, 1000, 42, &never, &|_| {}));
-        assert_eq!(a.draws.len(), 1000);
-        for (x, y) in a.draws.iter().zip(&b.draws) {
-            assert_eq!(x.inputs, y.inputs);
-            assert_eq!(x.claims, y.claims);
-        }
+        assert_eq!(a.draws, 1000);
+        assert_eq!(a, b);
         let c = run(&s, 1000, 43, &never, &|_| {});
-        assert_ne!(a.draws[0].inputs, c.draws[0].inputs);
+        assert_ne!(a.metrics, c.metrics);
         // win-win iff value_ab > 3 and value_ba > 4: P = 0.7 * 0.68 = 0.476.
-        let p = a.draws.iter().filter(|d| d.claims[0]).count() as f64 / 1000.0;
+        let l = Layout::new(&s);
+        let p = a.frac(l.claim(0)).unwrap();
         assert!((p - 0.476).abs() < 0.06, "{p}");
+        assert_eq!(a.frac(l.win_win(0, 0)), Some(p));
     }
 
     #[test]
@@ -164,6 +351,7 @@ exchange = "x"
         let stop = AtomicBool::new(true);
         let r = run(&s, 1000, 1, &stop, &|_| {});
         assert!(r.interrupted);
-        assert!(r.draws.is_empty());
+        assert_eq!(r.draws, 0);
+        assert_eq!(r.frac(0), None);
     }
 }

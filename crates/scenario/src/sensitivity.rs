@@ -2,7 +2,7 @@
 //!
 //! Two complementary measures per (claim, uncertain input):
 //! - **importance**, from the Monte Carlo draws: the probability that the
-//!   claim holds when the input is above its median draw minus the
+//!   claim holds when the input is above its point estimate minus the
 //!   probability when it is at or below it (a signed, model-free measure:
 //!   positive when raising the input makes the claim likelier);
 //! - **flips_at**, one input at a time from the point estimate (every other
@@ -11,7 +11,7 @@
 //!   grid scan and bisection. `None` when it never flips in the range.
 
 use crate::model::Scenario;
-use crate::montecarlo::{evaluate_all, McRun};
+use crate::montecarlo::{evaluate_all, Layout, McRun};
 
 /// Grid points scanned over an input's range.
 const GRID: usize = 40;
@@ -21,7 +21,7 @@ const BISECT: usize = 40;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sensitivity {
     pub input: usize,
-    /// P(claim | input above its median) - P(claim | at or below).
+    /// P(claim | input above its point estimate) - P(claim | at or below).
     pub importance: f64,
     pub flips_at: Option<f64>,
     /// The input's point estimate.
@@ -50,12 +50,13 @@ pub fn sensitivities(s: &Scenario, run: &McRun, keep: usize) -> Vec<Vec<Sensitiv
     let mut scratch = Vec::new();
     let at_point = evaluate_all(s, &point, &mut scratch).1;
     let nclaims = s.claims.len();
+    let layout = Layout::new(s);
     let mut per_claim: Vec<Vec<Sensitivity>> = vec![Vec::new(); nclaims];
     for (k, input) in s.inputs.iter().enumerate() {
         if !input.dist.is_uncertain() {
             continue;
         }
-        let importance = importance(run, k, nclaims);
+        let importance = importance(run, &layout, k);
         let (lo, hi) = input.dist.support();
         let p0 = point[k];
         // Grid scan, all claims at once.
@@ -115,39 +116,20 @@ pub fn sensitivities(s: &Scenario, run: &McRun, keep: usize) -> Vec<Vec<Sensitiv
     per_claim
 }
 
-/// Per claim: P(holds | input > median) - P(holds | input <= median).
-fn importance(run: &McRun, input: usize, nclaims: usize) -> Vec<f64> {
-    let n = run.draws.len();
-    if n < 2 {
-        return vec![0.0; nclaims];
-    }
-    let mut xs: Vec<f64> = run.draws.iter().map(|d| d.inputs[input]).collect();
-    xs.sort_by(|a, b| a.total_cmp(b));
-    let median = xs[(n - 1) / 2];
-    let mut hi = vec![0usize; nclaims];
-    let mut lo = vec![0usize; nclaims];
-    let (mut nh, mut nl) = (0usize, 0usize);
-    for d in &run.draws {
-        let up = d.inputs[input] > median;
-        if up {
-            nh += 1;
-        } else {
-            nl += 1;
-        }
-        for (c, &h) in d.claims.iter().enumerate() {
-            if h {
-                if up {
-                    hi[c] += 1;
-                } else {
-                    lo[c] += 1;
-                }
+/// Per claim: P(holds | input above its point estimate) - P(holds | at or
+/// below), from the run's counts (0 where either side has no draws).
+fn importance(run: &McRun, layout: &Layout, input: usize) -> Vec<f64> {
+    let Some(u) = layout.uncertain.iter().position(|&k| k == input) else {
+        return vec![0.0; layout.nclaims];
+    };
+    (0..layout.nclaims)
+        .map(|c| {
+            let [hi_true, hi, lo_true, lo] = run.importance[u * layout.nclaims + c];
+            if hi == 0 || lo == 0 {
+                0.0
+            } else {
+                hi_true as f64 / hi as f64 - lo_true as f64 / lo as f64
             }
-        }
-    }
-    if nh == 0 || nl == 0 {
-        return vec![0.0; nclaims];
-    }
-    (0..nclaims)
-        .map(|c| hi[c] as f64 / nh as f64 - lo[c] as f64 / nl as f64)
+        })
         .collect()
 }

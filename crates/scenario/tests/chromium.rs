@@ -1,0 +1,117 @@
+//! Opens the HTML report of the built-in scenario in headless Chromium
+//! (Debian's `chromium` package), in English and Indonesian: takes a
+//! screenshot, checks that every section is in the rendered DOM and that
+//! the console shows no error.
+//!
+//! Without `/usr/bin/chromium` the test prints a notice and passes, unless
+//! `DETENTE_REQUIRE_CHROMIUM=1` (CI), where that is a failure. With
+//! `DETENTE_UPDATE_SCREENSHOTS=1` the screenshots are also copied to
+//! `docs/report-<lang>.png`.
+
+use detente_scenario::analysis::{analyze, AnalyzeOptions};
+use detente_scenario::builtin::{BUILTIN, BUILTIN_NAME};
+use detente_scenario::html::{render_html, SECTIONS};
+use detente_scenario::parse_scenario;
+use detente_scenario::report::{fnv1a64, Strings};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("detente-chromium-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn chromium(dir: &Path, extra: &[&str], page: &Path) -> std::process::Output {
+    let profile = dir.join("profile");
+    let mut cmd = Command::new(CHROMIUM);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd.args(extra);
+    cmd.arg(format!("file://{}", page.display()));
+    cmd.output().expect("running chromium")
+}
+
+/// Console errors and uncaught exceptions in Chromium's log.
+fn console_errors(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.contains("Uncaught")
+                || (l.contains("CONSOLE") && (l.contains("ERROR") || l.contains("error")))
+                || l.contains("Failed to load resource")
+                || l.contains("net::ERR_")
+        })
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn report_opens_in_headless_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        if std::env::var("DETENTE_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+            panic!("{CHROMIUM} is missing and DETENTE_REQUIRE_CHROMIUM=1");
+        }
+        eprintln!("notice: {CHROMIUM} not found; skipping the headless browser test");
+        return;
+    }
+    let scenario = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap();
+    let opts = AnalyzeOptions { draws: 2000, seed: 2024, ..AnalyzeOptions::default() };
+    let r = analyze(&scenario, &opts, &AtomicBool::new(false), &|_| {});
+    for lang in ["en", "id"] {
+        let s = Strings::load(lang).unwrap();
+        let repro = vec![
+            (s.get("version").to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            (s.get("input_hash").to_string(), fnv1a64(BUILTIN.as_bytes())),
+            ("scenario".to_string(), BUILTIN_NAME.to_string()),
+        ];
+        let dir = scratch(lang);
+        let page = dir.join("report.html");
+        std::fs::write(&page, render_html(&r, &s, &repro)).unwrap();
+
+        let shot = dir.join("report.png");
+        let out = chromium(
+            &dir,
+            &[&format!("--screenshot={}", shot.display()), "--window-size=1200,3000"],
+            &page,
+        );
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{lang}: chromium failed: {log}");
+        let png = std::fs::read(&shot).unwrap_or_default();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{lang}: no screenshot; {log}");
+        assert!(png.len() > 20_000, "{lang}: the screenshot is nearly empty ({} bytes)", png.len());
+        assert_eq!(console_errors(&log), Vec::<String>::new(), "{lang}: console errors");
+
+        let out = chromium(&dir, &["--dump-dom"], &page);
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{lang}: chromium --dump-dom failed: {log}");
+        for id in SECTIONS {
+            assert!(dom.contains(&format!("<section id=\"{id}\">")), "{lang}: section {id} not in the DOM");
+        }
+        assert!(dom.matches("<svg").count() >= 3, "{lang}: plots missing from the DOM");
+        assert_eq!(console_errors(&log), Vec::<String>::new(), "{lang}: console errors");
+
+        if std::env::var("DETENTE_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+            std::fs::copy(&shot, docs.join(format!("report-{lang}.png"))).unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
