@@ -78,6 +78,7 @@ pub fn analyze(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Value {
     let games = solve_games(s);
+    let power = body_power(s);
     let point = s.point_values();
     let mut scratch = Vec::new();
     let ncases = s.policies.len() + 1;
@@ -205,6 +206,7 @@ pub fn analyze(
                 "p_passes": frac(&run, l.passes(c, k)),
                 "p_vetoed_by": p_veto,
                 "recorded": recorded,
+                "power": power.get(&s.bodies[v.body].id).cloned().unwrap_or(Value::Null),
             }));
         }
     }
@@ -350,9 +352,95 @@ pub fn analyze(
         "votes": votes,
         "issues": issues,
         "games": games,
+        "coalitions": coalition_values(s, &point),
         "claims": claims,
         "policies": policies,
     })
+}
+
+/// Power indices of every body's members (exact Shapley-Shubik and
+/// Banzhaf), by body id: `{actor: {"shapley_shubik", "banzhaf"}}`.
+pub fn body_power(s: &Scenario) -> Map<String, Value> {
+    use detente_coop::{power_indices, Condition, PowerOptions, VotingBody};
+    let mut out = Map::new();
+    for b in &s.bodies {
+        let members: Vec<String> = b.members.iter().map(|&a| s.actors[a].id.clone()).collect();
+        let required: Vec<bool> = b.members.iter().map(|m| b.vetoes.contains(m)).collect();
+        let cond = Condition {
+            label: "yes votes".into(),
+            weights: vec![1; members.len()],
+            quota: u64::from(b.quota),
+        };
+        let value = VotingBody::new(b.name.clone(), members.clone(), vec![cond], required, None)
+            .and_then(|body| power_indices(&body, &PowerOptions { exact: false }))
+            .map(|p| {
+                let m: Map<String, Value> = members
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| {
+                        (a.clone(), json!({"shapley_shubik": round(p.shapley_shubik[k]), "banzhaf": round(p.banzhaf_normalized[k])}))
+                    })
+                    .collect();
+                Value::Object(m)
+            })
+            .unwrap_or_else(|e| json!({"error": e.to_string()}));
+        out.insert(b.id.clone(), value);
+    }
+    out
+}
+
+/// Every coalitional game at the point estimates: Shapley value,
+/// nucleolus, and whether the core is empty (with a point in it if not).
+pub fn coalition_values(s: &Scenario, point: &[f64]) -> Value {
+    use detente_coop::core::core_point;
+    use detente_coop::nucleolus::nucleolus;
+    use detente_coop::shapley::shapley_value;
+    use detente_coop::tu::TuGame;
+    use detente_game::Rational;
+    let mut out = Vec::new();
+    for c in &s.coalitions {
+        let players: Vec<String> = c.players.iter().map(|&a| s.actors[a].id.clone()).collect();
+        let n = players.len();
+        let mut values = vec![Rational::from_integer(0.into()); 1usize << n];
+        let mut bad = None;
+        for &(mask, i) in &c.values {
+            match Rational::from_float(point[i]) {
+                Some(r) => values[mask as usize] = r,
+                None => bad = Some(s.inputs[i].id.clone()),
+            }
+        }
+        let as_map = |xs: &[Rational]| -> Map<String, Value> {
+            players
+                .iter()
+                .zip(xs)
+                .map(|(p, x)| (p.clone(), round(detente_game::Scalar::to_f64(x))))
+                .collect()
+        };
+        let entry = match (bad, TuGame::new(players.clone(), values)) {
+            (Some(id), _) => json!({"coalition": c.id, "error": format!("{id} is not a finite number")}),
+            (None, Err(e)) => json!({"coalition": c.id, "error": e.to_string()}),
+            (None, Ok(g)) => {
+                let shapley = shapley_value(&g);
+                let nuc = nucleolus(&g).map(|x| Value::Object(as_map(&x.point))).unwrap_or_else(|e| json!({"error": e.to_string()}));
+                let core = match core_point(&g) {
+                    Ok(Some(x)) => json!({"empty": false, "point": Value::Object(as_map(&x))}),
+                    Ok(None) => json!({"empty": true}),
+                    Err(e) => json!({"error": e.to_string()}),
+                };
+                json!({
+                    "coalition": c.id,
+                    "name": c.name,
+                    "players": players,
+                    "grand_coalition": round(detente_game::Scalar::to_f64(&g.value(g.grand()))),
+                    "shapley": Value::Object(as_map(&shapley)),
+                    "nucleolus": nuc,
+                    "core": core,
+                })
+            }
+        };
+        out.push(entry);
+    }
+    Value::Array(out)
 }
 
 /// Every game's equilibria, exactly: all extreme equilibria of two-player
