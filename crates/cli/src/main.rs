@@ -23,6 +23,24 @@ struct Cli {
 enum Command {
     // Each subcommand lives in its own module under `cmd/`; add a variant
     // here and an arm in `run` below.
+    /// Forecast where a dispute settles (mean, median, EUM, SMP, exchange models)
+    Forecast(cmd::forecast::ForecastArgs),
+    /// Nash equilibria of a game file (.nfg, or .efg on its reduced strategic form)
+    Solve(cmd::solve::SolveArgs),
+    /// Describe a game file: players, strategies, payoffs, dominated strategies
+    Info(cmd::info::InfoArgs),
+    /// Power indices of a voting body (Shapley-Shubik, Banzhaf, Coleman), and a vote on a proposal
+    Power(cmd::power::PowerArgs),
+    /// Bargaining solutions (Nash, Kalai-Smorodinsky, egalitarian) and the zone of agreement
+    Bargain(cmd::bargain::BargainArgs),
+    /// Coalitional game solutions (Shapley, Banzhaf, core, least core, nucleolus)
+    Coalition(cmd::coalition::CoalitionArgs),
+    /// Analyze a scenario (the essay's, built in, when no file is given): exchanges, votes, issues, games, claims, policies
+    Analyze(cmd::analyze::AnalyzeArgs),
+    /// Print the JSON Schema of scenario files (for editors)
+    Schema,
+    /// Convert a game between .nfg, .efg and JSON
+    Convert(cmd::convert::ConvertArgs),
 }
 
 /// An error in how the command was called (exit code 2), as opposed to bad
@@ -38,7 +56,20 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 fn run(command: Command) -> anyhow::Result<()> {
-    match command {}
+    match command {
+        Command::Forecast(a) => cmd::forecast::run(a),
+        Command::Solve(a) => cmd::solve::run(a),
+        Command::Info(a) => cmd::info::run(a),
+        Command::Power(a) => cmd::power::run(a),
+        Command::Bargain(a) => cmd::bargain::run(a),
+        Command::Coalition(a) => cmd::coalition::run(a),
+        Command::Analyze(a) => cmd::analyze::run(a),
+        Command::Convert(a) => cmd::convert::run(a),
+        Command::Schema => {
+            println!("{}", detente_scenario::schema::SCHEMA);
+            Ok(())
+        }
+    }
 }
 
 fn main() -> ExitCode {

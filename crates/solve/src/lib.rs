@@ -5,6 +5,34 @@
 //! `f64` for speed. Every profile a solver returns can be (and, in the CLI,
 //! is) checked independently by [`verify`] before it is printed.
 
+pub mod enummixed;
+pub mod dominance;
+pub mod enumpure;
 pub mod equilibrium;
+pub mod lcp;
+pub mod lp;
+mod simplex;
+mod tableau;
+pub mod verify;
 
+pub use dominance::{eliminate_dominated, DominanceKind, Dominator, EliminationStep, Reduction};
+pub use enumpure::{enumpure, pure_equilibria};
 pub use equilibrium::{Equilibrium, SolveError};
+pub use lcp::{lcp, LcpOptions};
+pub use lp::{lp, LpResult};
+pub use verify::{max_regret, verify_equilibrium};
+pub use enummixed::{enummixed, Clique, EnumMixedOptions, EnumMixedResult, EnumMixedStats};
+pub mod budget;
+pub mod nplayer_util;
+pub mod simpdiv;
+pub mod enumpoly;
+pub mod gnm;
+pub mod ipa;
+pub mod liap;
+pub mod logit;
+pub mod behavior;
+pub mod backward;
+pub mod seqform;
+pub mod seqform_lcp;
+pub mod seqform_lp;
+pub mod subgame;

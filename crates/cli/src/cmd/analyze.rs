@@ -6,8 +6,9 @@ use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
 use detente_scenario::analysis::{analyze, AnalyzeOptions};
 use detente_scenario::builtin::{BUILTIN, BUILTIN_NAME};
-use detente_scenario::report::{fnv1a64, render, Flavour, Strings};
+use detente_scenario::html;
 use detente_scenario::parse_scenario;
+use detente_scenario::report::{fnv1a64, render, Flavour, Strings};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +44,11 @@ pub struct AnalyzeArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Write the report into this directory (created if needed) as
+    /// report.html (self-contained: opens with no network), report.md and
+    /// report.json, instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 const MAX_DRAWS: usize = 100_000_000;
@@ -50,37 +56,52 @@ const MAX_DRAWS: usize = 100_000_000;
 pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     let strings = Strings::load(&a.lang).map_err(|e| crate::UsageError(e))?;
     if a.draws == 0 || a.draws > MAX_DRAWS {
-        return Err(crate::UsageError(format!("--draws must be between 1 and {MAX_DRAWS}, got {}", a.draws)).into());
+        return Err(crate::UsageError(format!(
+            "--draws must be between 1 and {MAX_DRAWS}, got {}",
+            a.draws
+        ))
+        .into());
     }
     let (text, name) = match a.file.as_deref() {
         None => (BUILTIN.to_string(), BUILTIN_NAME.to_string()),
         Some("-") => {
             let mut t = String::new();
-            std::io::stdin().read_to_string(&mut t).context("reading the scenario from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut t)
+                .context("reading the scenario from standard input")?;
             (t, "<stdin>".to_string())
         }
         Some(path) => (
-            std::fs::read_to_string(path).with_context(|| format!("{path}: cannot read the scenario file"))?,
+            std::fs::read_to_string(path)
+                .with_context(|| format!("{path}: cannot read the scenario file"))?,
             path.to_string(),
         ),
     };
     let mut scenario = parse_scenario(&text, &name).map_err(|e| anyhow!("{e}"))?;
     if !a.policies.is_empty() {
-        scenario.retain_policies(&a.policies).map_err(|e| crate::UsageError(e))?;
+        scenario
+            .retain_policies(&a.policies)
+            .map_err(|e| crate::UsageError(e))?;
     }
 
     // Ctrl-C: the first stops the run between chunks and reports what was
     // drawn; a second one ends the program at once.
     let cancel = Arc::new(AtomicBool::new(false));
-    let _ = signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, Arc::clone(&cancel));
+    let _ = signal_hook::flag::register_conditional_shutdown(
+        signal_hook::consts::SIGINT,
+        130,
+        Arc::clone(&cancel),
+    );
     let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&cancel));
 
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let b = ProgressBar::with_draw_target(Some(a.draws as u64), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{spinner} draws {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
-                .map_err(|e| anyhow!("progress bar: {e}"))?
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} draws {pos}/{len} [{bar:40}] {per_sec} eta {eta}",
+            )
+            .map_err(|e| anyhow!("progress bar: {e}"))?
+            .progress_chars("=> "),
         );
         Some(b)
     } else {
@@ -107,10 +128,36 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
         );
     }
     let repro = vec![
-        (strings.get("version").to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        (strings.get("input_hash").to_string(), fnv1a64(text.as_bytes())),
+        (
+            strings.get("version").to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        (
+            strings.get("input_hash").to_string(),
+            fnv1a64(text.as_bytes()),
+        ),
         ("scenario".to_string(), name.clone()),
     ];
+    if let Some(dir) = &a.out {
+        let mut json = report.clone();
+        if let Some(run) = json.get_mut("run").and_then(|r| r.as_object_mut()) {
+            run.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+            run.insert("input_hash".into(), fnv1a64(text.as_bytes()).into());
+            run.insert("input".into(), name.clone().into());
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+        let files = [
+            ("report.html", html::render_html(&report, &strings, &repro)),
+            ("report.md", render(&report, &strings, Flavour::Markdown, &repro)),
+            ("report.json", format!("{}\n", serde_json::to_string_pretty(&json)?)),
+        ];
+        for (file, body) in files {
+            let path = dir.join(file);
+            std::fs::write(&path, body).with_context(|| format!("{}: cannot write", path.display()))?;
+            eprintln!("detente: wrote {}", path.display());
+        }
+        return Ok(());
+    }
     match a.format {
         Format::Json => {
             let mut report = report;

@@ -19,7 +19,7 @@
 use crate::UsageError;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
-use detente_game::{format_rational, read_game_file, NormalFormGame, Rational, Scalar};
+use detente_game::{format_rational, read_game_file, Game, NormalFormGame, Rational, Scalar};
 use detente_solve::dominance::{eliminate_dominated, DominanceKind, Dominator, Reduction};
 use detente_solve::enummixed::{enummixed, EnumMixedOptions};
 use detente_solve::enumpure::enumpure;
@@ -52,6 +52,9 @@ pub enum Method {
     Liap,
     /// All isolated equilibria of small games by support enumeration (floating point)
     Enumpoly,
+    /// Subgame-perfect equilibria of a game tree (.efg): backward induction
+    /// under perfect information, subgames solved bottom-up otherwise
+    Spe,
 }
 
 impl Method {
@@ -67,6 +70,7 @@ impl Method {
             Method::Logit => "logit",
             Method::Liap => "liap",
             Method::Enumpoly => "enumpoly",
+            Method::Spe => "spe",
         }
     }
 
@@ -124,6 +128,10 @@ pub struct SolveArgs {
     /// lcp only: maximum depth of the recursive search (0 = unlimited)
     #[arg(long)]
     pub max_depth: Option<usize>,
+    /// Game trees (.efg): solve lcp and lp on the reduced strategic form
+    /// instead of the sequence form (behaviour strategies)
+    #[arg(long)]
+    pub strategic: bool,
 }
 
 /// Numbers the command can print.
@@ -174,6 +182,19 @@ pub fn run(args: SolveArgs) -> Result<()> {
         return Err(UsageError("--stop-after must be at least 1".into()).into());
     }
     let game = read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
+    // Trees are solved in behaviour strategies by the sequence-form and
+    // subgame methods, as Gambit does, unless --strategic.
+    if let Game::Extensive(tree) = &game {
+        if matches!(args.method, Some(Method::Lcp | Method::Lp | Method::Spe)) && !args.strategic {
+            return crate::cmd::solve_tree::run(&args, tree);
+        }
+    }
+    if args.method == Some(Method::Spe) {
+        return Err(anyhow!(
+            "{}: spe needs a game tree (.efg); a normal-form game has no subgames",
+            args.file
+        ));
+    }
     let nf = game
         .to_normal_form()
         .map_err(|e| anyhow!("{}: {e}", args.file))?;

@@ -1,0 +1,486 @@
+//! The global Newton method.
+//!
+//! S. Govindan and R. Wilson, "A global Newton method to compute Nash
+//! equilibria", *Journal of Economic Theory* 110 (2003) 65–86. Give every
+//! player a bonus `λ b` on his pure strategies (`b` the perturbation ray).
+//! With the Kohlberg–Mertens coordinates `z` (`x = r(z)` the Euclidean
+//! projection of each player's block onto his simplex), the equilibria of
+//! the perturbed games form the set `F(z) = z − r(z) − V(r(z)) = λ b`
+//! (`V` the strategy values), which for generic `b` contains a path that
+//! starts at the unique equilibrium for large `λ` (everyone plays his
+//! favourite strategy under `b`) and leaves towards `λ → −∞`; each crossing
+//! of `λ = 0` is an equilibrium of the game (an odd number of them). The
+//! path is piecewise smooth (pieces change where supports change); it is
+//! traced by predictor–corrector continuation oriented by the sign of the
+//! Jacobian determinant, so kinks are passed in the direction the path
+//! goes.
+//!
+//! Gambit's `gambit-gnm` uses the first strategy of each player as the
+//! default ray, which is not generic: on the McKelvey–McLennan 2×2×2 game
+//! it runs for minutes. Here every ray has a step budget; when a ray stalls,
+//! runs out of its budget or finds nothing, further seeded random rays are
+//! tried, and the result says which rays were used and how each ended.
+//! On degenerate games the path can cross `λ = 0` many times inside one
+//! continuum of equilibria; one point of each convex set of equilibria is
+//! kept.
+
+// Negated comparisons are deliberate: they also reject NaN. Index loops
+// mirror the formulas over players and strategies.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
+use crate::budget::{Budget, Meter};
+use crate::equilibrium::SolveError;
+use crate::nplayer_util::{
+    project_to_simplices, refine_on_support, trace_path, Collector, Lu, NplayerResult, PathSystem,
+    PayoffTensor, SplitMix64, TraceEnd, TraceOptions,
+};
+use detente_game::NormalFormGame;
+
+/// Options of [`gnm`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GnmOptions {
+    /// Perturbation rays, one vector per player; empty: Gambit's default,
+    /// a bonus on every player's first strategy.
+    pub rays: Vec<Vec<Vec<f64>>>,
+    /// Seeded random rays to try after the given ones.
+    pub random_rays: usize,
+    /// Try the random rays only if the given rays found no equilibrium or
+    /// stopped early (stall or per-ray budget).
+    pub random_rays_only_if_needed: bool,
+    /// Seed of the random rays.
+    pub seed: u64,
+    /// Stop a ray when `λ` falls below this (rescaled payoffs; Gambit's
+    /// `end_lambda`).
+    pub end_lambda: f64,
+    /// Step budget of one ray.
+    pub steps_per_ray: u64,
+    /// Acceptance tolerance (relative max regret).
+    pub max_regret: f64,
+    /// Budget over all rays.
+    pub budget: Budget,
+}
+
+impl Default for GnmOptions {
+    fn default() -> Self {
+        GnmOptions {
+            rays: Vec::new(),
+            random_rays: 4,
+            random_rays_only_if_needed: true,
+            seed: 0,
+            end_lambda: -10.0,
+            steps_per_ray: 20_000,
+            max_regret: crate::nplayer_util::DEFAULT_REGRET_TOL,
+            budget: Budget::default(),
+        }
+    }
+}
+
+/// Strategy values as a function of the profile: the game itself, or a
+/// polymatrix approximation `V(x) = v0 + D0 (x − σ)` (used by `ipa`).
+pub(crate) enum Values<'a> {
+    Game(&'a PayoffTensor),
+    Poly {
+        t: &'a PayoffTensor,
+        v0: Vec<f64>,
+        d0: Vec<f64>,
+        sigma: Vec<f64>,
+    },
+}
+
+impl Values<'_> {
+    fn tensor(&self) -> &PayoffTensor {
+        match self {
+            Values::Game(t) => t,
+            Values::Poly { t, .. } => t,
+        }
+    }
+
+    fn eval(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        match self {
+            Values::Game(t) => t.values_and_pairs(x),
+            Values::Poly { t, v0, d0, sigma } => {
+                let k = t.k;
+                let mut v = v0.clone();
+                for (a, va) in v.iter_mut().enumerate() {
+                    let row = &d0[a * k..(a + 1) * k];
+                    *va += row
+                        .iter()
+                        .zip(x.iter().zip(sigma))
+                        .map(|(d, (xi, si))| d * (xi - si))
+                        .sum::<f64>();
+                }
+                (v, d0.clone())
+            }
+        }
+    }
+}
+
+pub(crate) struct GnmSystem<'a> {
+    pub values: Values<'a>,
+    pub ray: Vec<f64>,
+}
+
+impl GnmSystem<'_> {
+    /// `F(z) − λ b` and its Jacobian in `z` (`K × K`) plus the `λ` column.
+    fn residual(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let t = self.values.tensor();
+        let k = t.k;
+        let z = &y[..k];
+        let lambda = y[k];
+        let x = project_to_simplices(t, z);
+        let (v, d) = self.values.eval(&x);
+        let h: Vec<f64> = (0..k)
+            .map(|a| z[a] - x[a] - v[a] - lambda * self.ray[a])
+            .collect();
+        // R = ∂x/∂z: within a player's support, δ − 1/|S|.
+        let mut in_support = vec![false; k];
+        let mut size = vec![0usize; t.n];
+        for a in 0..k {
+            if x[a] > 0.0 {
+                in_support[a] = true;
+                size[t.owner(a)] += 1;
+            }
+        }
+        // Column sums of d over each player's support: Σ_{b∈S_q} d[a, b].
+        let mut jz = vec![0.0; k * k];
+        for a in 0..k {
+            let row_d = &d[a * k..(a + 1) * k];
+            let mut sums = vec![0.0; t.n];
+            for b in 0..k {
+                if in_support[b] {
+                    sums[t.owner(b)] += row_d[b];
+                }
+            }
+            let ja = t.owner(a);
+            for c in 0..k {
+                let q = t.owner(c);
+                let mut val = if a == c { 1.0 } else { 0.0 };
+                if in_support[c] {
+                    let sz = size[q] as f64;
+                    // −R[a, c]
+                    if q == ja && in_support[a] {
+                        val -= if a == c { 1.0 - 1.0 / sz } else { -1.0 / sz };
+                    }
+                    // −(D R)[a, c]
+                    val -= row_d[c] - sums[q] / sz;
+                }
+                jz[a * k + c] = val;
+            }
+        }
+        let jl: Vec<f64> = self.ray.iter().map(|b| -b).collect();
+        (h, jz, jl)
+    }
+}
+
+impl PathSystem for GnmSystem<'_> {
+    fn equations(&self) -> usize {
+        self.values.tensor().k
+    }
+    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let k = self.values.tensor().k;
+        let (h, jz, jl) = self.residual(y);
+        let mut jac = Vec::with_capacity(k * (k + 1));
+        for a in 0..k {
+            jac.extend_from_slice(&jz[a * k..(a + 1) * k]);
+            jac.push(jl[a]);
+        }
+        (h, jac)
+    }
+}
+
+/// Start of the path for ray `b`: the pure profile of favourite strategies
+/// and a `λ` large enough for it to be the unique perturbed equilibrium.
+pub(crate) fn start_of_ray(sys: &GnmSystem<'_>) -> Vec<f64> {
+    let t = sys.values.tensor();
+    let k = t.k;
+    let mut sigma = vec![0.0; k];
+    let mut min_gap = f64::INFINITY;
+    for j in 0..t.n {
+        let o = t.offsets[j];
+        let s = t.shape[j];
+        let mut best = 0;
+        for h in 1..s {
+            if sys.ray[o + h] > sys.ray[o + best] {
+                best = h;
+            }
+        }
+        sigma[o + best] = 1.0;
+        for h in 0..s {
+            if h != best {
+                min_gap = min_gap.min(sys.ray[o + best] - sys.ray[o + h]);
+            }
+        }
+    }
+    // Values of the approximation lie within [min, max] of the payoffs,
+    // [0, 1] for the game; polymatrix values may stray, so measure them.
+    let (v, _) = sys.values.eval(&sigma);
+    let spread = v.iter().fold(0.0f64, |m, a| m.max(a.abs())) * 2.0 + 1.0;
+    let lambda0 = if min_gap.is_finite() && min_gap > 0.0 {
+        (spread + 1.0) / min_gap
+    } else {
+        1.0
+    };
+    let mut y: Vec<f64> = (0..k)
+        .map(|a| sigma[a] + v[a] + lambda0 * sys.ray[a])
+        .collect();
+    y.push(lambda0);
+    y
+}
+
+/// Newton's method on `F(z) = 0` at `λ = 0` from `z0`; returns the profile
+/// `r(z)`.
+pub(crate) fn polish_at_zero(sys: &GnmSystem<'_>, z0: &[f64]) -> Vec<f64> {
+    let t = sys.values.tensor();
+    let k = t.k;
+    let mut y = z0.to_vec();
+    y.push(0.0);
+    for _ in 0..30 {
+        let (h, jz, _) = sys.residual(&y);
+        let norm = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if norm < 1e-14 {
+            break;
+        }
+        let lu = match Lu::new(&jz, k) {
+            Some(l) => l,
+            None => break,
+        };
+        let dz = lu.solve(&h.iter().map(|v| -v).collect::<Vec<_>>());
+        for (a, d) in y.iter_mut().zip(&dz) {
+            *a += d;
+        }
+    }
+    project_to_simplices(t, &y[..k])
+}
+
+/// How a traced ray ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RayOutcome {
+    pub crossings: Vec<Vec<f64>>,
+    pub end: TraceEnd,
+    pub reached_end: bool,
+    /// Profile and `λ` at the last point reached.
+    pub last: (Vec<f64>, f64),
+}
+
+/// Traces one ray; `first_only` stops at the first crossing of `λ = 0`.
+pub(crate) fn trace_ray(
+    sys: &GnmSystem<'_>,
+    end_lambda: f64,
+    first_only: bool,
+    meter: &mut Meter,
+) -> RayOutcome {
+    let k = sys.values.tensor().k;
+    let y0 = start_of_ray(sys);
+    let mut hint = vec![0.0; k + 1];
+    hint[k] = -1.0;
+    let opts = TraceOptions {
+        first_step: 0.05,
+        max_step: 1.0,
+        min_step: 1e-10,
+        max_accel: 1.5,
+        tol: 1e-11,
+        min_cos: 0.5,
+        orient_by_det: true,
+        kink_step: 1e-5,
+    };
+    let mut crossings = Vec::new();
+    let mut reached_end = false;
+    let t = sys.values.tensor();
+    let mut last = (project_to_simplices(t, &y0[..k]), y0[k]);
+    let end = trace_path(sys, &y0, &hint, &opts, meter, |prev, cur, _| {
+        last = (project_to_simplices(t, &cur[..k]), cur[k]);
+        let (l0, l1) = (prev[k], cur[k]);
+        if (l0 > 0.0 && l1 <= 0.0) || (l0 < 0.0 && l1 >= 0.0) {
+            let s = if l0 != l1 { l0 / (l0 - l1) } else { 1.0 };
+            let z: Vec<f64> = (0..k).map(|a| prev[a] + s * (cur[a] - prev[a])).collect();
+            crossings.push(polish_at_zero(sys, &z));
+            if first_only {
+                return false;
+            }
+        }
+        if l1 < end_lambda {
+            reached_end = true;
+            return false;
+        }
+        true
+    });
+    RayOutcome {
+        crossings,
+        end,
+        reached_end,
+        last,
+    }
+}
+
+/// The global Newton method from the given rays (default: first strategy
+/// of each player), then seeded random rays where needed.
+pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, SolveError> {
+    if !(opts.max_regret >= 0.0) || !(opts.end_lambda < 0.0) {
+        return Err(SolveError::NotApplicable(
+            "gnm: max_regret must be nonnegative and end_lambda negative".into(),
+        ));
+    }
+    let t = PayoffTensor::new(game);
+    t.check_size("gnm")?;
+    let mut rays: Vec<Vec<f64>> = Vec::new();
+    for r in &opts.rays {
+        if r.len() != t.n || r.iter().zip(&t.shape).any(|(v, &s)| v.len() != s) {
+            return Err(SolveError::NotApplicable(
+                "gnm: a ray needs one number per strategy of every player".into(),
+            ));
+        }
+        let flat: Vec<f64> = r.iter().flatten().cloned().collect();
+        if flat.iter().any(|v| !v.is_finite()) {
+            return Err(SolveError::NotApplicable(
+                "gnm: ray entries must be finite".into(),
+            ));
+        }
+        rays.push(flat);
+    }
+    if rays.is_empty() {
+        let mut b = vec![0.0; t.k];
+        for j in 0..t.n {
+            b[t.offsets[j]] = 1.0;
+        }
+        rays.push(b);
+    }
+    let given = rays.len();
+    let mut rng = SplitMix64::new(opts.seed);
+    for _ in 0..opts.random_rays {
+        rays.push((0..t.k).map(|_| rng.next_f64()).collect());
+    }
+    let mut meter = opts.budget.start();
+    let mut coll = Collector::new(game, &t, opts.max_regret);
+    coll.merge_components = true;
+    let mut all_clean = true;
+    for (i, ray) in rays.iter().enumerate() {
+        if i >= given
+            && opts.random_rays_only_if_needed
+            && all_clean
+            && !coll.result.equilibria.is_empty()
+        {
+            break;
+        }
+        if meter.exhausted() {
+            break;
+        }
+        let sys = GnmSystem {
+            values: Values::Game(&t),
+            ray: ray.clone(),
+        };
+        let mut sub = meter.sub_budget(opts.steps_per_ray).start();
+        let out = trace_ray(&sys, opts.end_lambda, false, &mut sub);
+        meter.absorb(&sub);
+        let mut found = 0;
+        let mut rejected = 0;
+        for x in &out.crossings {
+            match refine_on_support(&t, x, opts.max_regret) {
+                Some(y) if coll.offer(&y, true) => found += 1,
+                _ => rejected += 1,
+            }
+        }
+        let mut rescued = false;
+        if !out.reached_end && out.last.1.abs() < 1e-3 {
+            // The path stopped next to λ = 0 (typically where a continuum
+            // of equilibria meets it): the point reached may be one.
+            if let Some(y) = refine_on_support(&t, &out.last.0, opts.max_regret) {
+                if coll.offer(&y, true) {
+                    found += 1;
+                    rescued = true;
+                }
+            }
+        }
+        let label = if i < given {
+            format!("ray {}", i + 1)
+        } else {
+            format!("random ray {} (seed {})", i + 1 - given, opts.seed)
+        };
+        let how = if out.reached_end {
+            "reached the end of the path".to_string()
+        } else {
+            all_clean = false;
+            match out.end {
+                TraceEnd::Budget => format!("stopped by its budget ({})", sub.describe()),
+                TraceEnd::Stalled => "stalled (step size collapsed)".to_string(),
+                TraceEnd::Singular => "could not start (singular Jacobian)".to_string(),
+                TraceEnd::Done => "stopped".to_string(),
+            }
+        };
+        coll.note(format!(
+            "gnm: {label}: {} crossings of λ = 0, {found} verified{}, {rejected} rejected; {how}",
+            out.crossings.len(),
+            if rescued {
+                " (one at the point where the path stopped, next to λ = 0)"
+            } else {
+                ""
+            }
+        ));
+        if rejected > 0 {
+            all_clean = false;
+        }
+    }
+    if coll.merged > 0 {
+        let merged = coll.merged;
+        coll.note(format!(
+            "gnm: {merged} further equilibria lay in a convex set of equilibria already reported (one point of each such set is kept)"
+        ));
+    }
+    coll.result.budget_exhausted = meter.exhausted();
+    coll.result.complete = all_clean && !meter.exhausted();
+    if coll.result.equilibria.is_empty() {
+        coll.note("gnm: no verified equilibrium found");
+    }
+    Ok(coll.result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nplayer_util::independent_max_regret;
+    use crate::nplayer_util::tests::{game, matching_pennies, mckelvey_mclennan};
+
+    #[test]
+    fn matching_pennies_mixed() {
+        let g = matching_pennies();
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
+    }
+
+    #[test]
+    fn mckelvey_mclennan_terminates_with_verified_equilibria() {
+        let g = mckelvey_mclennan();
+        let opts = GnmOptions {
+            random_rays: 3,
+            random_rays_only_if_needed: false,
+            seed: 11,
+            ..Default::default()
+        };
+        let res = gnm(&g, &opts).unwrap_or_default();
+        assert!(!res.equilibria.is_empty(), "{:?}", res.notes);
+        for e in &res.equilibria {
+            assert!(independent_max_regret(&g, &e.profile) <= 12e-9);
+        }
+    }
+
+    #[test]
+    fn coordination_game_default_ray() {
+        // 2x2 coordination: the default ray leads to (1, 1).
+        let g = game(&[2, 2], &[vec![2, 0, 0, 1], vec![2, 0, 0, 1]]);
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert!(!res.equilibria.is_empty());
+        assert_eq!(
+            res.equilibria[0].profile,
+            vec![vec![1.0, 0.0], vec![1.0, 0.0]]
+        );
+    }
+
+    #[test]
+    fn trivial_games() {
+        let g = game(&[1, 1, 1], &[vec![1], vec![2], vec![3]]);
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
+        let g = game(&[2, 2], &[vec![0; 4], vec![0; 4]]);
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert!(!res.equilibria.is_empty(), "{:?}", res.notes);
+    }
+}

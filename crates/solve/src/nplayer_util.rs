@@ -1,0 +1,1091 @@
+//! Shared machinery of the n-player floating-point methods.
+//!
+//! - [`PayoffTensor`]: the payoff table in `f64`, rescaled to `[0, 1]`
+//!   (`(u - min) / (max - min)`), with the strategy values
+//!   `u_j(h, x_{-j})` of a mixed profile and their derivatives
+//!   `∂u_j(h, x_{-j}) / ∂x_{q,t}` (the pair table) for any number of players.
+//! - [`refine_on_support`]: Newton's method on the indifference equations
+//!   of a support (Levenberg–Marquardt steps where the Jacobian is
+//!   singular, e.g. on a continuum of equilibria), the final polish every
+//!   method applies before verification.
+//! - [`independent_max_regret`]: the regret of a profile recomputed from the
+//!   game's exact payoffs by separate code, used to accept or reject every
+//!   result ([`Collector`]).
+//! - [`NplayerResult`]: the result type shared by all n-player methods.
+//! - A predictor–corrector path tracer ([`trace_path`]) used by the logit
+//!   and global Newton methods, and a small seeded random generator.
+//!
+//! Profiles are handled internally as flat vectors: player `j`'s strategy
+//! `h` is entry `offsets[j] + h`.
+
+// Negated comparisons are deliberate: they also reject NaN. Index loops
+// mirror the formulas over players and strategies.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
+use crate::budget::Meter;
+use crate::equilibrium::{Equilibrium, SolveError};
+use detente_game::{NormalFormGame, Scalar};
+
+/// Default acceptance tolerance: max regret relative to the payoff range.
+pub const DEFAULT_REGRET_TOL: f64 = 1e-9;
+
+/// Largest number of strategies (all players together) the Jacobian-based
+/// methods accept; the pair table has this many squared entries.
+pub const MAX_TOTAL_STRATEGIES: usize = 3000;
+
+/// What an n-player method returns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NplayerResult {
+    /// Verified equilibria (max regret within the tolerance), distinct.
+    pub equilibria: Vec<Equilibrium<f64>>,
+    /// Independently recomputed max regret of each equilibrium, in payoff
+    /// units of the game (not rescaled).
+    pub max_regret: Vec<f64>,
+    /// Verified equilibria that are not isolated (singular Jacobian of the
+    /// support's indifference system): one representative point of each
+    /// continuum met on a support. Only `enumpoly` fills this; other
+    /// methods put every verified profile in `equilibria`.
+    pub nonisolated: Vec<Equilibrium<f64>>,
+    /// `true` when the method claims to have found everything it promises
+    /// (only `enumpoly` promises all isolated equilibria; the other methods
+    /// set it when their search ran to its natural end).
+    pub complete: bool,
+    /// `true` when the iteration or time budget ran out.
+    pub budget_exhausted: bool,
+    /// Plain-language remarks: failures, restarts, rejected candidates.
+    pub notes: Vec<String>,
+}
+
+/// The payoff table of a game in `f64`, rescaled to `[0, 1]`.
+#[derive(Debug, Clone)]
+pub struct PayoffTensor {
+    /// Number of players.
+    pub n: usize,
+    /// Strategies per player.
+    pub shape: Vec<usize>,
+    /// Flat index of each player's first strategy.
+    pub offsets: Vec<usize>,
+    /// Total number of strategies.
+    pub k: usize,
+    /// Number of cells.
+    pub cells: usize,
+    /// Rescaled payoffs, `pay[cell * n + player]`.
+    pub pay: Vec<f64>,
+    /// Smallest payoff of the game.
+    pub min: f64,
+    /// Payoff range (1 when all payoffs are equal).
+    pub scale: f64,
+}
+
+impl PayoffTensor {
+    /// Builds the rescaled table.
+    pub fn new(game: &NormalFormGame) -> Self {
+        let shape = game.shape();
+        let n = shape.len();
+        let mut offsets = Vec::with_capacity(n);
+        let mut k = 0;
+        for &s in &shape {
+            offsets.push(k);
+            k += s;
+        }
+        let raw: Vec<f64> = game.payoff_table::<f64>();
+        let (lo, hi) = game.payoff_range();
+        let min = lo.to_f64();
+        let max = hi.to_f64();
+        let scale = if max > min && (max - min).is_finite() {
+            max - min
+        } else {
+            1.0
+        };
+        let pay = raw.iter().map(|v| (v - min) / scale).collect();
+        PayoffTensor {
+            n,
+            shape,
+            offsets,
+            k,
+            cells: game.num_profiles(),
+            pay,
+            min,
+            scale,
+        }
+    }
+
+    /// Refuses games too large for methods that build the pair table.
+    pub fn check_size(&self, method: &str) -> Result<(), SolveError> {
+        if self.k > MAX_TOTAL_STRATEGIES {
+            return Err(SolveError::TooLarge(format!(
+                "{method}: the game has {} strategies in all; this method handles at most {}",
+                self.k, MAX_TOTAL_STRATEGIES
+            )));
+        }
+        Ok(())
+    }
+
+    /// Player owning flat strategy index `a`.
+    pub fn owner(&self, a: usize) -> usize {
+        match self.offsets.binary_search(&a) {
+            Ok(mut j) => {
+                // Skip players with no strategies (cannot happen in a valid
+                // game, kept for safety).
+                while j + 1 < self.n && self.offsets[j + 1] == a {
+                    j += 1;
+                }
+                j
+            }
+            Err(j) => j - 1,
+        }
+    }
+
+    /// Calls `f(cell, pure)` for every cell, `pure` holding the strategy of
+    /// each player (player 1 varies fastest, as in the cell numbering).
+    fn for_each_cell(&self, mut f: impl FnMut(usize, &[usize])) {
+        let mut pure = vec![0usize; self.n];
+        for cell in 0..self.cells {
+            f(cell, &pure);
+            for (p, s) in pure.iter_mut().enumerate() {
+                *s += 1;
+                if *s < self.shape[p] {
+                    break;
+                }
+                *s = 0;
+            }
+        }
+    }
+
+    /// Strategy values `v[offsets[j] + h] = u_j(h, x_{-j})` (rescaled).
+    pub fn values(&self, x: &[f64]) -> Vec<f64> {
+        let n = self.n;
+        let mut v = vec![0.0; self.k];
+        let mut pre = vec![1.0; n + 1];
+        let mut suf = vec![1.0; n + 1];
+        self.for_each_cell(|cell, pure| {
+            for p in 0..n {
+                pre[p + 1] = pre[p] * x[self.offsets[p] + pure[p]];
+            }
+            if pre[n] == 0.0 {
+                // At least one zero; still needed for the zero players.
+                let zeros = (0..n)
+                    .filter(|&p| x[self.offsets[p] + pure[p]] == 0.0)
+                    .count();
+                if zeros > 1 {
+                    return;
+                }
+            }
+            suf[n] = 1.0;
+            for p in (0..n).rev() {
+                suf[p] = suf[p + 1] * x[self.offsets[p] + pure[p]];
+            }
+            for p in 0..n {
+                let w = pre[p] * suf[p + 1];
+                if w != 0.0 {
+                    v[self.offsets[p] + pure[p]] += w * self.pay[cell * n + p];
+                }
+            }
+        });
+        v
+    }
+
+    /// Strategy values and the pair table `d[a * k + b] = ∂v[a] / ∂x[b]`
+    /// (`u_j(h, t, x_{-j,-q})` for `a = (j, h)`, `b = (q, t)`, `q ≠ j`; zero
+    /// within a player).
+    pub fn values_and_pairs(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let n = self.n;
+        let k = self.k;
+        let mut v = vec![0.0; k];
+        let mut d = vec![0.0; k * k];
+        let mut pre = vec![1.0; n + 1];
+        let mut suf = vec![1.0; n + 1];
+        let mut prob = vec![0.0; n];
+        self.for_each_cell(|cell, pure| {
+            let mut zeros = 0;
+            for p in 0..n {
+                prob[p] = x[self.offsets[p] + pure[p]];
+                if prob[p] == 0.0 {
+                    zeros += 1;
+                }
+            }
+            if zeros > 2 {
+                return;
+            }
+            for p in 0..n {
+                pre[p + 1] = pre[p] * prob[p];
+            }
+            suf[n] = 1.0;
+            for p in (0..n).rev() {
+                suf[p] = suf[p + 1] * prob[p];
+            }
+            let pay = &self.pay[cell * n..(cell + 1) * n];
+            for j in 0..n {
+                let a = self.offsets[j] + pure[j];
+                let w = pre[j] * suf[j + 1];
+                v[a] += w * pay[j];
+                // Pairs (j, q) with q > j: product of all but j and q.
+                let mut mid = 1.0;
+                for q in (j + 1)..n {
+                    let w2 = pre[j] * mid * suf[q + 1];
+                    if w2 != 0.0 {
+                        let b = self.offsets[q] + pure[q];
+                        d[a * k + b] += w2 * pay[j];
+                        d[b * k + a] += w2 * pay[q];
+                    }
+                    mid *= prob[q];
+                }
+            }
+        });
+        (v, d)
+    }
+
+    /// Expected (rescaled) payoff of each player given the strategy values.
+    pub fn player_payoffs(&self, x: &[f64], v: &[f64]) -> Vec<f64> {
+        (0..self.n)
+            .map(|j| {
+                let o = self.offsets[j];
+                (0..self.shape[j]).map(|h| x[o + h] * v[o + h]).sum()
+            })
+            .collect()
+    }
+
+    /// Max regret of a flat profile, rescaled units.
+    pub fn max_regret(&self, x: &[f64]) -> f64 {
+        let v = self.values(x);
+        self.max_regret_from_values(x, &v)
+    }
+
+    /// Max regret given already computed strategy values.
+    pub fn max_regret_from_values(&self, x: &[f64], v: &[f64]) -> f64 {
+        let pay = self.player_payoffs(x, v);
+        let mut worst: f64 = 0.0;
+        for j in 0..self.n {
+            let o = self.offsets[j];
+            for h in 0..self.shape[j] {
+                worst = worst.max(v[o + h] - pay[j]);
+            }
+        }
+        worst
+    }
+
+    /// The centroid (uniform mixture for every player).
+    pub fn centroid(&self) -> Vec<f64> {
+        let mut x = vec![0.0; self.k];
+        for j in 0..self.n {
+            for h in 0..self.shape[j] {
+                x[self.offsets[j] + h] = 1.0 / self.shape[j] as f64;
+            }
+        }
+        x
+    }
+
+    /// Nested profile from a flat one.
+    pub fn nest(&self, x: &[f64]) -> Vec<Vec<f64>> {
+        (0..self.n)
+            .map(|j| x[self.offsets[j]..self.offsets[j] + self.shape[j]].to_vec())
+            .collect()
+    }
+
+    /// Flat profile from a nested one, checking its shape.
+    pub fn flatten(&self, profile: &[Vec<f64>]) -> Result<Vec<f64>, SolveError> {
+        if profile.len() != self.n {
+            return Err(SolveError::NotApplicable(format!(
+                "the start profile has {} players, the game {}",
+                profile.len(),
+                self.n
+            )));
+        }
+        let mut x = Vec::with_capacity(self.k);
+        for (j, p) in profile.iter().enumerate() {
+            if p.len() != self.shape[j] {
+                return Err(SolveError::NotApplicable(format!(
+                    "the start profile gives player {} {} probabilities for {} strategies",
+                    j + 1,
+                    p.len(),
+                    self.shape[j]
+                )));
+            }
+            let sum: f64 = p.iter().sum();
+            if p.iter().any(|v| !v.is_finite() || *v < 0.0) || !(sum > 0.0) || !sum.is_finite() {
+                return Err(SolveError::NotApplicable(format!(
+                    "the start profile of player {} is not a probability vector",
+                    j + 1
+                )));
+            }
+            x.extend(p.iter().map(|v| v / sum));
+        }
+        Ok(x)
+    }
+
+    /// Clamps tiny negative entries to zero and renormalises each player.
+    pub fn normalize(&self, x: &mut [f64]) {
+        for j in 0..self.n {
+            let o = self.offsets[j];
+            let s = self.shape[j];
+            let mut sum = 0.0;
+            for v in &mut x[o..o + s] {
+                if !(*v > 0.0) {
+                    *v = 0.0;
+                }
+                sum += *v;
+            }
+            if sum > 0.0 {
+                for v in &mut x[o..o + s] {
+                    *v /= sum;
+                }
+            } else {
+                for v in &mut x[o..o + s] {
+                    *v = 1.0 / s as f64;
+                }
+            }
+        }
+    }
+}
+
+/// Euclidean projection of each player's block of `z` onto the simplex
+/// (the retraction of Kohlberg and Mertens used by the global Newton
+/// method).
+pub fn project_to_simplices(t: &PayoffTensor, z: &[f64]) -> Vec<f64> {
+    let mut x = vec![0.0; t.k];
+    for j in 0..t.n {
+        let o = t.offsets[j];
+        let s = t.shape[j];
+        let mut sorted: Vec<f64> = z[o..o + s].to_vec();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let mut cum = 0.0;
+        let mut theta = 0.0;
+        for (i, &u) in sorted.iter().enumerate() {
+            cum += u;
+            let th = (cum - 1.0) / (i + 1) as f64;
+            if u - th > 0.0 {
+                theta = th;
+            }
+        }
+        for h in 0..s {
+            x[o + h] = (z[o + h] - theta).max(0.0);
+        }
+    }
+    x
+}
+
+/// A seeded pseudo-random generator (SplitMix64): deterministic across
+/// platforms, no dependency.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `[0, 1)`.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A profile drawn uniformly from the product of simplices.
+    pub fn profile(&mut self, t: &PayoffTensor) -> Vec<f64> {
+        let mut x = vec![0.0; t.k];
+        for j in 0..t.n {
+            let o = t.offsets[j];
+            let mut sum = 0.0;
+            for h in 0..t.shape[j] {
+                let e = -(1.0 - self.next_f64()).ln();
+                x[o + h] = e;
+                sum += e;
+            }
+            for h in 0..t.shape[j] {
+                x[o + h] /= sum;
+            }
+        }
+        x
+    }
+}
+
+/// LU factorisation with partial pivoting of a square row-major matrix.
+/// Returns `None` when a pivot is below `1e-13` times the largest entry.
+pub struct Lu {
+    n: usize,
+    lu: Vec<f64>,
+    perm: Vec<usize>,
+    /// Sign of the determinant.
+    pub det_sign: f64,
+}
+
+impl Lu {
+    pub fn new(a: &[f64], n: usize) -> Option<Lu> {
+        let mut lu = a.to_vec();
+        let mut perm: Vec<usize> = (0..n).collect();
+        let mut sign = 1.0;
+        let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !(amax > 0.0) || !amax.is_finite() {
+            return None;
+        }
+        for c in 0..n {
+            let mut piv = c;
+            let mut best = lu[c * n + c].abs();
+            for r in (c + 1)..n {
+                let v = lu[r * n + c].abs();
+                if v > best {
+                    best = v;
+                    piv = r;
+                }
+            }
+            if !(best > 1e-13 * amax) {
+                return None;
+            }
+            if piv != c {
+                for col in 0..n {
+                    lu.swap(c * n + col, piv * n + col);
+                }
+                perm.swap(c, piv);
+                sign = -sign;
+            }
+            let d = lu[c * n + c];
+            if d < 0.0 {
+                sign = -sign;
+            }
+            for r in (c + 1)..n {
+                let f = lu[r * n + c] / d;
+                if f != 0.0 {
+                    lu[r * n + c] = f;
+                    for col in (c + 1)..n {
+                        lu[r * n + col] -= f * lu[c * n + col];
+                    }
+                } else {
+                    lu[r * n + c] = 0.0;
+                }
+            }
+        }
+        Some(Lu {
+            n,
+            lu,
+            perm,
+            det_sign: sign,
+        })
+    }
+
+    pub fn solve(&self, b: &[f64]) -> Vec<f64> {
+        let n = self.n;
+        let mut y: Vec<f64> = self.perm.iter().map(|&p| b[p]).collect();
+        for r in 0..n {
+            let mut s = y[r];
+            for c in 0..r {
+                s -= self.lu[r * n + c] * y[c];
+            }
+            y[r] = s;
+        }
+        for r in (0..n).rev() {
+            let mut s = y[r];
+            for c in (r + 1)..n {
+                s -= self.lu[r * n + c] * y[c];
+            }
+            y[r] = s / self.lu[r * n + r];
+        }
+        y
+    }
+}
+
+/// Solves `J d = -f` in the least-squares sense with a Levenberg–Marquardt
+/// damping `mu` (`(JᵀJ + mu I) d = -Jᵀ f`); `J` is `m × n` row-major.
+pub fn lm_step(j: &[f64], f: &[f64], m: usize, n: usize, mu: f64) -> Option<Vec<f64>> {
+    let mut a = vec![0.0; n * n];
+    let mut g = vec![0.0; n];
+    for r in 0..m {
+        let row = &j[r * n..(r + 1) * n];
+        for c1 in 0..n {
+            if row[c1] == 0.0 {
+                continue;
+            }
+            g[c1] -= row[c1] * f[r];
+            for c2 in 0..n {
+                a[c1 * n + c2] += row[c1] * row[c2];
+            }
+        }
+    }
+    let diag = (0..n).fold(0.0f64, |s, i| s.max(a[i * n + i]));
+    for i in 0..n {
+        a[i * n + i] += mu * diag.max(1e-300) + 1e-300;
+    }
+    Lu::new(&a, n).map(|lu| lu.solve(&g))
+}
+
+fn inf_norm(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+}
+
+/// Residual and Jacobian of the indifference system of a support.
+///
+/// Unknowns: the probabilities of the support strategies (in flat order);
+/// equations per player: `v(s_k) - v(s_0) = 0` for the other support
+/// strategies and `Σ x = 1`.
+pub(crate) fn support_system(
+    t: &PayoffTensor,
+    support: &[usize],
+    x: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let m = support.len();
+    let (v, d) = t.values_and_pairs(x);
+    let k = t.k;
+    let mut f = Vec::with_capacity(m);
+    let mut jac = Vec::with_capacity(m * m);
+    let mut idx = 0;
+    for j in 0..t.n {
+        let start = idx;
+        while idx < m && t.owner(support[idx]) == j {
+            idx += 1;
+        }
+        let block = &support[start..idx];
+        if block.is_empty() {
+            continue;
+        }
+        let a0 = block[0];
+        for &a in &block[1..] {
+            f.push(v[a] - v[a0]);
+            for &b in support {
+                jac.push(d[a * k + b] - d[a0 * k + b]);
+            }
+        }
+        f.push(block.iter().map(|&a| x[a]).sum::<f64>() - 1.0);
+        for &b in support {
+            jac.push(if t.owner(b) == j { 1.0 } else { 0.0 });
+        }
+    }
+    (f, jac)
+}
+
+/// Newton's method on a support's indifference system from `x0` (entries
+/// outside the support are set to zero). Returns the solution and whether
+/// its Jacobian was nonsingular, or `None` if Newton did not converge.
+pub(crate) fn newton_on_support(
+    t: &PayoffTensor,
+    support: &[usize],
+    x0: &[f64],
+    max_iter: usize,
+) -> Option<(Vec<f64>, bool)> {
+    let m = support.len();
+    let mut x = vec![0.0; t.k];
+    for &a in support {
+        x[a] = x0[a];
+    }
+    let (mut f, mut jac) = support_system(t, support, &x);
+    let mut norm = inf_norm(&f);
+    for _ in 0..max_iter {
+        if !norm.is_finite() {
+            return None;
+        }
+        if norm < 1e-14 {
+            break;
+        }
+        let step = match Lu::new(&jac, m) {
+            Some(lu) => lu.solve(&f.iter().map(|v| -v).collect::<Vec<_>>()),
+            None => lm_step(&jac, &f, m, m, 1e-10)?,
+        };
+        // Backtracking on the residual.
+        let mut alpha = 1.0;
+        let mut accepted = false;
+        for _ in 0..12 {
+            let mut xn = x.clone();
+            for (i, &a) in support.iter().enumerate() {
+                xn[a] += alpha * step[i];
+            }
+            let (fn_, jn) = support_system(t, support, &xn);
+            let nn = inf_norm(&fn_);
+            if nn.is_finite() && (nn < norm || nn < 1e-14) {
+                x = xn;
+                f = fn_;
+                jac = jn;
+                norm = nn;
+                accepted = true;
+                break;
+            }
+            alpha *= 0.5;
+        }
+        if !accepted {
+            break;
+        }
+    }
+    if !(norm < 1e-11) {
+        return None;
+    }
+    let regular = Lu::new(&jac, m).is_some();
+    Some((x, regular))
+}
+
+/// Polishes an approximate equilibrium: for several guesses of its support
+/// (entries above thresholds), solves the indifference equations by
+/// Newton's method and keeps the first solution that is a probability
+/// profile with rescaled max regret `≤ tol`. Falls back to `x` itself if it
+/// already meets the tolerance.
+pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f64>> {
+    let mut tried: Vec<Vec<usize>> = Vec::new();
+    for &thr in &[1e-7, 1e-5, 1e-3, 1e-2, 5e-2] {
+        let mut support = Vec::new();
+        for j in 0..t.n {
+            let o = t.offsets[j];
+            let s = t.shape[j];
+            let mx = x[o..o + s].iter().cloned().fold(0.0, f64::max);
+            for h in 0..s {
+                if x[o + h] > thr * mx.max(1e-300) || x[o + h] == mx {
+                    support.push(o + h);
+                }
+            }
+        }
+        if tried.contains(&support) {
+            continue;
+        }
+        tried.push(support.clone());
+        if let Some((mut y, _)) = newton_on_support(t, &support, x, 40) {
+            if y.iter().any(|v| *v < -1e-9 || !v.is_finite()) {
+                continue;
+            }
+            t.normalize(&mut y);
+            if t.max_regret(&y) <= tol {
+                return Some(y);
+            }
+        }
+    }
+    let mut y = x.to_vec();
+    t.normalize(&mut y);
+    if t.max_regret(&y) <= tol {
+        return Some(y);
+    }
+    None
+}
+
+/// Max regret of a profile recomputed from the game's exact payoffs
+/// (converted to `f64`), in the game's payoff units. Separate code from
+/// [`PayoffTensor`] so that a bug there cannot certify its own output.
+pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f64 {
+    let n = game.num_players();
+    let shape = game.shape();
+    let mut worst = 0.0f64;
+    for p in 0..n {
+        let mut vals = vec![0.0f64; shape[p]];
+        for cell in 0..game.num_profiles() {
+            let pure = game.profile_at(cell);
+            let mut w = 1.0;
+            for q in 0..n {
+                if q != p {
+                    w *= profile[q][pure[q]];
+                }
+            }
+            if w != 0.0 {
+                vals[pure[p]] += w * game.payoff(cell, p).to_f64();
+            }
+        }
+        let mine: f64 = vals.iter().zip(&profile[p]).map(|(v, x)| v * x).sum();
+        for v in vals {
+            worst = worst.max(v - mine);
+        }
+    }
+    if worst.is_finite() {
+        worst
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Accumulates verified, distinct equilibria.
+pub(crate) struct Collector<'a> {
+    game: &'a NormalFormGame,
+    tensor: &'a PayoffTensor,
+    tol: f64,
+    pub result: NplayerResult,
+    /// Keep one point per convex set of equilibria: a new equilibrium is
+    /// dropped when the segment to a known one consists of equilibria.
+    pub merge_components: bool,
+    /// Equilibria dropped by `merge_components`.
+    pub merged: usize,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(game: &'a NormalFormGame, tensor: &'a PayoffTensor, tol: f64) -> Self {
+        Collector {
+            game,
+            tensor,
+            tol,
+            result: NplayerResult::default(),
+            merge_components: false,
+            merged: 0,
+        }
+    }
+
+    fn known(&self, x: &[Vec<f64>]) -> bool {
+        let same = |e: &Equilibrium<f64>| {
+            e.profile
+                .iter()
+                .zip(x)
+                .all(|(a, b)| a.iter().zip(b).all(|(u, v)| (u - v).abs() <= 1e-6))
+        };
+        self.result.equilibria.iter().any(same) || self.result.nonisolated.iter().any(same)
+    }
+
+    /// Checks a flat profile independently; adds it if it is a new
+    /// equilibrium. Returns `true` if it is an equilibrium (new or not).
+    pub fn offer(&mut self, x: &[f64], isolated: bool) -> bool {
+        if x.len() != self.tensor.k || x.iter().any(|v| !v.is_finite() || *v < 0.0) {
+            return false;
+        }
+        let profile = self.tensor.nest(x);
+        if profile
+            .iter()
+            .any(|p| (p.iter().sum::<f64>() - 1.0).abs() > 1e-9)
+        {
+            return false;
+        }
+        let regret = independent_max_regret(self.game, &profile);
+        if !(regret <= self.tol * self.tensor.scale) {
+            return false;
+        }
+        if self.known(&profile) {
+            return true;
+        }
+        if self.merge_components {
+            let limit = self.tol * self.tensor.scale;
+            let joined = self.result.equilibria.iter().any(|e| {
+                [0.25, 0.5, 0.75].iter().all(|&s| {
+                    let mix: Vec<Vec<f64>> = e
+                        .profile
+                        .iter()
+                        .zip(&profile)
+                        .map(|(u, v)| {
+                            u.iter()
+                                .zip(v)
+                                .map(|(a, b)| (1.0 - s) * a + s * b)
+                                .collect()
+                        })
+                        .collect();
+                    independent_max_regret(self.game, &mix) <= limit
+                })
+            });
+            if joined {
+                self.merged += 1;
+                return true;
+            }
+        }
+        let eq = Equilibrium::new(self.game, profile);
+        if isolated {
+            self.result.equilibria.push(eq);
+            self.result.max_regret.push(regret);
+        } else {
+            self.result.nonisolated.push(eq);
+        }
+        true
+    }
+
+    pub fn note(&mut self, s: impl Into<String>) {
+        self.result.notes.push(s.into());
+    }
+}
+
+/// A system `H(y) = 0` with `K` equations in `K + 1` unknowns whose
+/// solution set is a path.
+pub(crate) trait PathSystem {
+    /// `K`.
+    fn equations(&self) -> usize;
+    /// Residual `H(y)` and Jacobian (`K × (K + 1)`, row-major).
+    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>);
+}
+
+/// Step control of [`trace_path`].
+#[derive(Debug, Clone)]
+pub(crate) struct TraceOptions {
+    pub first_step: f64,
+    pub max_step: f64,
+    pub min_step: f64,
+    pub max_accel: f64,
+    /// Tolerance of the corrector on the residual.
+    pub tol: f64,
+    /// Reject steps whose tangent turns by more than this cosine (unless
+    /// the step is at most `kink_step`).
+    pub min_cos: f64,
+    /// At or below this step size a failed corrector is retried along the
+    /// tangent of the piece the predictor lands in, and sharp turns are
+    /// accepted: this lets the tracer pass the kinks of piecewise-smooth
+    /// paths. Set it below `min_step` for smooth paths.
+    pub kink_step: f64,
+    /// Orient tangents by the sign of `det [J; τᵀ]` (right for
+    /// piecewise-smooth paths with kinks); otherwise by continuity
+    /// (`τ_new · τ_old > 0`), which passes straight through simple
+    /// bifurcation points, where the determinant changes sign.
+    pub orient_by_det: bool,
+}
+
+/// Why [`trace_path`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum TraceEnd {
+    /// The callback asked to stop.
+    Done,
+    /// The step size fell below the minimum (a stall, a bifurcation or a
+    /// singular point).
+    Stalled,
+    /// The budget ran out.
+    Budget,
+    /// The Jacobian was singular at the start.
+    Singular,
+}
+
+fn augmented(jac: &[f64], tangent: &[f64]) -> Vec<f64> {
+    let mut a = jac.to_vec();
+    a.extend_from_slice(tangent);
+    a
+}
+
+fn normalized(v: Vec<f64>) -> Vec<f64> {
+    let n = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if n > 0.0 && n.is_finite() {
+        v.into_iter().map(|x| x / n).collect()
+    } else {
+        v
+    }
+}
+
+/// Traces the path `H(y) = 0` from `y0` by predictor–corrector
+/// continuation in arclength (Allgower and Georg 1990): Euler predictor
+/// along the tangent, Newton corrector on `[J; τᵀ]`, orientation kept by
+/// the sign of `det [J; τᵀ]` (so kinks and turning points are passed the
+/// way the path goes). `hint` orients the first tangent. After each
+/// accepted step `on_step(previous, current, tangent)` is called; returning
+/// `false` stops the trace.
+pub(crate) fn trace_path<S: PathSystem>(
+    sys: &S,
+    y0: &[f64],
+    hint: &[f64],
+    opts: &TraceOptions,
+    meter: &mut Meter,
+    mut on_step: impl FnMut(&[f64], &[f64], &[f64]) -> bool,
+) -> TraceEnd {
+    let k = sys.equations();
+    let dim = k + 1;
+    let mut rhs = vec![0.0; dim];
+    rhs[k] = 1.0;
+    let (_, jac) = sys.eval(y0);
+    let lu = match Lu::new(&augmented(&jac, hint), dim) {
+        Some(l) => l,
+        None => return TraceEnd::Singular,
+    };
+    let mut tangent = normalized(lu.solve(&rhs));
+    if tangent.iter().zip(hint).map(|(a, b)| a * b).sum::<f64>() < 0.0 {
+        tangent.iter_mut().for_each(|v| *v = -*v);
+    }
+    let orientation = match Lu::new(&augmented(&jac, &tangent), dim) {
+        Some(l) if opts.orient_by_det => Some(l.det_sign),
+        Some(_) => None,
+        None => return TraceEnd::Singular,
+    };
+    let mut y = y0.to_vec();
+    let mut h = opts.first_step;
+    loop {
+        if !meter.tick() {
+            return TraceEnd::Budget;
+        }
+        let mut used = tangent.clone();
+        let mut attempt = correct(sys, &y, &used, h, opts);
+        if attempt.is_none() && h <= opts.kink_step {
+            // A kink of a piecewise-smooth path: continue along the tangent
+            // of the piece the predictor lands in.
+            let yp: Vec<f64> = y.iter().zip(&tangent).map(|(a, t)| a + h * t).collect();
+            let (_, jp) = sys.eval(&yp);
+            if let Some(t2) = oriented_tangent(&jp, &tangent, orientation, dim) {
+                attempt = correct(sys, &y, &t2, h, opts);
+                used = t2;
+            }
+        }
+        if let Some((yc, jac_c, iters)) = attempt {
+            if let Some(nt) = oriented_tangent(&jac_c, &used, orientation, dim) {
+                let cos: f64 = nt.iter().zip(&tangent).map(|(a, b)| a * b).sum();
+                if cos >= opts.min_cos || h <= opts.kink_step {
+                    let prev = std::mem::replace(&mut y, yc);
+                    tangent = nt;
+                    if !on_step(&prev, &y, &tangent) {
+                        return TraceEnd::Done;
+                    }
+                    if iters <= 3 {
+                        h = (h * opts.max_accel).min(opts.max_step);
+                    }
+                    continue;
+                }
+            }
+        }
+        h *= 0.5;
+        if h < opts.min_step {
+            return TraceEnd::Stalled;
+        }
+    }
+}
+
+/// The unit tangent at a point with Jacobian `jac`, oriented so that
+/// `det [J; τᵀ]` has the sign `orientation`.
+fn oriented_tangent(
+    jac: &[f64],
+    reference: &[f64],
+    orientation: Option<f64>,
+    dim: usize,
+) -> Option<Vec<f64>> {
+    let mut rhs = vec![0.0; dim];
+    rhs[dim - 1] = 1.0;
+    // The reference row must not be orthogonal to the tangent; if it is
+    // (a right-angle turn), any unit vector that works will do, the
+    // determinant fixes the orientation.
+    let lu = Lu::new(&augmented(jac, reference), dim).or_else(|| {
+        (0..dim).rev().find_map(|i| {
+            let mut e = vec![0.0; dim];
+            e[i] = 1.0;
+            Lu::new(&augmented(jac, &e), dim)
+        })
+    })?;
+    let mut nt = normalized(lu.solve(&rhs));
+    let flip = match orientation {
+        Some(o) => Lu::new(&augmented(jac, &nt), dim)?.det_sign != o,
+        None => nt.iter().zip(reference).map(|(a, b)| a * b).sum::<f64>() < 0.0,
+    };
+    if flip {
+        nt.iter_mut().for_each(|v| *v = -*v);
+    }
+    Some(nt)
+}
+
+/// Predictor `y + h τ` and Newton corrector on `[J; τᵀ]`; returns the
+/// corrected point, its Jacobian and the number of corrector iterations.
+fn correct<S: PathSystem>(
+    sys: &S,
+    y: &[f64],
+    tangent: &[f64],
+    h: f64,
+    opts: &TraceOptions,
+) -> Option<(Vec<f64>, Vec<f64>, usize)> {
+    let dim = y.len();
+    let mut yc: Vec<f64> = y.iter().zip(tangent).map(|(a, t)| a + h * t).collect();
+    let mut last_dx = f64::INFINITY;
+    for it in 0..8 {
+        let (f, jac) = sys.eval(&yc);
+        if f.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let mut b: Vec<f64> = f.iter().map(|v| -v).collect();
+        b.push(0.0);
+        let lu = Lu::new(&augmented(&jac, tangent), dim)?;
+        let dx = lu.solve(&b);
+        let dn = inf_norm(&dx);
+        let diverging = !dn.is_finite()
+            || (it == 0 && dn > (2.0 * h).max(1e-12))
+            || (it > 0 && dn > 0.5 * last_dx && dn > 1e-10);
+        if diverging {
+            return None;
+        }
+        for (a, d) in yc.iter_mut().zip(&dx) {
+            *a += d;
+        }
+        last_dx = dn;
+        if dn <= opts.tol * (1.0 + inf_norm(&yc)) {
+            let (f2, j2) = sys.eval(&yc);
+            if inf_norm(&f2) <= opts.tol * 100.0 {
+                return Some((yc, j2, it + 1));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use detente_game::Rational;
+    use num_bigint::BigInt;
+
+    pub fn game(shape: &[usize], tables: &[Vec<i64>]) -> NormalFormGame {
+        let t: Vec<Vec<Rational>> = tables
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&v| Rational::from_integer(BigInt::from(v)))
+                    .collect()
+            })
+            .collect();
+        match NormalFormGame::from_tables(shape, &t) {
+            Ok(g) => g,
+            Err(e) => panic!("bad test game: {e}"),
+        }
+    }
+
+    /// The 2x2x2 game of McKelvey and McLennan with 9 equilibria
+    /// (`contrib/2x2x2.nfg`), cells in Gambit order.
+    pub fn mckelvey_mclennan() -> NormalFormGame {
+        game(
+            &[2, 2, 2],
+            &[
+                vec![9, 0, 0, 9, 0, 3, 3, 0],
+                vec![8, 0, 0, 8, 0, 4, 4, 0],
+                vec![12, 0, 0, 2, 0, 6, 6, 0],
+            ],
+        )
+    }
+
+    pub fn matching_pennies() -> NormalFormGame {
+        game(&[2, 2], &[vec![1, -1, -1, 1], vec![-1, 1, 1, -1]])
+    }
+
+    #[test]
+    fn values_match_independent_regret() {
+        let g = mckelvey_mclennan();
+        let t = PayoffTensor::new(&g);
+        let mut rng = SplitMix64::new(7);
+        for _ in 0..20 {
+            let x = rng.profile(&t);
+            let r1 = t.max_regret(&x) * t.scale;
+            let r2 = independent_max_regret(&g, &t.nest(&x));
+            assert!((r1 - r2).abs() < 1e-12, "{r1} vs {r2}");
+        }
+    }
+
+    #[test]
+    fn pair_table_is_the_derivative() {
+        let g = mckelvey_mclennan();
+        let t = PayoffTensor::new(&g);
+        let mut rng = SplitMix64::new(3);
+        let x = rng.profile(&t);
+        let (v, d) = t.values_and_pairs(&x);
+        assert_eq!(v, t.values(&x));
+        let eps = 1e-6;
+        for b in 0..t.k {
+            let mut xp = x.clone();
+            xp[b] += eps;
+            let vp = t.values(&xp);
+            for a in 0..t.k {
+                if t.owner(a) == t.owner(b) {
+                    assert_eq!(d[a * t.k + b], 0.0);
+                    continue;
+                }
+                let fd = (vp[a] - v[a]) / eps;
+                assert!((fd - d[a * t.k + b]).abs() < 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn projection_lands_on_simplices() {
+        let g = mckelvey_mclennan();
+        let t = PayoffTensor::new(&g);
+        let x = project_to_simplices(&t, &[3.0, 1.0, 0.2, 0.4, -1.0, -1.0]);
+        assert_eq!(x[0..2], [1.0, 0.0]);
+        assert!((x[2] - 0.4).abs() < 1e-12 && (x[3] - 0.6).abs() < 1e-12);
+        assert!((x[4] - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refine_finds_matching_pennies_equilibrium() {
+        let g = matching_pennies();
+        let t = PayoffTensor::new(&g);
+        let y = refine_on_support(&t, &[0.45, 0.55, 0.6, 0.4], 1e-9);
+        let y = match y {
+            Some(y) => y,
+            None => panic!("no refinement"),
+        };
+        for v in y {
+            assert!((v - 0.5).abs() < 1e-12);
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! The n-player methods against Gambit's reference results
+//! (`shared/games/gambit/reference.json`, pygambit 16.7.0) on every game
+//! with three or more players.
+//!
+//! For every game and method where Gambit completed:
+//! - every Detente answer must be an equilibrium (max regret recomputed by
+//!   `detente_solve::verify::max_regret`, ≤ 1e-9 × payoff range);
+//! - deterministic methods started as Gambit starts them (simpdiv from the
+//!   centroid, gnm/ipa from the first-strategy ray, logit from λ = 0) must
+//!   reach Gambit's equilibrium (both polished by Newton's method on their
+//!   support, then within 1e-6) where Gambit's answer is itself an
+//!   equilibrium (max regret ≤ 1e-6 × range), except the cases listed in
+//!   `EXPECTED_DIFFERENCES` with their reasons;
+//! - `enumpoly` must find every equilibrium Gambit's enumpoly found
+//!   (strategic-form games; Gambit reports behaviour profiles for trees).
+
+use detente_game::{read_game_file, NormalFormGame, Scalar};
+use detente_solve::budget::Budget;
+use detente_solve::enumpoly::{enumpoly, EnumpolyOptions};
+use detente_solve::gnm::{gnm, GnmOptions};
+use detente_solve::ipa::{ipa, IpaOptions};
+use detente_solve::logit::{logit, LogitOptions};
+use detente_solve::nplayer_util::{refine_on_support, NplayerResult, PayoffTensor};
+use detente_solve::simpdiv::{simpdiv, SimpdivOptions};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Why simpdiv answers differ: both follow a variable-dimension path from
+/// the centroid, but Gambit runs McKelvey's 1991 port with its own
+/// labelling rule and ring of directions, Detente the max-regret labelling
+/// over the fan `e_jh − v_j` (module docs); on games with several
+/// equilibria the paths end at different ones. Detente's answers are
+/// verified equilibria.
+const SIMPDIV_PATH: &str =
+    "different simplicial path (labelling/directions), another verified equilibrium";
+/// Why ipa answers differ: Gambit runs Gametracer's implementation, which
+/// does not start at (or stop at) the ray's favourite pure profile;
+/// Detente starts there, as in Govindan and Wilson (2004), and stops at
+/// once when that profile is already an equilibrium; elsewhere the
+/// polymatrix approximations are solved by a different path.
+const IPA_PATH: &str = "different start/path than Gametracer's IPA, another verified equilibrium";
+
+/// (game, method, why Detente's answer differs from Gambit's). gnm and
+/// logit agree everywhere (up to convex sets of equilibria).
+const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "catalog/conf/itcs/jakobsen2016/fig3.efg",
+        "simpdiv",
+        SIMPDIV_PATH,
+    ),
+    (
+        "catalog/journals/ijgt/nau2004/sec5.nfg",
+        "simpdiv",
+        SIMPDIV_PATH,
+    ),
+    ("contrib/2x2x2.efg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/2x2x2.nfg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/8x2x2.nfg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/coord333.nfg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/g3.efg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/g3.nfg", "simpdiv", SIMPDIV_PATH),
+    ("contrib/my_3-4.efg", "simpdiv", SIMPDIV_PATH),
+    ("doc/2x2x2.nfg", "simpdiv", SIMPDIV_PATH),
+    (
+        "tests/2x2x2_nfg_from_local_max_cut_2_pure_1_mixed_eq.nfg",
+        "simpdiv",
+        SIMPDIV_PATH,
+    ),
+    ("tests/basic_extensive_game.efg", "simpdiv", SIMPDIV_PATH),
+    ("tests/el_farol_bar.efg", "simpdiv", SIMPDIV_PATH),
+    ("tests/mixed_behavior_game.efg", "simpdiv", SIMPDIV_PATH),
+    ("catalog/conf/itcs/jakobsen2016/fig3.efg", "ipa", IPA_PATH),
+    ("catalog/journals/ijgt/nau2004/sec5.nfg", "ipa", IPA_PATH),
+    ("contrib/2x2x2x2x2.nfg", "ipa", IPA_PATH),
+    ("contrib/condjury.efg", "ipa", IPA_PATH),
+    ("contrib/coord333.nfg", "ipa", IPA_PATH),
+    ("contrib/e06.efg", "ipa", IPA_PATH),
+    ("contrib/e08.efg", "ipa", IPA_PATH),
+    ("contrib/g3.efg", "ipa", IPA_PATH),
+    ("contrib/g3.nfg", "ipa", IPA_PATH),
+    ("contrib/jury_mr.efg", "ipa", IPA_PATH),
+    ("contrib/my_2-8.efg", "ipa", IPA_PATH),
+    ("contrib/my_3-4.efg", "ipa", IPA_PATH),
+    ("contrib/perfect3.nfg", "ipa", IPA_PATH),
+    (
+        "tests/2x2x2_nfg_from_local_max_cut_2_pure_1_mixed_eq.nfg",
+        "ipa",
+        IPA_PATH,
+    ),
+];
+
+fn shared() -> Option<PathBuf> {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
+    if p.join("games/gambit/reference.json").exists() {
+        return Some(p);
+    }
+    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!("shared reference data not found at {}", p.display());
+    }
+    eprintln!(
+        "notice: {} absent; skipping the n-player reference test",
+        p.display()
+    );
+    None
+}
+
+struct Case {
+    name: String,
+    game: NormalFormGame,
+    methods: Value,
+}
+
+fn num(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+        Value::String(s) => detente_game::parse_rational(s)
+            .map(|r| r.to_f64())
+            .unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let Some(root) = shared() else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(root.join("games/gambit/reference.json"))
+        .unwrap_or_else(|e| panic!("reference.json: {e}"));
+    let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("reference.json: {e}"));
+    let mut out = Vec::new();
+    let Some(games) = json["games"].as_object() else {
+        panic!("reference.json has no games")
+    };
+    for (name, g) in games {
+        if g["n_players"].as_u64().unwrap_or(0) < 3 {
+            continue;
+        }
+        let path = root.join("games/gambit").join(name);
+        let game = match read_game_file(&path.to_string_lossy()) {
+            Ok(g) => g,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        let nf = match game.to_normal_form() {
+            Ok(nf) => nf.into_owned(),
+            Err(e) => {
+                eprintln!("{name}: no strategic form ({e}); skipped");
+                continue;
+            }
+        };
+        let shape: Vec<usize> = g["shape"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_u64().unwrap_or(0) as usize).collect())
+            .unwrap_or_default();
+        if nf.shape() != shape {
+            eprintln!(
+                "{name}: shape {:?} differs from Gambit's {:?}; skipped",
+                nf.shape(),
+                shape
+            );
+            continue;
+        }
+        let labels: Vec<Vec<String>> = g["strategies"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| {
+                        s.as_array()
+                            .map(|v| {
+                                v.iter()
+                                    .map(|x| x.as_str().unwrap_or("").to_string())
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if nf.strategies() != labels.as_slice() {
+            eprintln!(
+                "{name}: strategy labels {:?} differ from Gambit's {:?}; compared by position",
+                nf.strategies(),
+                labels
+            );
+        }
+        if nf.shape().iter().sum::<usize>() > 200 {
+            eprintln!(
+                "{name}: {:?} strategies, too large for this test; skipped",
+                nf.shape()
+            );
+            continue;
+        }
+        out.push(Case {
+            name: name.clone(),
+            game: nf,
+            methods: g["methods"].clone(),
+        });
+    }
+    out
+}
+
+fn range(game: &NormalFormGame) -> f64 {
+    let (lo, hi) = game.payoff_range();
+    let r = hi.to_f64() - lo.to_f64();
+    if r > 0.0 {
+        r
+    } else {
+        1.0
+    }
+}
+
+fn budget() -> Budget {
+    Budget::new(u64::MAX, Some(Duration::from_secs(10)))
+}
+
+/// Gambit's strategy-form equilibria of a method (`None` unless it
+/// completed with strategy profiles).
+fn gambit_profiles(case: &Case, method: &str) -> Option<Vec<(Vec<Vec<f64>>, f64)>> {
+    let m = &case.methods[method];
+    if m["status"] != "ok" {
+        return None;
+    }
+    let eqs = m["equilibria"].as_array()?;
+    if !eqs.is_empty() && m["representation"] != "strategy" {
+        return None;
+    }
+    Some(
+        eqs.iter()
+            .map(|e| {
+                let p: Vec<Vec<f64>> = e["profile"]
+                    .as_array()
+                    .map(|pl| {
+                        pl.iter()
+                            .map(|s| {
+                                s.as_array()
+                                    .map(|v| v.iter().map(num).collect())
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (p, num(&e["max_regret"]))
+            })
+            .collect(),
+    )
+}
+
+fn polished(game: &NormalFormGame, p: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let t = PayoffTensor::new(game);
+    let x = t.flatten(p).ok()?;
+    refine_on_support(&t, &x, 1e-9).map(|y| t.nest(&y))
+}
+
+fn close(a: &[Vec<f64>], b: &[Vec<f64>]) -> bool {
+    a.iter()
+        .zip(b)
+        .all(|(u, v)| u.iter().zip(v).all(|(x, y)| (x - y).abs() <= 1e-6))
+}
+
+/// Whether the segment between two equilibria consists of equilibria
+/// (checked at 1/4, 1/2, 3/4): both then lie in one convex set of
+/// equilibria (a continuum), and either is a right answer.
+fn same_component(game: &NormalFormGame, a: &[Vec<f64>], b: &[Vec<f64>]) -> bool {
+    let r = range(game);
+    [0.25, 0.5, 0.75].iter().all(|&s| {
+        let mix: Vec<Vec<f64>> = a
+            .iter()
+            .zip(b)
+            .map(|(u, v)| {
+                u.iter()
+                    .zip(v)
+                    .map(|(x, y)| (1.0 - s) * x + s * y)
+                    .collect()
+            })
+            .collect();
+        detente_solve::verify::max_regret::<f64>(game, &mix) <= 1e-9 * r
+    })
+}
+
+fn check_verified(case: &Case, method: &str, res: &NplayerResult) {
+    let r = range(&case.game);
+    for e in res.equilibria.iter().chain(&res.nonisolated) {
+        let reg = detente_solve::verify::max_regret::<f64>(&case.game, &e.profile);
+        assert!(
+            reg <= 1e-9 * r * 1.0001,
+            "{}: {method} returned a profile with max regret {reg:e} (range {r})",
+            case.name
+        );
+    }
+}
+
+/// Runs a one-answer method on every game and compares with Gambit.
+fn compare_single(method: &str, run: impl Fn(&NormalFormGame) -> NplayerResult) {
+    let mut agree = 0;
+    let mut differ = Vec::new();
+    let mut skipped = Vec::new();
+    let mut none = Vec::new();
+    let mut unexpected = Vec::new();
+    let mut agree_component = 0;
+    for case in cases() {
+        let Some(gambit) = gambit_profiles(&case, method) else {
+            if case.methods[method]["status"] != "ok" {
+                skipped.push(format!(
+                    "{} (Gambit: {})",
+                    case.name, case.methods[method]["status"]
+                ));
+                continue;
+            }
+            // Behaviour profiles: only check our answer.
+            let res = run(&case.game);
+            check_verified(&case, method, &res);
+            skipped.push(format!("{} (Gambit gave behaviour profiles)", case.name));
+            continue;
+        };
+        let res = run(&case.game);
+        check_verified(&case, method, &res);
+        if res.equilibria.is_empty() {
+            none.push(format!("{}: {:?}", case.name, res.notes));
+        }
+        let r = range(&case.game);
+        for (gp, greg) in &gambit {
+            if greg.is_nan() || *greg > 1e-6 * r {
+                skipped.push(format!(
+                    "{} (Gambit's answer has regret {greg:e})",
+                    case.name
+                ));
+                continue;
+            }
+            let Some(gpol) = polished(&case.game, gp) else {
+                skipped.push(format!("{} (Gambit's answer does not polish)", case.name));
+                continue;
+            };
+            let ours = res.equilibria.iter().any(|e| close(&e.profile, &gpol));
+            let component = !ours
+                && res
+                    .equilibria
+                    .iter()
+                    .any(|e| same_component(&case.game, &e.profile, &gpol));
+            if component {
+                agree_component += 1;
+                continue;
+            }
+            let listed = EXPECTED_DIFFERENCES
+                .iter()
+                .any(|(g, m, _)| *g == case.name && *m == method);
+            if ours {
+                agree += 1;
+                if listed {
+                    unexpected.push(format!(
+                        "{}: now agrees; remove it from EXPECTED_DIFFERENCES",
+                        case.name
+                    ));
+                }
+            } else {
+                let line = format!(
+                    "{}: Gambit {:?}, Detente {:?}",
+                    case.name,
+                    gpol,
+                    res.equilibria
+                        .iter()
+                        .map(|e| &e.profile)
+                        .collect::<Vec<_>>()
+                );
+                if !listed {
+                    unexpected.push(line.clone());
+                }
+                differ.push(line);
+            }
+        }
+    }
+    eprintln!("{method}: {agree} agree with Gambit, {agree_component} lie in the same convex set of equilibria as Gambit's; differ: {differ:#?}; skipped: {skipped:#?}; no answer: {none:#?}");
+    assert!(
+        unexpected.is_empty(),
+        "{method}: unexpected differences from Gambit: {unexpected:#?}"
+    );
+}
+
+#[test]
+fn simpdiv_matches_gambit() {
+    compare_single("simpdiv", |g| {
+        let t = PayoffTensor::new(g);
+        let opts = SimpdivOptions {
+            starts: vec![t.nest(&t.centroid())],
+            budget: budget(),
+            ..Default::default()
+        };
+        simpdiv(g, &opts).unwrap_or_default()
+    });
+}
+
+#[test]
+fn ipa_matches_gambit() {
+    compare_single("ipa", |g| {
+        ipa(
+            g,
+            &IpaOptions {
+                budget: budget(),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default()
+    });
+}
+
+#[test]
+fn logit_matches_gambit() {
+    compare_single("logit", |g| {
+        logit(
+            g,
+            &LogitOptions {
+                budget: budget(),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default()
+    });
+}
+
+#[test]
+fn gnm_matches_gambit() {
+    compare_single("gnm", |g| {
+        let opts = GnmOptions {
+            budget: budget(),
+            ..Default::default()
+        };
+        gnm(g, &opts).unwrap_or_default()
+    });
+}
+
+#[test]
+fn enumpoly_finds_gambits_equilibria() {
+    let mut report = Vec::new();
+    for case in cases() {
+        let res = enumpoly(
+            &case.game,
+            &EnumpolyOptions {
+                budget: budget(),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default();
+        check_verified(&case, "enumpoly", &res);
+        let ours: Vec<&Vec<Vec<f64>>> = res
+            .equilibria
+            .iter()
+            .chain(&res.nonisolated)
+            .map(|e| &e.profile)
+            .collect();
+        let line = match gambit_profiles(&case, "enumpoly") {
+            Some(gambit) => {
+                let mut missing = 0;
+                for (gp, _) in &gambit {
+                    let target = polished(&case.game, gp).unwrap_or_else(|| gp.clone());
+                    if !ours.iter().any(|p| close(p, &target)) {
+                        missing += 1;
+                        eprintln!("{}: Gambit's {:?} not found by Detente", case.name, gp);
+                    }
+                }
+                assert_eq!(
+                    missing, 0,
+                    "{}: enumpoly misses Gambit equilibria",
+                    case.name
+                );
+                format!(
+                    "{}: Gambit {}, Detente {} isolated + {} non-isolated, complete {}",
+                    case.name,
+                    gambit.len(),
+                    res.equilibria.len(),
+                    res.nonisolated.len(),
+                    res.complete
+                )
+            }
+            None => format!(
+                "{}: Gambit {} ({}), Detente {} isolated + {} non-isolated, complete {}",
+                case.name,
+                case.methods["enumpoly"]["status"],
+                case.methods["enumpoly"]["count"],
+                res.equilibria.len(),
+                res.nonisolated.len(),
+                res.complete
+            ),
+        };
+        report.push(line);
+    }
+    eprintln!("enumpoly:\n{}", report.join("\n"));
+}
