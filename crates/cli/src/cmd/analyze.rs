@@ -54,7 +54,7 @@ pub struct AnalyzeArgs {
 const MAX_DRAWS: usize = 100_000_000;
 
 pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
-    let strings = Strings::load(&a.lang).map_err(|e| crate::UsageError(e))?;
+    let strings = Strings::load(&a.lang).map_err(crate::UsageError)?;
     if a.draws == 0 || a.draws > MAX_DRAWS {
         return Err(crate::UsageError(format!(
             "--draws must be between 1 and {MAX_DRAWS}, got {}",
@@ -81,7 +81,7 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     if !a.policies.is_empty() {
         scenario
             .retain_policies(&a.policies)
-            .map_err(|e| crate::UsageError(e))?;
+            .map_err(crate::UsageError)?;
     }
 
     // Ctrl-C: the first stops the run between chunks and reports what was
