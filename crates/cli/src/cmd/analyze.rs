@@ -145,15 +145,23 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
             run.insert("input_hash".into(), fnv1a64(text.as_bytes()).into());
             run.insert("input".into(), name.clone().into());
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
         let files = [
             ("report.html", html::render_html(&report, &strings, &repro)),
-            ("report.md", render(&report, &strings, Flavour::Markdown, &repro)),
-            ("report.json", format!("{}\n", serde_json::to_string_pretty(&json)?)),
+            (
+                "report.md",
+                render(&report, &strings, Flavour::Markdown, &repro),
+            ),
+            (
+                "report.json",
+                format!("{}\n", serde_json::to_string_pretty(&json)?),
+            ),
         ];
         for (file, body) in files {
             let path = dir.join(file);
-            std::fs::write(&path, body).with_context(|| format!("{}: cannot write", path.display()))?;
+            std::fs::write(&path, body)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             eprintln!("detente: wrote {}", path.display());
         }
         return Ok(());
