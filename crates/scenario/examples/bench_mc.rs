@@ -29,8 +29,15 @@ fn main() {
         }
     };
     let never = AtomicBool::new(false);
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("scenario: {name}; {} inputs, {} policies, {} claims; {draws} draws", s.inputs.len(), s.policies.len(), s.claims.len());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "scenario: {name}; {} inputs, {} policies, {} claims; {draws} draws",
+        s.inputs.len(),
+        s.policies.len(),
+        s.claims.len()
+    );
     let mut rates = Vec::new();
     for threads in [1, cores] {
         let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
@@ -50,7 +57,12 @@ fn main() {
             best = best.min(t.elapsed().as_secs_f64());
         }
         let rate = draws as f64 / best;
-        println!("threads {threads}: {:.0} draws/s ({:.0} per thread), {:.3} s", rate, rate / threads as f64, best);
+        println!(
+            "threads {threads}: {:.0} draws/s ({:.0} per thread), {:.3} s",
+            rate,
+            rate / threads as f64,
+            best
+        );
         rates.push(rate);
     }
     if rates.len() == 2 {

@@ -49,8 +49,11 @@ pub fn stats(xs: &mut [f64]) -> Value {
 
 fn round(x: f64) -> Value {
     // Twelve significant digits: stable output, no float noise.
+    // (Non-finite numbers never reach here: every input is finite and
+    // every computed number is a sum or product of them; map them to 0
+    // rather than print NaN if that ever changed.)
     if x == 0.0 || !x.is_finite() {
-        return json!(if x.is_finite() { 0.0 } else { 0.0 });
+        return json!(0.0);
     }
     let digits = 12 - (x.abs().log10().floor() as i32 + 1);
     let f = 10f64.powi(digits.clamp(0, 15));
@@ -71,6 +74,9 @@ fn frac(run: &McRun, k: usize) -> Value {
 
 /// Runs everything. `cancel` and `progress` are passed to the Monte Carlo
 /// run.
+// Cases are indexed in parallel arrays (point results, kept columns,
+// counted events), so index loops read best here.
+#[allow(clippy::needless_range_loop)]
 pub fn analyze(
     s: &Scenario,
     opts: &AnalyzeOptions,
@@ -109,10 +115,7 @@ pub fn analyze(
                 let mut xs = run.column(&l, l.surplus(c, k, j));
                 let mut st = stats(&mut xs);
                 if let Value::Object(m) = &mut st {
-                    m.insert(
-                        "p_gain".into(),
-                        frac(&run, l.gains(c, k, j)),
-                    );
+                    m.insert("p_gain".into(), frac(&run, l.gains(c, k, j)));
                 }
                 dist.insert(actor(p), st);
             }
@@ -155,10 +158,7 @@ pub fn analyze(
             }
             let mut p_veto = Map::new();
             for &m in &s.bodies[v.body].vetoes {
-                p_veto.insert(
-                    actor(m),
-                    frac(&run, l.vetoed_by(c, k, m)),
-                );
+                p_veto.insert(actor(m), frac(&run, l.vetoed_by(c, k, m)));
             }
             let recorded = p.recorded.as_ref().map(|r| {
                 let mut ok = true;
@@ -417,11 +417,15 @@ pub fn coalition_values(s: &Scenario, point: &[f64]) -> Value {
                 .collect()
         };
         let entry = match (bad, TuGame::new(players.clone(), values)) {
-            (Some(id), _) => json!({"coalition": c.id, "error": format!("{id} is not a finite number")}),
+            (Some(id), _) => {
+                json!({"coalition": c.id, "error": format!("{id} is not a finite number")})
+            }
             (None, Err(e)) => json!({"coalition": c.id, "error": e.to_string()}),
             (None, Ok(g)) => {
                 let shapley = shapley_value(&g);
-                let nuc = nucleolus(&g).map(|x| Value::Object(as_map(&x.point))).unwrap_or_else(|e| json!({"error": e.to_string()}));
+                let nuc = nucleolus(&g)
+                    .map(|x| Value::Object(as_map(&x.point)))
+                    .unwrap_or_else(|e| json!({"error": e.to_string()}));
                 let core = match core_point(&g) {
                     Ok(Some(x)) => json!({"empty": false, "point": Value::Object(as_map(&x))}),
                     Ok(None) => json!({"empty": true}),

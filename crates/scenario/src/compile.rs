@@ -525,7 +525,7 @@ impl<'a> Compiler<'a> {
                 Some(s) => (s.min.unwrap_or(0.0), s.max.unwrap_or(100.0)),
                 None => (0.0, 100.0),
             };
-            if !(min < max) {
+            if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less) {
                 return Err(self.err(
                     id.span().start,
                     format!("issue `{iid}`: the scale's min {min} is not below its max {max}"),
@@ -1035,11 +1035,11 @@ impl<'a> Compiler<'a> {
             swaps.push(sw);
         }
         let mut order: Vec<Vec<usize>> = vec![Vec::new(); raw.0.len()];
-        for k in 0..raw.0.len() {
+        for (k, slot) in order.iter_mut().enumerate() {
             let mut stack = vec![k];
             let mut seq = Vec::new();
             self.resolve_extends(raw, &ids, k, &mut stack, &mut seq)?;
-            order[k] = seq;
+            *slot = seq;
         }
         let mut out = Vec::new();
         for (k, (id, p)) in raw.0.iter().enumerate() {

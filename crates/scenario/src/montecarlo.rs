@@ -70,7 +70,9 @@ impl Layout {
         let measure_flag = f;
         f += s.measures.len();
         let point = s.point_values();
-        let uncertain: Vec<usize> = (0..s.inputs.len()).filter(|&k| s.inputs[k].dist.is_uncertain()).collect();
+        let uncertain: Vec<usize> = (0..s.inputs.len())
+            .filter(|&k| s.inputs[k].dist.is_uncertain())
+            .collect();
         let split = uncertain.iter().map(|&k| point[k]).collect();
         Layout {
             ncases,
@@ -169,7 +171,11 @@ impl McRun {
 
 /// Evaluates every case (`[0]` the base case, `[k + 1]` policy `k`) and
 /// every claim for one set of base input values.
-pub fn evaluate_all(s: &Scenario, values: &[f64], scratch: &mut Vec<f64>) -> (Vec<CaseResult>, Vec<bool>) {
+pub fn evaluate_all(
+    s: &Scenario,
+    values: &[f64],
+    scratch: &mut Vec<f64>,
+) -> (Vec<CaseResult>, Vec<bool>) {
     let mut cases = Vec::with_capacity(s.policies.len() + 1);
     case_values(s, None, values, scratch);
     cases.push(evaluate_case(s, None, scratch));
@@ -182,7 +188,14 @@ pub fn evaluate_all(s: &Scenario, values: &[f64], scratch: &mut Vec<f64>) -> (Ve
 }
 
 /// Records one draw's kept numbers and events.
-fn record(s: &Scenario, l: &Layout, cases: &[CaseResult], claims: &[bool], metrics: &mut Vec<f64>, counts: &mut [u64]) {
+fn record(
+    s: &Scenario,
+    l: &Layout,
+    cases: &[CaseResult],
+    claims: &[bool],
+    metrics: &mut Vec<f64>,
+    counts: &mut [u64],
+) {
     let start = metrics.len();
     metrics.resize(start + l.metrics(), 0.0);
     let row = &mut metrics[start..];
@@ -225,7 +238,13 @@ fn record(s: &Scenario, l: &Layout, cases: &[CaseResult], claims: &[bool], metri
 
 /// Runs `draws` draws with `seed`. `progress` is called with the number of
 /// draws finished so far; `cancel` stops the run between chunks.
-pub fn run(s: &Scenario, draws: usize, seed: u64, cancel: &AtomicBool, progress: &(dyn Fn(usize) + Sync)) -> McRun {
+pub fn run(
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> McRun {
     let l = Layout::new(s);
     let chunks = draws.div_ceil(CHUNK);
     let done = AtomicUsize::new(0);
@@ -332,7 +351,10 @@ exchange = "x"
         let s = parse_scenario(SMALL, "t.toml").unwrap();
         let never = AtomicBool::new(false);
         let a = run(&s, 1000, 42, &never, &|_| {});
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         let b = pool.install(|| run(&s, 1000, 42, &never, &|_| {}));
         assert_eq!(a.draws, 1000);
         assert_eq!(a, b);

@@ -94,12 +94,26 @@ fn the_notes_verdicts() {
     // Security Council power: each permanent member about 0.1963, each
     // elected member about 0.001865 (Shapley-Shubik).
     let power = &b["power"];
-    assert!((power["RUS"]["shapley_shubik"].as_f64().unwrap() - 0.19627).abs() < 1e-4, "{power}");
-    assert!((power["SLE"]["shapley_shubik"].as_f64().unwrap() - 0.001865).abs() < 1e-5, "{power}");
+    assert!(
+        (power["RUS"]["shapley_shubik"].as_f64().unwrap() - 0.19627).abs() < 1e-4,
+        "{power}"
+    );
+    assert!(
+        (power["SLE"]["shapley_shubik"].as_f64().unwrap() - 0.001865).abs() < 1e-5,
+        "{power}"
+    );
     // The trilateral coalition: the Shapley value splits the grand coalition's worth.
     let tri = &r["coalitions"][0];
-    let sum: f64 = tri["shapley"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
-    assert!((sum - tri["grand_coalition"].as_f64().unwrap()).abs() < 1e-9, "{tri}");
+    let sum: f64 = tri["shapley"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!(
+        (sum - tri["grand_coalition"].as_f64().unwrap()).abs() < 1e-9,
+        "{tri}"
+    );
     assert_eq!(tri["core"]["empty"], false);
     // The stag hunt has two pure equilibria and one mixed.
     let g = &r["games"][0];

@@ -5,8 +5,8 @@
 //! `f64` for speed. Every profile a solver returns can be (and, in the CLI,
 //! is) checked independently by [`verify`] before it is printed.
 
-pub mod enummixed;
 pub mod dominance;
+pub mod enummixed;
 pub mod enumpure;
 pub mod equilibrium;
 pub mod lcp;
@@ -16,23 +16,23 @@ mod tableau;
 pub mod verify;
 
 pub use dominance::{eliminate_dominated, DominanceKind, Dominator, EliminationStep, Reduction};
+pub use enummixed::{enummixed, Clique, EnumMixedOptions, EnumMixedResult, EnumMixedStats};
 pub use enumpure::{enumpure, pure_equilibria};
 pub use equilibrium::{Equilibrium, SolveError};
 pub use lcp::{lcp, LcpOptions};
 pub use lp::{lp, LpResult};
 pub use verify::{max_regret, verify_equilibrium};
-pub use enummixed::{enummixed, Clique, EnumMixedOptions, EnumMixedResult, EnumMixedStats};
+pub mod backward;
+pub mod behavior;
 pub mod budget;
-pub mod nplayer_util;
-pub mod simpdiv;
 pub mod enumpoly;
 pub mod gnm;
 pub mod ipa;
 pub mod liap;
 pub mod logit;
-pub mod behavior;
-pub mod backward;
+pub mod nplayer_util;
 pub mod seqform;
 pub mod seqform_lcp;
 pub mod seqform_lp;
+pub mod simpdiv;
 pub mod subgame;

@@ -32,10 +32,12 @@ pub fn run(a: ConvertArgs) -> anyhow::Result<()> {
             write_nfg(&nf)
         }
         (Target::Efg, Game::Extensive(g)) => write_efg(g),
-        (Target::Efg, Game::Normal(_)) => return Err(anyhow!(
+        (Target::Efg, Game::Normal(_)) => {
+            return Err(anyhow!(
             "{}: a normal-form game has no game tree to write as .efg (convert it to nfg or json)",
             a.file
-        )),
+        ))
+        }
     };
     print!("{out}");
     if !out.ends_with('\n') {

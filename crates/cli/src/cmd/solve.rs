@@ -79,7 +79,12 @@ impl Method {
     pub fn is_numeric(self) -> bool {
         matches!(
             self,
-            Method::Simpdiv | Method::Gnm | Method::Ipa | Method::Logit | Method::Liap | Method::Enumpoly
+            Method::Simpdiv
+                | Method::Gnm
+                | Method::Ipa
+                | Method::Logit
+                | Method::Liap
+                | Method::Enumpoly
         )
     }
 }
@@ -326,7 +331,10 @@ fn run_method<T: OutNum>(
             };
             for note in &r.notes {
                 let prefix = format!("{}: ", numeric.name());
-                eprintln!("detente: {prefix}{}", note.strip_prefix(&prefix).unwrap_or(note));
+                eprintln!(
+                    "detente: {prefix}{}",
+                    note.strip_prefix(&prefix).unwrap_or(note)
+                );
             }
             if r.budget_exhausted {
                 eprintln!(
@@ -349,7 +357,10 @@ fn run_method<T: OutNum>(
             // Numeric methods run in f64 (`run` forces it for them).
             let boxed: Box<dyn std::any::Any> = Box::new(all);
             let equilibria = boxed.downcast::<Vec<Equilibrium<T>>>().map_err(|_| {
-                SolveError::NotApplicable(format!("{} computes in floating point only", numeric.name()))
+                SolveError::NotApplicable(format!(
+                    "{} computes in floating point only",
+                    numeric.name()
+                ))
             })?;
             Solved {
                 equilibria: *equilibria,

@@ -61,10 +61,17 @@ pub fn run(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
             anyhow!("internal error: {} returned profile {} that fails verification ({m}); it was not printed", method.name(), i + 1)
         })?;
         if checked.payoffs != e.payoffs {
-            return Err(anyhow!("internal error: {} reported wrong payoffs for profile {}", method.name(), i + 1));
+            return Err(anyhow!(
+                "internal error: {} reported wrong payoffs for profile {}",
+                method.name(),
+                i + 1
+            ));
         }
         if method == Method::Spe && !is_subgame_perfect(g, &e.profile).map_err(fail)? {
-            return Err(anyhow!("internal error: spe returned profile {} that is not subgame perfect", i + 1));
+            return Err(anyhow!(
+                "internal error: spe returned profile {} that is not subgame perfect",
+                i + 1
+            ));
         }
     }
     let num = |r: &Rational| -> Value {
