@@ -341,7 +341,7 @@ pub fn analyze(
         "description": s.meta.description,
         "origin": s.meta.origin,
         "actors": s.actors.iter().map(|a| json!({"id": a.id, "name": a.name, "capability": a.capability.map(|c| round(point[c]))})).collect::<Vec<_>>(),
-        "sources": s.sources.iter().map(|x| json!({"id": x.id, "title": x.title, "url": x.url, "date": x.date})).collect::<Vec<_>>(),
+        "sources": s.sources.iter().map(|x| json!({"id": x.id, "title": x.title, "url": x.url, "date": x.date, "note": x.note})).collect::<Vec<_>>(),
         "inputs": s.inputs.len(),
         "uncertain_inputs": s.inputs.iter().filter(|i| i.dist.is_uncertain()).count(),
     });

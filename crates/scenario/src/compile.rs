@@ -197,6 +197,7 @@ impl<'a> Compiler<'a> {
                 title: s.title,
                 url: s.url,
                 date: s.date,
+                note: s.note,
             });
         }
 

@@ -117,13 +117,17 @@ fn num(v: &Value) -> String {
     }
 }
 
-fn text<'a>(v: &'a Value) -> &'a str {
+fn text(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
 
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -185,7 +189,10 @@ fn figure(plot: Result<String, String>, label: &str, caption: &str, s: &Strings)
             svg_scalable(&svg, label),
             esc(caption)
         ),
-        Err(why) => format!("<p class=\"lede\">{}</p>\n", esc(&s.fill("plot_missing", &[("why", why)]))),
+        Err(why) => format!(
+            "<p class=\"lede\">{}</p>\n",
+            esc(&s.fill("plot_missing", &[("why", why)]))
+        ),
     }
 }
 
@@ -193,14 +200,22 @@ fn figure(plot: Result<String, String>, label: &str, caption: &str, s: &Strings)
 fn table(header: &[String], rows: &[Vec<String>], num_cols: &[usize]) -> String {
     let mut out = String::from("<div class=\"wrap\"><table>\n<thead><tr>");
     for (k, h) in header.iter().enumerate() {
-        let class = if num_cols.contains(&k) { " class=\"num\"" } else { "" };
+        let class = if num_cols.contains(&k) {
+            " class=\"num\""
+        } else {
+            ""
+        };
         let _ = write!(out, "<th{class}>{}</th>", esc(h));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
         out.push_str("<tr>");
         for (k, c) in r.iter().enumerate() {
-            let class = if num_cols.contains(&k) { " class=\"num\"" } else { "" };
+            let class = if num_cols.contains(&k) {
+                " class=\"num\""
+            } else {
+                ""
+            };
             let _ = write!(out, "<td{class}>{}</td>", esc(c));
         }
         out.push_str("</tr>\n");
@@ -216,7 +231,15 @@ fn vote_sentence(v: &Value, s: &Strings) -> String {
         &[
             ("name", text(&v["name"]).to_string()),
             ("case", case_label(text(&v["policy"]), s)),
-            ("verdict", s.get(if v["passes"] == true { "passes" } else { "fails" }).to_string()),
+            (
+                "verdict",
+                s.get(if v["passes"] == true {
+                    "passes"
+                } else {
+                    "fails"
+                })
+                .to_string(),
+            ),
             ("body", text(&v["body"]).to_string()),
             ("yes", v["yes"].to_string()),
             ("no", v["no"].to_string()),
@@ -240,12 +263,24 @@ fn claim_sentence(c: &Value, s: &Strings) -> String {
         &[
             ("text", text(&c["text"]).to_string()),
             ("by", c["by"].as_str().unwrap_or("-").to_string()),
-            ("verdict", s.get(if c["holds"] == true { "holds" } else { "does_not_hold" }).to_string()),
+            (
+                "verdict",
+                s.get(if c["holds"] == true {
+                    "holds"
+                } else {
+                    "does_not_hold"
+                })
+                .to_string(),
+            ),
             ("p", pct(&c["probability"])),
             (
                 "agree",
-                s.get(if c["agrees_with_claimant"] == true { "claimant_right" } else { "claimant_wrong" })
-                    .to_string(),
+                s.get(if c["agrees_with_claimant"] == true {
+                    "claimant_right"
+                } else {
+                    "claimant_wrong"
+                })
+                .to_string(),
             ),
         ],
     )
@@ -282,14 +317,21 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
         }
     }
     for id in ids {
-        let cases: Vec<&&Value> = exchanges.iter().filter(|x| x["exchange"] == id && !same_as_base(x)).collect();
+        let cases: Vec<&&Value> = exchanges
+            .iter()
+            .filter(|x| x["exchange"] == id && !same_as_base(x))
+            .collect();
         let Some(first) = cases.first() else { continue };
         let _ = writeln!(out, "<h3>{}</h3>", esc(text(&first["name"])));
         let mut rows = Vec::new();
         let mut plot_rows = Vec::new();
         for x in &cases {
             let case = case_label(text(&x["policy"]), s);
-            let suffix = if x["policy"] == "base" { String::new() } else { format!(" ({case})") };
+            let suffix = if x["policy"] == "base" {
+                String::new()
+            } else {
+                format!(" ({case})")
+            };
             for (party, st) in x["surplus_draws"].as_object().into_iter().flatten() {
                 rows.push(vec![
                     case.clone(),
@@ -299,7 +341,12 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
                     format!("{} .. {}", num(&st["p5"]), num(&st["p95"])),
                     pct(&st["p_gain"]),
                 ]);
-                plot_rows.extend(range_row(format!("{party}{suffix}"), st, f(&x["surplus"][party]), false));
+                plot_rows.extend(range_row(
+                    format!("{party}{suffix}"),
+                    st,
+                    f(&x["surplus"][party]),
+                    false,
+                ));
             }
             for (party, v) in x["third_parties"].as_object().into_iter().flatten() {
                 rows.push(vec![
@@ -317,13 +364,24 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
                 world.clone(),
                 num(&x["world_sum"]),
                 num(&x["world_sum_draws"]["mean"]),
-                format!("{} .. {}", num(&x["world_sum_draws"]["p5"]), num(&x["world_sum_draws"]["p95"])),
+                format!(
+                    "{} .. {}",
+                    num(&x["world_sum_draws"]["p5"]),
+                    num(&x["world_sum_draws"]["p95"])
+                ),
                 pct(&x["p_positive_sum"]),
             ]);
-            plot_rows.extend(range_row(format!("{world}{suffix}"), &x["world_sum_draws"], f(&x["world_sum"]), true));
+            plot_rows.extend(range_row(
+                format!("{world}{suffix}"),
+                &x["world_sum_draws"],
+                f(&x["world_sum"]),
+                true,
+            ));
         }
-        let header: Vec<String> =
-            ["case", "party", "surplus", "mean", "range_90", "p_gain"].iter().map(|k| s.get(k).to_string()).collect();
+        let header: Vec<String> = ["case", "party", "surplus", "mean", "range_90", "p_gain"]
+            .iter()
+            .map(|k| s.get(k).to_string())
+            .collect();
         out.push_str(&table(&header, &rows, &[2, 3, 4, 5]));
         let caption = format!("{}. {}", s.get("surplus_plot"), s.get("range_legend"));
         out.push_str(&figure(
@@ -348,10 +406,19 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
     for p in proposals {
         let cases: Vec<&&Value> = votes.iter().filter(|v| v["proposal"] == p).collect();
         let Some(first) = cases.first() else { continue };
-        let _ = writeln!(out, "<h3>{} <small>({})</small></h3>", esc(text(&first["name"])), esc(text(&first["body"])));
+        let _ = writeln!(
+            out,
+            "<h3>{} <small>({})</small></h3>",
+            esc(text(&first["name"])),
+            esc(text(&first["body"]))
+        );
         out.push_str("<ul>\n");
         for v in &cases {
-            let _ = writeln!(out, "<li class=\"sentence\">{}</li>", esc(&vote_sentence(v, s)));
+            let _ = writeln!(
+                out,
+                "<li class=\"sentence\">{}</li>",
+                esc(&vote_sentence(v, s))
+            );
         }
         out.push_str("</ul>\n");
         if let Some(rec) = first["recorded"].as_object() {
@@ -360,7 +427,11 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
             } else {
                 s.get("not_reproduced")
             };
-            let mut line = format!("{} {}", s.get("recorded"), rec.get("date").and_then(|d| d.as_str()).unwrap_or(""));
+            let mut line = format!(
+                "{} {}",
+                s.get("recorded"),
+                rec.get("date").and_then(|d| d.as_str()).unwrap_or("")
+            );
             if let (Some(y), Some(n), Some(a)) = (
                 rec.get("yes").and_then(|x| x.as_u64()),
                 rec.get("no").and_then(|x| x.as_u64()),
@@ -380,14 +451,27 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
         // Ballots: members down, cases across.
         let mut members: Vec<String> = Vec::new();
         for v in &cases {
-            for m in v["ballots"].as_object().into_iter().flatten().map(|(k, _)| k) {
+            for m in v["ballots"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
                 if !members.contains(m) {
                     members.push(m.clone());
                 }
             }
         }
-        let vetoers: Vec<String> =
-            cases.iter().flat_map(|v| v["p_vetoed_by"].as_object().into_iter().flatten().map(|(k, _)| k.clone())).collect();
+        let vetoers: Vec<String> = cases
+            .iter()
+            .flat_map(|v| {
+                v["p_vetoed_by"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.clone())
+            })
+            .collect();
         out.push_str("<div class=\"wrap\"><table>\n<thead><tr>");
         let _ = write!(out, "<th>{}</th>", esc(s.get("member")));
         for v in &cases {
@@ -395,7 +479,14 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for m in &members {
-            let mark = if vetoers.contains(m) { format!(" <span title=\"{0}\">({0})</span>", esc(s.get("veto_power"))) } else { String::new() };
+            let mark = if vetoers.contains(m) {
+                format!(
+                    " <span title=\"{0}\">({0})</span>",
+                    esc(s.get("veto_power"))
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(out, "<tr><th>{}{mark}</th>", esc(m));
             for v in &cases {
                 let b = v["ballots"][m.as_str()].as_str().unwrap_or("");
@@ -412,8 +503,19 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
         out.push_str("</tbody><tfoot>\n");
         let _ = write!(out, "<tr><th>{}</th>", esc(s.get("result")));
         for v in &cases {
-            let verdict = s.get(if v["passes"] == true { "passes" } else { "fails" });
-            let _ = write!(out, "<td>{} ({}-{}-{})</td>", esc(verdict), v["yes"], v["no"], v["abstain"]);
+            let verdict = s.get(if v["passes"] == true {
+                "passes"
+            } else {
+                "fails"
+            });
+            let _ = write!(
+                out,
+                "<td>{} ({}-{}-{})</td>",
+                esc(verdict),
+                v["yes"],
+                v["no"],
+                v["abstain"]
+            );
         }
         out.push_str("</tr>\n");
         let _ = write!(out, "<tr><th>{}</th>", esc(s.get("p_passes")));
@@ -474,29 +576,49 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
         let _ = writeln!(out, "<p>{}: {}</p>", esc(s.get("rule")), esc(&rule_text));
         let cases: Vec<&&Value> = issues.iter().filter(|i| i["issue"] == b["issue"]).collect();
         if cases.iter().any(|i| !i["agreement"].is_null()) {
-            let header: Vec<String> =
-                ["case", "outcome", "p_agreement"].iter().map(|k| s.get(k).to_string()).collect();
+            let header: Vec<String> = ["case", "outcome", "p_agreement"]
+                .iter()
+                .map(|k| s.get(k).to_string())
+                .collect();
             let rows: Vec<Vec<String>> = cases
                 .iter()
                 .map(|i| {
                     let verdict = if i["agreement"] == true {
-                        s.fill("zone", &[("lo", num(&i["zone"][0])), ("hi", num(&i["zone"][1]))])
+                        s.fill(
+                            "zone",
+                            &[("lo", num(&i["zone"][0])), ("hi", num(&i["zone"][1]))],
+                        )
                     } else {
                         s.get("no_zone").to_string()
                     };
-                    vec![case_label(text(&i["policy"]), s), verdict, pct(&i["p_agreement"])]
+                    vec![
+                        case_label(text(&i["policy"]), s),
+                        verdict,
+                        pct(&i["p_agreement"]),
+                    ]
                 })
                 .collect();
             out.push_str(&table(&header, &rows, &[2]));
         }
         let plot_rows: Vec<RangeRow> = cases
             .iter()
-            .filter_map(|i| range_row(case_label(text(&i["policy"]), s), &i["outcome_draws"], f(&i["outcome"]), false))
+            .filter_map(|i| {
+                range_row(
+                    case_label(text(&i["policy"]), s),
+                    &i["outcome_draws"],
+                    f(&i["outcome"]),
+                    false,
+                )
+            })
             .collect();
         let title = s.fill("outcome_plot", &[("name", name.to_string())]);
         let caption = format!("{title}. {}", s.get("range_legend"));
         out.push_str(&figure(
-            range_chart(&plot_rows, f(&b["status_quo"]).map(|x| (x, s.get("status_quo"))), s.get("outcome")),
+            range_chart(
+                &plot_rows,
+                f(&b["status_quo"]).map(|x| (x, s.get("status_quo"))),
+                s.get("outcome"),
+            ),
             &title,
             &caption,
             s,
@@ -506,7 +628,12 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
 
 fn section_games(r: &Value, s: &Strings, out: &mut String) {
     for g in arr(&r["games"]) {
-        let _ = writeln!(out, "<h3>{} <small>({})</small></h3>", esc(text(&g["name"])), esc(text(&g["method"])));
+        let _ = writeln!(
+            out,
+            "<h3>{} <small>({})</small></h3>",
+            esc(text(&g["name"])),
+            esc(text(&g["method"]))
+        );
         let players = strs(&g["players"]);
         let strategies: Vec<Vec<String>> = arr(&g["strategies"]).map(strs).collect();
         let mut header = vec![s.get("equilibrium").to_string()];
@@ -522,7 +649,11 @@ fn section_games(r: &Value, s: &Strings, out: &mut String) {
                         .enumerate()
                         .filter(|(_, q)| q.as_str() != "0")
                         .map(|(j, q)| {
-                            let name = strategies.get(p).and_then(|st| st.get(j)).cloned().unwrap_or_else(|| format!("#{}", j + 1));
+                            let name = strategies
+                                .get(p)
+                                .and_then(|st| st.get(j))
+                                .cloned()
+                                .unwrap_or_else(|| format!("#{}", j + 1));
                             if q == "1" {
                                 name
                             } else {
@@ -546,22 +677,47 @@ fn section_games(r: &Value, s: &Strings, out: &mut String) {
 fn section_claims(r: &Value, s: &Strings, out: &mut String) {
     for c in arr(&r["claims"]) {
         let _ = writeln!(out, "<h3>{}</h3>", esc(text(&c["text"])));
-        let _ = writeln!(out, "<p class=\"sentence\">{}</p>", esc(&claim_sentence(c, s)));
+        let _ = writeln!(
+            out,
+            "<p class=\"sentence\">{}</p>",
+            esc(&claim_sentence(c, s))
+        );
         let sens: Vec<&Value> = arr(&c["sensitivity"]).collect();
         if sens.is_empty() {
-            let _ = writeln!(out, "<p class=\"lede\">{}</p>", esc(s.get("no_sensitivity")));
+            let _ = writeln!(
+                out,
+                "<p class=\"lede\">{}</p>",
+                esc(s.get("no_sensitivity"))
+            );
             continue;
         }
         let bars: Vec<TornadoBar> = sens
             .iter()
-            .filter_map(|x| Some(TornadoBar { label: text(&x["input"]).to_string(), value: f(&x["importance"])? }))
+            .filter_map(|x| {
+                Some(TornadoBar {
+                    label: text(&x["input"]).to_string(),
+                    value: f(&x["importance"])?,
+                })
+            })
             .collect();
         let label = format!("{}: {}", s.get("sensitive_to"), text(&c["text"]));
-        out.push_str(&figure(tornado(&bars, s.get("tornado_axis")), &label, s.get("tornado_legend"), s));
-        let header: Vec<String> = ["input", "point", "range", "importance", "flips_at", "provenance"]
-            .iter()
-            .map(|k| s.get(k).to_string())
-            .collect();
+        out.push_str(&figure(
+            tornado(&bars, s.get("tornado_axis")),
+            &label,
+            s.get("tornado_legend"),
+            s,
+        ));
+        let header: Vec<String> = [
+            "input",
+            "point",
+            "range",
+            "importance",
+            "flips_at",
+            "provenance",
+        ]
+        .iter()
+        .map(|k| s.get(k).to_string())
+        .collect();
         let rows: Vec<Vec<String>> = sens
             .iter()
             .map(|x| {
@@ -569,8 +725,14 @@ fn section_claims(r: &Value, s: &Strings, out: &mut String) {
                     text(&x["input"]).to_string(),
                     num(&x["point"]),
                     format!("{} .. {}", num(&x["range"][0]), num(&x["range"][1])),
-                    f(&x["importance"]).map(|v| format!("{v:+.2}")).unwrap_or_else(|| "-".into()),
-                    if x["flips_at"].is_null() { s.get("never_flips").to_string() } else { num(&x["flips_at"]) },
+                    f(&x["importance"])
+                        .map(|v| format!("{v:+.2}"))
+                        .unwrap_or_else(|| "-".into()),
+                    if x["flips_at"].is_null() {
+                        s.get("never_flips").to_string()
+                    } else {
+                        num(&x["flips_at"])
+                    },
                     provenance(&x["provenance"], s),
                 ]
             })
@@ -612,7 +774,13 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
             } else {
                 let ch = f(&x["change"]).unwrap_or(0.0);
                 let sign = if ch > 0.0 { "+" } else { "" };
-                format!("{} ({sign}{}; {} {})", num(&x["value"]), num(&x["change"]), s.get("p_lower"), pct(&x["p_lower_than_base"]))
+                format!(
+                    "{} ({sign}{}; {} {})",
+                    num(&x["value"]),
+                    num(&x["change"]),
+                    s.get("p_lower"),
+                    pct(&x["p_lower_than_base"])
+                )
             };
             row.push(cell);
         }
@@ -635,7 +803,12 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
     let cols: Vec<usize> = (1..header.len()).collect();
     out.push_str(&table(&header, &rows, &cols));
     for p in policies.iter().filter(|p| p["id"] != "base") {
-        let _ = writeln!(out, "<h3>{} <small>({})</small></h3>", esc(text(&p["name"])), esc(text(&p["id"])));
+        let _ = writeln!(
+            out,
+            "<h3>{} <small>({})</small></h3>",
+            esc(text(&p["name"])),
+            esc(text(&p["id"]))
+        );
         out.push_str("<ul>\n");
         for (key, field) in [("origin", "origin"), ("note", "note")] {
             if let Some(x) = p[field].as_str() {
@@ -645,17 +818,32 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
         let changes: Vec<String> = arr(&p["changes"])
             .map(|c| {
                 if let Some(b) = c["body"].as_str() {
-                    s.fill("replaced_by", &[("body", b.to_string()), ("other", text(&c["replaced_by"]).to_string())])
+                    s.fill(
+                        "replaced_by",
+                        &[
+                            ("body", b.to_string()),
+                            ("other", text(&c["replaced_by"]).to_string()),
+                        ],
+                    )
                 } else {
                     s.fill(
                         "set_to",
-                        &[("input", text(&c["input"]).to_string()), ("from", num(&c["from"])), ("to", num(&c["to"]))],
+                        &[
+                            ("input", text(&c["input"]).to_string()),
+                            ("from", num(&c["from"])),
+                            ("to", num(&c["to"])),
+                        ],
                     )
                 }
             })
             .collect();
         if !changes.is_empty() {
-            let _ = writeln!(out, "<li>{}: {}</li>", esc(s.get("changes")), esc(&changes.join("; ")));
+            let _ = writeln!(
+                out,
+                "<li>{}: {}</li>",
+                esc(s.get("changes")),
+                esc(&changes.join("; "))
+            );
         }
         out.push_str("</ul>\n");
     }
@@ -664,12 +852,25 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
 fn section_assumptions(r: &Value, s: &Strings, out: &mut String) {
     let sc = &r["scenario"];
     if let (Some(n), Some(k)) = (sc["inputs"].as_u64(), sc["uncertain_inputs"].as_u64()) {
-        let _ = writeln!(out, "<p>{}</p>", esc(&s.fill("inputs_count", &[("n", n.to_string()), ("k", k.to_string())])));
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            esc(&s.fill(
+                "inputs_count",
+                &[("n", n.to_string()), ("k", k.to_string())]
+            ))
+        );
     }
     out.push_str("<ul class=\"sources\">\n");
     for src in arr(&sc["sources"]) {
         let id = text(&src["id"]);
-        let _ = write!(out, "<li id=\"src-{}\"><strong>[{}]</strong> {}", esc(id), esc(id), esc(text(&src["title"])));
+        let _ = write!(
+            out,
+            "<li id=\"src-{}\"><strong>[{}]</strong> {}",
+            esc(id),
+            esc(id),
+            esc(text(&src["title"]))
+        );
         if let Some(d) = src["date"].as_str() {
             let _ = write!(out, " ({})", esc(d));
         }
@@ -702,8 +903,10 @@ fn section_assumptions(r: &Value, s: &Strings, out: &mut String) {
     }
     if !rows.is_empty() {
         let _ = writeln!(out, "<h3>{}</h3>", esc(s.get("inputs_used")));
-        let header: Vec<String> =
-            ["input", "point", "range", "provenance"].iter().map(|k| s.get(k).to_string()).collect();
+        let header: Vec<String> = ["input", "point", "range", "provenance"]
+            .iter()
+            .map(|k| s.get(k).to_string())
+            .collect();
         out.push_str(&table(&header, &rows, &[1, 2]));
     }
 }
@@ -726,12 +929,20 @@ pub fn render_html(r: &Value, s: &Strings, reproducibility: &[(String, String)])
         esc(&title)
     );
     let sc = &r["scenario"];
-    let lede: Vec<&str> = [&sc["date"], &sc["description"]].into_iter().filter_map(|v| v.as_str()).collect();
+    let lede: Vec<&str> = [&sc["date"], &sc["description"]]
+        .into_iter()
+        .filter_map(|v| v.as_str())
+        .collect();
     if !lede.is_empty() {
         let _ = writeln!(out, "<p class=\"lede\">{}</p>", esc(&lede.join(". ")));
     }
     if let Some(o) = sc["origin"].as_str() {
-        let _ = writeln!(out, "<p class=\"lede\">{}: {}</p>", esc(s.get("origin")), esc(o));
+        let _ = writeln!(
+            out,
+            "<p class=\"lede\">{}: {}</p>",
+            esc(s.get("origin")),
+            esc(o)
+        );
     }
     if r["run"]["interrupted"] == true {
         let _ = writeln!(
@@ -779,7 +990,10 @@ pub fn render_html(r: &Value, s: &Strings, reproducibility: &[(String, String)])
     let _ = write!(
         out,
         "</main>\n<footer>{}</footer>\n</body>\n</html>\n",
-        esc(&s.fill("made_with", &[("version", env!("CARGO_PKG_VERSION").to_string())]))
+        esc(&s.fill(
+            "made_with",
+            &[("version", env!("CARGO_PKG_VERSION").to_string())]
+        ))
     );
     out
 }
@@ -791,7 +1005,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]
@@ -814,7 +1031,11 @@ mod tests {
     #[test]
     fn empty_analysis_renders_every_section() {
         let s = Strings::load("en").unwrap();
-        let html = render_html(&json!({"scenario": {"title": "<T>"}, "run": {"seed": 1, "draws": 2}}), &s, &[]);
+        let html = render_html(
+            &json!({"scenario": {"title": "<T>"}, "run": {"seed": 1, "draws": 2}}),
+            &s,
+            &[],
+        );
         for id in SECTIONS {
             assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
         }

@@ -40,6 +40,7 @@ pub struct Source {
     pub title: String,
     pub url: Option<String>,
     pub date: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]

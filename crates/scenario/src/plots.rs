@@ -72,10 +72,10 @@ fn finite(x: f64) -> bool {
 }
 
 /// Pixel width of the label area for these labels (the naive layout of
-/// plotters estimates 0.7 em a character; 13 px text).
+/// plotters estimates 0.7 em a character; 16 px text).
 fn label_area(labels: impl Iterator<Item = usize>) -> u32 {
     let longest = labels.max().unwrap_or(4) as u32;
-    (longest * 7 + 16).clamp(60, 340)
+    (longest * 9 + 18).clamp(60, 380)
 }
 
 /// A row index `k` (0 = top row) in segmented coordinates, whose index 0
@@ -88,26 +88,43 @@ fn seg(n: usize, k: usize) -> i32 {
 fn padded(lo: f64, hi: f64) -> (f64, f64) {
     let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
     let span = hi - lo;
-    let pad = if span > 0.0 { span * 0.06 } else { lo.abs().max(1.0) * 0.1 };
+    let pad = if span > 0.0 {
+        span * 0.06
+    } else {
+        lo.abs().max(1.0) * 0.1
+    };
     (lo - pad, hi + pad)
 }
 
 /// Distributions as horizontal box-and-whisker rows (see the module doc).
 /// `reference` draws a labelled vertical line. Rows with a non-finite
 /// number are left out; no rows gives `Err`.
-pub fn range_chart(rows: &[RangeRow], reference: Option<(f64, &str)>, x_desc: &str) -> Result<String, String> {
+pub fn range_chart(
+    rows: &[RangeRow],
+    reference: Option<(f64, &str)>,
+    x_desc: &str,
+) -> Result<String, String> {
     let rows: Vec<&RangeRow> = rows
         .iter()
         .filter(|r| {
-            [r.min, r.p5, r.p50, r.p95, r.max, r.mean].into_iter().all(finite) && r.point.is_none_or(finite)
+            [r.min, r.p5, r.p50, r.p95, r.max, r.mean]
+                .into_iter()
+                .all(finite)
+                && r.point.is_none_or(finite)
         })
         .collect();
     if rows.is_empty() {
         return Err("plot: nothing to draw".into());
     }
     let n = rows.len();
-    let mut lo = rows.iter().map(|r| r.min.min(r.point.unwrap_or(r.min))).fold(f64::INFINITY, f64::min);
-    let mut hi = rows.iter().map(|r| r.max.max(r.point.unwrap_or(r.max))).fold(f64::NEG_INFINITY, f64::max);
+    let mut lo = rows
+        .iter()
+        .map(|r| r.min.min(r.point.unwrap_or(r.min)))
+        .fold(f64::INFINITY, f64::min);
+    let mut hi = rows
+        .iter()
+        .map(|r| r.max.max(r.point.unwrap_or(r.max)))
+        .fold(f64::NEG_INFINITY, f64::max);
     if let Some((x, _)) = reference.filter(|(x, _)| finite(*x)) {
         lo = lo.min(x);
         hi = hi.max(x);
@@ -128,7 +145,9 @@ pub fn range_chart(rows: &[RangeRow], reference: Option<(f64, &str)>, x_desc: &s
             .map_err(err)?;
         let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
         let fmt_y = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) if *i >= 0 && (*i as usize) < n => labels[n - 1 - *i as usize].clone(),
+            SegmentValue::CenterOf(i) if *i >= 0 && (*i as usize) < n => {
+                labels[n - 1 - *i as usize].clone()
+            }
             _ => String::new(),
         };
         chart
@@ -138,17 +157,21 @@ pub fn range_chart(rows: &[RangeRow], reference: Option<(f64, &str)>, x_desc: &s
             .y_label_formatter(&fmt_y)
             .x_labels(8)
             .x_desc(x_desc)
-            .light_line_style(RGBColor(238, 238, 238))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
             .bold_line_style(RGBColor(215, 215, 215))
             .axis_style(GREY)
-            .label_style((FONT, 13).into_font().color(&INK))
-            .axis_desc_style((FONT, 13).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
+            .axis_desc_style((FONT, 16).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         if let Some((x, name)) = reference.filter(|(x, _)| finite(*x)) {
             chart
                 .draw_series(std::iter::once(PathElement::new(
-                    vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(n as i32))],
+                    vec![
+                        (x, SegmentValue::Exact(0)),
+                        (x, SegmentValue::Exact(n as i32)),
+                    ],
                     INK.stroke_width(1),
                 )))
                 .map_err(err)?;
@@ -156,7 +179,7 @@ pub fn range_chart(rows: &[RangeRow], reference: Option<(f64, &str)>, x_desc: &s
                 .draw_series(std::iter::once(Text::new(
                     name.to_string(),
                     (x, SegmentValue::Exact(n as i32)),
-                    (FONT, 12).into_font().color(&INK),
+                    (FONT, 15).into_font().color(&INK),
                 )))
                 .map_err(err)?;
         }
@@ -166,12 +189,18 @@ pub fn range_chart(rows: &[RangeRow], reference: Option<(f64, &str)>, x_desc: &s
             let dark = if r.accent { VERMILLION } else { BLUE };
             chart
                 .draw_series(std::iter::once(PathElement::new(
-                    vec![(r.min, SegmentValue::CenterOf(i)), (r.max, SegmentValue::CenterOf(i))],
+                    vec![
+                        (r.min, SegmentValue::CenterOf(i)),
+                        (r.max, SegmentValue::CenterOf(i)),
+                    ],
                     dark.stroke_width(1),
                 )))
                 .map_err(err)?;
             let mut bar = Rectangle::new(
-                [(r.p5, SegmentValue::Exact(i)), (r.p95, SegmentValue::Exact(i + 1))],
+                [
+                    (r.p5, SegmentValue::Exact(i)),
+                    (r.p95, SegmentValue::Exact(i + 1)),
+                ],
                 colour.mix(0.75).filled(),
             );
             bar.set_margin(8, 8, 0, 0);
@@ -237,7 +266,9 @@ pub fn tornado(bars: &[TornadoBar], x_desc: &str) -> Result<String, String> {
             .map_err(err)?;
         let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
         let fmt_y = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) if *i >= 0 && (*i as usize) < n => labels[n - 1 - *i as usize].clone(),
+            SegmentValue::CenterOf(i) if *i >= 0 && (*i as usize) < n => {
+                labels[n - 1 - *i as usize].clone()
+            }
             _ => String::new(),
         };
         let fmt_x = |x: &f64| {
@@ -256,18 +287,22 @@ pub fn tornado(bars: &[TornadoBar], x_desc: &str) -> Result<String, String> {
             .x_labels(9)
             .x_label_formatter(&fmt_x)
             .x_desc(x_desc)
-            .light_line_style(RGBColor(238, 238, 238))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
             .bold_line_style(RGBColor(215, 215, 215))
             .axis_style(GREY)
-            .label_style((FONT, 13).into_font().color(&INK))
-            .axis_desc_style((FONT, 13).into_font().color(&INK))
+            .label_style((FONT, 16).into_font().color(&INK))
+            .axis_desc_style((FONT, 16).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         for (k, b) in bars.iter().enumerate() {
             let i = seg(n, k);
             let colour = if b.value >= 0.0 { BLUE } else { VERMILLION };
             let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))],
+                [
+                    (0.0, SegmentValue::Exact(i)),
+                    (b.value, SegmentValue::Exact(i + 1)),
+                ],
                 colour.filled(),
             );
             bar.set_margin(6, 6, 0, 0);
@@ -275,7 +310,10 @@ pub fn tornado(bars: &[TornadoBar], x_desc: &str) -> Result<String, String> {
         }
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n as i32))],
+                vec![
+                    (0.0, SegmentValue::Exact(0)),
+                    (0.0, SegmentValue::Exact(n as i32)),
+                ],
                 INK.stroke_width(1),
             )))
             .map_err(err)?;
@@ -304,10 +342,19 @@ mod tests {
 
     #[test]
     fn range_chart_is_svg_with_labels() {
-        let svg = range_chart(&[row("DPRK", -5.0, 20.0), row("RUS", 0.0, 9.0)], Some((0.0, "zero")), "surplus")
-            .unwrap();
+        let svg = range_chart(
+            &[row("DPRK", -5.0, 20.0), row("RUS", 0.0, 9.0)],
+            Some((0.0, "zero")),
+            "surplus",
+        )
+        .unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
-        assert!(svg.contains("DPRK") && svg.contains("RUS") && svg.contains("zero") && svg.contains("surplus"));
+        assert!(
+            svg.contains("DPRK")
+                && svg.contains("RUS")
+                && svg.contains("zero")
+                && svg.contains("surplus")
+        );
         assert!(svg.contains("sans-serif"));
         assert!(!svg.contains("NaN"));
     }
@@ -318,26 +365,34 @@ mod tests {
         bad.mean = f64::NAN;
         assert!(range_chart(&[bad.clone()], None, "x").is_err());
         let svg = range_chart(&[bad, row("good", 1.0, 1.0)], None, "x").unwrap();
-        assert!(svg.contains("good") && !svg.contains(">bad<"));
+        assert!(svg.contains("good") && !svg.contains(">\nbad\n<"));
         assert!(range_chart(&[], None, "x").is_err());
     }
 
     #[test]
     fn tornado_orders_by_magnitude() {
         let bars = [
-            TornadoBar { label: "small".into(), value: 0.1 },
-            TornadoBar { label: "large".into(), value: -0.8 },
+            TornadoBar {
+                label: "small".into(),
+                value: 0.1,
+            },
+            TornadoBar {
+                label: "large".into(),
+                value: -0.8,
+            },
         ];
         let svg = tornado(&bars, "importance").unwrap();
         // The largest bar is at the top: its label comes first in y order.
         let y_of = |l: &str| {
-            let at = svg.find(&format!(">{l}<")).unwrap();
+            let at = svg.find(&format!(">\n{l}\n<")).unwrap();
             let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
             let y = tag.split("y=\"").nth(1).unwrap().split('"').next().unwrap();
             y.parse::<f64>().unwrap()
         };
         assert!(y_of("large") < y_of("small"));
-        assert!(svg.contains("rgb(213,94,0)") || svg.contains("#D55E00") || svg.contains("#d55e00"));
+        assert!(
+            svg.contains("rgb(213,94,0)") || svg.contains("#D55E00") || svg.contains("#d55e00")
+        );
         assert!(tornado(&[], "x").is_err());
     }
 }

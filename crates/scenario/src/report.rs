@@ -304,6 +304,13 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
                         rec.get("checked_ballots")
                             .map(strs)
                             .unwrap_or_default()
+                            .iter()
+                            // "CHN no": the ballot word in the report's language.
+                            .map(|b| match b.split_once(' ') {
+                                Some((a, x)) => format!("{a} {}", s.get(x)),
+                                None => b.clone(),
+                            })
+                            .collect::<Vec<_>>()
                             .join(", ")
                     )
                 };
@@ -519,7 +526,7 @@ pub fn render(
         rows.push(vec![
             String::new(),
             String::new(),
-            "world".into(),
+            s.get("world").to_string(),
             num(&x["world_sum"]),
             num(&x["world_sum_draws"]["mean"]),
             format!(
@@ -533,7 +540,7 @@ pub fn render(
             rows.push(vec![
                 String::new(),
                 String::new(),
-                "third parties".into(),
+                s.get("third_parties").to_string(),
                 third.join(", "),
                 String::new(),
                 String::new(),

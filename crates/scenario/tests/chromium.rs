@@ -48,18 +48,28 @@ fn chromium(dir: &Path, extra: &[&str], page: &Path) -> std::process::Output {
     cmd.output().expect("running chromium")
 }
 
-/// Console errors and uncaught exceptions in Chromium's log.
+/// Console messages (the page has no script, so any is unexpected; Chromium
+/// logs even `console.error` at INFO level), uncaught exceptions and failed
+/// loads in Chromium's log.
 fn console_errors(stderr: &str) -> Vec<String> {
     stderr
         .lines()
         .filter(|l| {
-            l.contains("Uncaught")
-                || (l.contains("CONSOLE") && (l.contains("ERROR") || l.contains("error")))
+            l.contains(":CONSOLE")
+                || l.contains("Uncaught")
                 || l.contains("Failed to load resource")
                 || l.contains("net::ERR_")
         })
         .map(String::from)
         .collect()
+}
+
+#[test]
+fn console_scan_catches_errors() {
+    let log = "[1:1:1127/095105.798309:INFO:CONSOLE:1] \"boom\", source: file:///x.html (1)\n\
+               [1:1:1127/095105.800327:INFO:CONSOLE:1] \"Uncaught ReferenceError: f is not defined\"\n\
+               [1:1:1127/095105.800327:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n";
+    assert_eq!(console_errors(log).len(), 2);
 }
 
 #[test]
@@ -72,12 +82,19 @@ fn report_opens_in_headless_chromium() {
         return;
     }
     let scenario = parse_scenario(BUILTIN, BUILTIN_NAME).unwrap();
-    let opts = AnalyzeOptions { draws: 2000, seed: 2024, ..AnalyzeOptions::default() };
+    let opts = AnalyzeOptions {
+        draws: 2000,
+        seed: 2024,
+        ..AnalyzeOptions::default()
+    };
     let r = analyze(&scenario, &opts, &AtomicBool::new(false), &|_| {});
     for lang in ["en", "id"] {
         let s = Strings::load(lang).unwrap();
         let repro = vec![
-            (s.get("version").to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            (
+                s.get("version").to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
             (s.get("input_hash").to_string(), fnv1a64(BUILTIN.as_bytes())),
             ("scenario".to_string(), BUILTIN_NAME.to_string()),
         ];
@@ -88,25 +105,52 @@ fn report_opens_in_headless_chromium() {
         let shot = dir.join("report.png");
         let out = chromium(
             &dir,
-            &[&format!("--screenshot={}", shot.display()), "--window-size=1200,3000"],
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1200,3000",
+            ],
             &page,
         );
         let log = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{lang}: chromium failed: {log}");
         let png = std::fs::read(&shot).unwrap_or_default();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{lang}: no screenshot; {log}");
-        assert!(png.len() > 20_000, "{lang}: the screenshot is nearly empty ({} bytes)", png.len());
-        assert_eq!(console_errors(&log), Vec::<String>::new(), "{lang}: console errors");
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{lang}: no screenshot; {log}"
+        );
+        assert!(
+            png.len() > 20_000,
+            "{lang}: the screenshot is nearly empty ({} bytes)",
+            png.len()
+        );
+        assert_eq!(
+            console_errors(&log),
+            Vec::<String>::new(),
+            "{lang}: console errors"
+        );
 
         let out = chromium(&dir, &["--dump-dom"], &page);
         let dom = String::from_utf8_lossy(&out.stdout);
         let log = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{lang}: chromium --dump-dom failed: {log}");
+        assert!(
+            out.status.success(),
+            "{lang}: chromium --dump-dom failed: {log}"
+        );
         for id in SECTIONS {
-            assert!(dom.contains(&format!("<section id=\"{id}\">")), "{lang}: section {id} not in the DOM");
+            assert!(
+                dom.contains(&format!("<section id=\"{id}\">")),
+                "{lang}: section {id} not in the DOM"
+            );
         }
-        assert!(dom.matches("<svg").count() >= 3, "{lang}: plots missing from the DOM");
-        assert_eq!(console_errors(&log), Vec::<String>::new(), "{lang}: console errors");
+        assert!(
+            dom.matches("<svg").count() >= 3,
+            "{lang}: plots missing from the DOM"
+        );
+        assert_eq!(
+            console_errors(&log),
+            Vec::<String>::new(),
+            "{lang}: console errors"
+        );
 
         if std::env::var("DETENTE_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
             let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");

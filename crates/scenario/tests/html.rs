@@ -6,15 +6,19 @@
 use detente_scenario::analysis::{analyze, AnalyzeOptions};
 use detente_scenario::builtin::{BUILTIN, BUILTIN_NAME};
 use detente_scenario::html::{render_html, SECTIONS};
-use detente_scenario::report::{summary_sentences, Strings, LANGUAGES};
 use detente_scenario::parse_scenario;
+use detente_scenario::report::{summary_sentences, Strings, LANGUAGES};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 
 fn essay(draws: usize) -> Value {
     let s = parse_scenario(BUILTIN, BUILTIN_NAME).expect("the built-in scenario parses");
-    let opts = AnalyzeOptions { draws, seed: 7, ..AnalyzeOptions::default() };
+    let opts = AnalyzeOptions {
+        draws,
+        seed: 7,
+        ..AnalyzeOptions::default()
+    };
     analyze(&s, &opts, &AtomicBool::new(false), &|_| {})
 }
 
@@ -27,13 +31,28 @@ fn every_language_renders_every_section_with_plots() {
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains(&format!("<html lang=\"{code}\">")), "{code}");
         for id in SECTIONS {
-            assert!(html.contains(&format!("<section id=\"{id}\">")), "{code}: section {id}");
-            assert!(html.contains(&format!("<h2>{}</h2>", s.get(id))), "{code}: heading {id}");
+            assert!(
+                html.contains(&format!("<section id=\"{id}\">")),
+                "{code}: section {id}"
+            );
+            assert!(
+                html.contains(&format!("<h2>{}</h2>", s.get(id))),
+                "{code}: heading {id}"
+            );
         }
         // Plots: one per exchange, one per issue, one per claim with sensitivities.
-        let exchanges: std::collections::BTreeSet<&str> =
-            r["exchanges"].as_array().unwrap().iter().filter_map(|x| x["exchange"].as_str()).collect();
-        let issues = r["issues"].as_array().unwrap().iter().filter(|i| i["policy"] == "base").count();
+        let exchanges: std::collections::BTreeSet<&str> = r["exchanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x["exchange"].as_str())
+            .collect();
+        let issues = r["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["policy"] == "base")
+            .count();
         let claims = r["claims"]
             .as_array()
             .unwrap()
@@ -42,20 +61,33 @@ fn every_language_renders_every_section_with_plots() {
             .count();
         let svgs = html.matches("<svg").count();
         assert_eq!(svgs, exchanges.len() + issues + claims, "{code}: plots");
-        assert!(!html.contains("(no plot") && !html.contains("(tanpa grafik"), "{code}: a plot failed");
+        assert!(
+            !html.contains("(no plot") && !html.contains("(tanpa grafik"),
+            "{code}: a plot failed"
+        );
         assert!(!html.contains("NaN") && !html.contains("inf<"), "{code}");
         // No network: nothing is loaded from elsewhere.
-        assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("@import"));
+        assert!(
+            !html.contains("<script") && !html.contains("src=\"http") && !html.contains("@import")
+        );
         // The summary sentences are there, escaped.
         for line in summary_sentences(&r, &s) {
-            let escaped = line.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;");
+            let escaped = line
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
             assert!(html.contains(&escaped), "{code}: summary line {line}");
         }
         // Every ballot of every vote is in a table cell.
         let cells = html.matches("<td class=\"yes\">").count()
             + html.matches("<td class=\"no\">").count()
             + html.matches("<td class=\"abstain\">").count();
-        let ballots: usize = r["votes"].as_array().unwrap().iter().map(|v| v["ballots"].as_object().unwrap().len()).sum();
+        let ballots: usize = r["votes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["ballots"].as_object().unwrap().len())
+            .sum();
         assert_eq!(cells, ballots, "{code}");
     }
 }
@@ -70,8 +102,16 @@ fn indonesian_report_has_no_english_label() {
         if id.get(k) == Some(v) || v.contains('{') {
             continue;
         }
-        for form in [format!(">{v}<"), format!(">{v}:"), format!("\"{v}\"")] {
-            assert!(!html.contains(&form), "English `{k}` ({form}) in the Indonesian report");
+        for form in [
+            format!(">{v}<"),
+            format!(">{v}:"),
+            format!(">\n{v}\n<"),
+            format!("label=\"{v}"),
+        ] {
+            assert!(
+                !html.contains(&form),
+                "English `{k}` ({form}) in the Indonesian report"
+            );
         }
     }
     assert!(html.contains("Ringkasan") && html.contains("Reproduksibilitas"));
@@ -83,9 +123,20 @@ fn summary_numbers_follow_the_analysis() {
     let r = essay(300);
     let s = Strings::load("en").unwrap();
     let html = render_html(&r, &s, &[]);
-    let x = r["exchanges"].as_array().unwrap().iter().find(|x| x["policy"] == "base").unwrap();
+    let x = r["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["policy"] == "base")
+        .unwrap();
     let p = x["p_win_win"].as_f64().unwrap() * 100.0;
-    let shown = if p > 99.0 && p < 100.0 { ">99%".to_string() } else if p > 0.0 && p < 1.0 { "<1%".into() } else { format!("{p:.0}%") };
+    let shown = if p > 99.0 && p < 100.0 {
+        ">99%".to_string()
+    } else if p > 0.0 && p < 1.0 {
+        "<1%".into()
+    } else {
+        format!("{p:.0}%")
+    };
     let shown = shown.replace('>', "&gt;").replace('<', "&lt;");
     assert!(html.contains(&format!("in {shown} of draws")), "{shown}");
     let mut r2 = r.clone();

@@ -38,7 +38,7 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Language of the text and Markdown report: en or id (Bahasa Indonesia).
+    /// Language of the text, Markdown and HTML report: en or id (Bahasa Indonesia).
     #[arg(long, default_value = "en")]
     pub lang: String,
     /// Never show a progress bar.
