@@ -5,7 +5,9 @@
 //! JSON built by [`crate::analysis::analyze`].
 
 use crate::plots::{range_chart, tornado, RangeRow, TornadoBar};
-use crate::report::{summary_sentences, Strings};
+use crate::report::{
+    case_label, claim_sentence, num, pct, strs, summary_sentences, vote_sentence, Strings,
+};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -86,61 +88,12 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-fn pct(v: &Value) -> String {
-    match v.as_f64().filter(|x| x.is_finite()) {
-        Some(p) => {
-            let x = p * 100.0;
-            if x > 0.0 && x < 1.0 {
-                "<1%".to_string()
-            } else if x < 100.0 && x > 99.0 {
-                ">99%".to_string()
-            } else {
-                format!("{x:.0}%")
-            }
-        }
-        None => "-".to_string(),
-    }
-}
-
-fn num(v: &Value) -> String {
-    match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => {
-            let s = format!("{x:.2}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            if s == "-0" {
-                "0".to_string()
-            } else {
-                s.to_string()
-            }
-        }
-        None => "-".to_string(),
-    }
-}
-
 fn text(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
 
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn arr(v: &Value) -> impl Iterator<Item = &Value> {
     v.as_array().into_iter().flatten()
-}
-
-fn case_label(case: &str, s: &Strings) -> String {
-    if case == "base" {
-        s.get("base").to_string()
-    } else {
-        case.to_string()
-    }
 }
 
 fn f(v: &Value) -> Option<f64> {
@@ -222,68 +175,6 @@ fn table(header: &[String], rows: &[Vec<String>], num_cols: &[usize]) -> String 
     }
     out.push_str("</tbody></table></div>\n");
     out
-}
-
-fn vote_sentence(v: &Value, s: &Strings) -> String {
-    let vetoes = strs(&v["vetoed_by"]);
-    s.fill(
-        "vote_sentence",
-        &[
-            ("name", text(&v["name"]).to_string()),
-            ("case", case_label(text(&v["policy"]), s)),
-            (
-                "verdict",
-                s.get(if v["passes"] == true {
-                    "passes"
-                } else {
-                    "fails"
-                })
-                .to_string(),
-            ),
-            ("body", text(&v["body"]).to_string()),
-            ("yes", v["yes"].to_string()),
-            ("no", v["no"].to_string()),
-            ("abstain", v["abstain"].to_string()),
-            (
-                "veto",
-                if vetoes.is_empty() {
-                    String::new()
-                } else {
-                    s.fill("vetoed_by", &[("list", vetoes.join(", "))])
-                },
-            ),
-            ("p", pct(&v["p_passes"])),
-        ],
-    )
-}
-
-fn claim_sentence(c: &Value, s: &Strings) -> String {
-    s.fill(
-        "claim_sentence",
-        &[
-            ("text", text(&c["text"]).to_string()),
-            ("by", c["by"].as_str().unwrap_or("-").to_string()),
-            (
-                "verdict",
-                s.get(if c["holds"] == true {
-                    "holds"
-                } else {
-                    "does_not_hold"
-                })
-                .to_string(),
-            ),
-            ("p", pct(&c["probability"])),
-            (
-                "agree",
-                s.get(if c["agrees_with_claimant"] == true {
-                    "claimant_right"
-                } else {
-                    "claimant_wrong"
-                })
-                .to_string(),
-            ),
-        ],
-    )
 }
 
 fn provenance(p: &Value, s: &Strings) -> String {

@@ -61,8 +61,8 @@ pub enum Flavour {
     Markdown,
 }
 
-fn pct(v: &Value) -> String {
-    match v.as_f64() {
+pub(crate) fn pct(v: &Value) -> String {
+    match v.as_f64().filter(|x| x.is_finite()) {
         Some(p) => {
             let x = p * 100.0;
             if x > 0.0 && x < 1.0 {
@@ -77,8 +77,8 @@ fn pct(v: &Value) -> String {
     }
 }
 
-fn num(v: &Value) -> String {
-    match v.as_f64() {
+pub(crate) fn num(v: &Value) -> String {
+    match v.as_f64().filter(|x| x.is_finite()) {
         Some(x) => {
             let s = format!("{x:.2}");
             let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -100,7 +100,7 @@ fn list(items: &[String], s: &Strings) -> String {
     }
 }
 
-fn case_label(case: &str, s: &Strings) -> String {
+pub(crate) fn case_label(case: &str, s: &Strings) -> String {
     if case == "base" {
         s.get("base").to_string()
     } else {
@@ -205,7 +205,7 @@ fn bullet(text: &str, flavour: Flavour) -> String {
     }
 }
 
-fn strs(v: &Value) -> Vec<String> {
+pub(crate) fn strs(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -397,7 +397,7 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
     out
 }
 
-fn vote_sentence(v: &Value, s: &Strings) -> String {
+pub(crate) fn vote_sentence(v: &Value, s: &Strings) -> String {
     let vetoes = strs(&v["vetoed_by"]);
     s.fill(
         "vote_sentence",
@@ -430,7 +430,7 @@ fn vote_sentence(v: &Value, s: &Strings) -> String {
     )
 }
 
-fn claim_sentence(c: &Value, s: &Strings) -> String {
+pub(crate) fn claim_sentence(c: &Value, s: &Strings) -> String {
     s.fill(
         "claim_sentence",
         &[
