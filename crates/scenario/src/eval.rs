@@ -336,31 +336,22 @@ fn issue(
             }
         }
         Rule::Negotiation { model } => {
-            let mut pts: Vec<(f64, f64)> = i
-                .positions
-                .iter()
-                .map(|p| (v[p.position], weight(s, p, v)))
-                .collect();
-            let total: f64 = pts.iter().map(|p| p.1).sum();
-            if total <= 0.0 {
+            // The forecasting baselines of detente-forecast, with capability
+            // x salience weights; no weight at all leaves the status quo.
+            let positions: Vec<f64> = i.positions.iter().map(|p| v[p.position]).collect();
+            let weights: Vec<f64> = i.positions.iter().map(|p| weight(s, p, v)).collect();
+            if weights.iter().sum::<f64>() <= 0.0 {
                 return plain(sq);
             }
-            match model {
-                NegotiationModel::Mean => {
-                    plain(pts.iter().map(|(x, w)| x * w).sum::<f64>() / total)
-                }
-                NegotiationModel::Median => {
-                    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-                    let mut acc = 0.0;
-                    for (x, w) in &pts {
-                        acc += w;
-                        if acc >= total / 2.0 {
-                            return plain(*x);
-                        }
-                    }
-                    plain(pts[pts.len() - 1].0)
-                }
-            }
+            let x = match model {
+                NegotiationModel::Mean => detente_forecast::weighted_mean(&positions, &weights),
+                NegotiationModel::Median => detente_forecast::weighted_median(
+                    &positions,
+                    &weights,
+                    detente_forecast::MedianTie::Lower,
+                ),
+            };
+            plain(x.unwrap_or(sq))
         }
     }
 }
