@@ -205,6 +205,22 @@ fn bullet(text: &str, flavour: Flavour) -> String {
     }
 }
 
+/// A detail line under a bullet: nested in Markdown, indented and wrapped
+/// in text.
+fn sub_bullet(line: &str, flavour: Flavour) -> String {
+    match flavour {
+        Flavour::Markdown => format!("  - {line}\n"),
+        Flavour::Text => format!(
+            "{}\n",
+            wrap(line, 92)
+                .lines()
+                .map(|l| format!("    {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
 pub(crate) fn strs(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
@@ -578,17 +594,7 @@ pub fn render(
             .map(|(k, l)| format!("{k}: {}", list(l, s)))
             .collect::<Vec<_>>()
             .join("; ");
-        out.push_str(&match flavour {
-            Flavour::Markdown => format!("  - {line}\n"),
-            Flavour::Text => format!(
-                "{}\n",
-                wrap(&line, 92)
-                    .lines()
-                    .map(|l| format!("    {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-        });
+        out.push_str(&sub_bullet(&line, flavour));
     }
 
     // Issues: outcome per case, side by side.
@@ -694,17 +700,7 @@ pub fn render(
             .collect();
         if !sens.is_empty() {
             let line = format!("{}: {}", s.get("sensitive_to"), sens.join("; "));
-            out.push_str(&match flavour {
-                Flavour::Markdown => format!("  - {line}\n"),
-                Flavour::Text => format!(
-                    "{}\n",
-                    wrap(&line, 92)
-                        .lines()
-                        .map(|l| format!("    {l}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ),
-            });
+            out.push_str(&sub_bullet(&line, flavour));
         }
     }
 
