@@ -2,7 +2,10 @@
 //! (of the reduced strategic form for trees), number of cells, whether it
 //! is constant-sum, the payoff range, and the strictly dominated strategies
 //! found by iterated elimination (by pure strategies, then by pure or mixed
-//! strategies).
+//! strategies). Mixed dominance solves one exact LP per strategy and round,
+//! so by default it runs only on games of at most `MIXED_DEFAULT_CELLS`
+//! cells; `--dominance mixed` asks for it on any size, `--dominance none`
+//! skips both.
 
 use super::solve::{csv_field, describe_step, eliminated_json};
 use anyhow::{anyhow, Context, Result};
@@ -17,6 +20,25 @@ pub enum InfoFormat {
     Json,
 }
 
+/// Which dominance checks `info` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoDominance {
+    /// Pure; mixed too when the game has at most 10,000 cells
+    Auto,
+    /// Neither
+    None,
+    /// Domination by pure strategies only
+    Pure,
+    /// Pure, then by pure or mixed strategies (one exact LP per strategy)
+    Mixed,
+}
+
+/// Largest game (in cells) on which `--dominance auto` runs the mixed check.
+pub const MIXED_DEFAULT_CELLS: usize = 10_000;
+
+/// Strategy labels listed per player in the text output before "… and N more".
+const LABELS_SHOWN: usize = 24;
+
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// Game file (Gambit .nfg or .efg), or - for standard input
@@ -24,6 +46,12 @@ pub struct InfoArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: InfoFormat,
+    /// Dominance checks to run (auto: mixed only on games of at most 10,000 cells)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub dominance: InfoDominance,
+    /// List every strategy label in the text output (default: the first 24 per player)
+    #[arg(long)]
+    pub all_labels: bool,
 }
 
 pub fn run(args: InfoArgs) -> Result<()> {
@@ -31,10 +59,35 @@ pub fn run(args: InfoArgs) -> Result<()> {
     let nf = game
         .to_normal_form()
         .map_err(|e| anyhow!("{}: {e}", args.file))?;
-    let pure = eliminate_dominated(&nf, DominanceKind::Pure)
-        .map_err(|e| anyhow!("{}: dominance: {e}", args.file))?;
-    let mixed = eliminate_dominated(&nf, DominanceKind::Mixed)
-        .map_err(|e| anyhow!("{}: dominance: {e}", args.file))?;
+    let (run_pure, run_mixed) = match args.dominance {
+        InfoDominance::None => (false, false),
+        InfoDominance::Pure => (true, false),
+        InfoDominance::Mixed => (true, true),
+        InfoDominance::Auto => (true, nf.num_profiles() <= MIXED_DEFAULT_CELLS),
+    };
+    let skipped_mixed = args.dominance == InfoDominance::Auto && !run_mixed;
+    let eliminate =
+        |kind| eliminate_dominated(&nf, kind).map_err(|e| anyhow!("{}: dominance: {e}", args.file));
+    let pure = if run_pure {
+        Some(eliminate(DominanceKind::Pure)?)
+    } else {
+        None
+    };
+    let mixed = if run_mixed {
+        Some(eliminate(DominanceKind::Mixed)?)
+    } else {
+        None
+    };
+    let why_not = |kind: &str| -> String {
+        if skipped_mixed && kind == "mixed" {
+            format!(
+                "not checked: {} cells is more than {MIXED_DEFAULT_CELLS}; `--dominance mixed` checks it",
+                nf.num_profiles()
+            )
+        } else {
+            "not checked (--dominance)".to_string()
+        }
+    };
     let (lo, hi) = nf.payoff_range();
     let (form, tree) = match &game {
         Game::Normal(_) => ("nfg", None),
@@ -61,10 +114,19 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 "constant_sum": nf.is_constant_sum(),
                 "min_payoff": format_rational(&lo),
                 "max_payoff": format_rational(&hi),
-                "dominated_pure": eliminated_json(&nf, &pure),
-                "dominated_mixed": eliminated_json(&nf, &mixed),
-                "undominated_shape": mixed.kept.iter().map(Vec::len).collect::<Vec<_>>(),
+                "dominated_pure": pure.as_ref().map(|r| eliminated_json(&nf, r)),
+                "dominated_mixed": mixed.as_ref().map(|r| eliminated_json(&nf, r)),
+                "undominated_shape": mixed.as_ref().or(pure.as_ref()).map(|r| r.kept.iter().map(Vec::len).collect::<Vec<_>>()),
             });
+            let mut unchecked = serde_json::Map::new();
+            for (kind, r) in [("pure", &pure), ("mixed", &mixed)] {
+                if r.is_none() {
+                    unchecked.insert(kind.to_string(), json!(why_not(kind)));
+                }
+            }
+            if !unchecked.is_empty() {
+                v["dominance_not_checked"] = json!(unchecked);
+            }
             if let Some(t) = tree {
                 v["tree"] = t;
             }
@@ -85,12 +147,24 @@ pub fn run(args: InfoArgs) -> Result<()> {
             }
             out.push_str(&format!("players: {}\n", nf.num_players()));
             for (p, name) in nf.players().iter().enumerate() {
-                let labels: Vec<String> = nf.strategies()[p].iter().map(|s| csv_field(s)).collect();
+                let all = &nf.strategies()[p];
+                let shown = if args.all_labels {
+                    all.len()
+                } else {
+                    all.len().min(LABELS_SHOWN)
+                };
+                let mut labels: Vec<String> = all[..shown].iter().map(|s| csv_field(s)).collect();
+                if shown < all.len() {
+                    labels.push(format!(
+                        "… and {} more (--all-labels lists them)",
+                        all.len() - shown
+                    ));
+                }
                 out.push_str(&format!(
                     "  {} {}: {} strategies: {}\n",
                     p + 1,
                     name,
-                    labels.len(),
+                    all.len(),
                     labels.join(", ")
                 ));
             }
@@ -110,6 +184,13 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 format_rational(&hi)
             ));
             for (name, r) in [("pure", &pure), ("mixed", &mixed)] {
+                let Some(r) = r else {
+                    out.push_str(&format!(
+                        "strictly dominated strategies ({name} dominance): {}\n",
+                        why_not(name)
+                    ));
+                    continue;
+                };
                 if r.steps.is_empty() {
                     out.push_str(&format!(
                         "strictly dominated strategies ({name} dominance): none\n"

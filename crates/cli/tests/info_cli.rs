@@ -1,0 +1,136 @@
+//! `detente info`: which dominance checks run on which sizes, and the text
+//! output's strategy lists, on games written by the test itself.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .output()
+        .expect("run detente")
+}
+
+/// A two-player game with `m` × `n` strategies in Gambit's payoff-list form,
+/// where player 1's last strategy is strictly dominated by the mixture of
+/// its first two (and by no pure strategy).
+fn write_game(name: &str, m: usize, n: usize) -> PathBuf {
+    let mut s = format!("NFG 1 R \"info test\" {{ \"1\" \"2\" }} {{ {m} {n} }}\n");
+    for j in 0..n {
+        for i in 0..m {
+            // Row 0 pays 4 against even columns, row 1 against odd ones;
+            // the last row pays 1 everywhere; the rest pay 0.
+            let u1 = match i {
+                0 if j % 2 == 0 => 4,
+                1 if j % 2 == 1 => 4,
+                _ if i == m - 1 => 1,
+                _ => 0,
+            };
+            // Player 2 is indifferent: none of its strategies is dominated.
+            let u2 = 0;
+            s.push_str(&format!("{u1} {u2} "));
+        }
+    }
+    s.push('\n');
+    let dir = std::env::temp_dir().join(format!("detente-info-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, s).expect("write game");
+    path
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+#[test]
+fn small_games_get_mixed_dominance_by_default() {
+    let f = write_game("small.nfg", 3, 4);
+    let v = json(&detente(&[
+        "info",
+        f.to_str().expect("path"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["dominated_pure"].as_array().expect("checked").len(), 0);
+    let mixed = v["dominated_mixed"].as_array().expect("checked");
+    assert!(!mixed.is_empty(), "{v}");
+    assert!(v.get("dominance_not_checked").is_none(), "{v}");
+}
+
+#[test]
+fn large_games_skip_mixed_dominance_unless_asked() {
+    // 101 × 100 = 10,100 cells: over the default limit of 10,000.
+    let f = write_game("large.nfg", 101, 100);
+    let path = f.to_str().expect("path");
+    let v = json(&detente(&["info", path, "--format", "json"]));
+    assert!(v["dominated_mixed"].is_null(), "{v}");
+    assert!(v["dominated_pure"].is_array(), "{v}");
+    let why = v["dominance_not_checked"]["mixed"]
+        .as_str()
+        .expect("reason");
+    assert!(why.contains("10100 cells"), "{why}");
+    assert!(why.contains("--dominance mixed"), "{why}");
+
+    let o = detente(&["info", path]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("(mixed dominance): not checked"), "{text}");
+    // Long strategy lists are cut in the text output.
+    assert!(
+        text.contains("… and 77 more (--all-labels lists them)"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() < 400), "{text}");
+
+    let v = json(&detente(&[
+        "info",
+        path,
+        "--format",
+        "json",
+        "--dominance",
+        "mixed",
+    ]));
+    let mixed = v["dominated_mixed"].as_array().expect("checked when asked");
+    assert!(
+        !mixed.is_empty(),
+        "the last row is dominated by a mixture: {v}"
+    );
+}
+
+#[test]
+fn dominance_none_checks_nothing() {
+    let f = write_game("none.nfg", 3, 4);
+    let v = json(&detente(&[
+        "info",
+        f.to_str().expect("path"),
+        "--format",
+        "json",
+        "--dominance",
+        "none",
+    ]));
+    assert!(
+        v["dominated_pure"].is_null() && v["dominated_mixed"].is_null(),
+        "{v}"
+    );
+    assert!(v["undominated_shape"].is_null(), "{v}");
+    assert_eq!(
+        v["dominance_not_checked"]["pure"],
+        "not checked (--dominance)"
+    );
+}
+
+#[test]
+fn all_labels_lists_every_strategy() {
+    let f = write_game("labels.nfg", 30, 2);
+    let o = detente(&[
+        "info",
+        f.to_str().expect("path"),
+        "--all-labels",
+        "--dominance",
+        "none",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("more (--all-labels"), "{text}");
+    assert!(text.contains("30 strategies: 1, 2,"), "{text}");
+}
