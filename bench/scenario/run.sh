@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release -p detente-scenario --example bench_mc
 for f in scenarios/dprk-russia-2024.toml scenarios/trade-blocs.toml; do
-  ./target/release/examples/bench_mc "$f" "${DRAWS:-200000}"
+  "${CARGO_TARGET_DIR:-target}/release/examples/bench_mc" "$f" "${DRAWS:-200000}"
 done
 echo "machine: $(nproc) cores; $(lscpu | grep 'Model name' | sed 's/ *Model name: *//')"

@@ -65,10 +65,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Coalition(a) => cmd::coalition::run(a),
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Convert(a) => cmd::convert::run(a),
-        Command::Schema => {
-            println!("{}", detente_scenario::schema::SCHEMA);
-            Ok(())
-        }
+        Command::Schema => cmd::emit(&format!("{}\n", detente_scenario::schema::SCHEMA)),
     }
 }
 

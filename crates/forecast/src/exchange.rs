@@ -468,10 +468,10 @@ impl Model<'_> {
 }
 
 /// A tiny deterministic generator (SplitMix64) for seeded tie-breaking.
-struct SplitMix(u64);
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
-    fn next_f64(&mut self) -> f64 {
+    pub(crate) fn next_f64(&mut self) -> f64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -729,8 +729,9 @@ pub fn run(dataset: &Dataset, opts: &ExchangeOptions) -> Result<(Vec<IssueForeca
         for d in 0..nd {
             let ex: Vec<serde_json::Value> = realised
                 .iter()
-                .filter(|e| e.i.supply == d || e.j.supply == d)
-                .map(|e| {
+                .enumerate()
+                .filter(|(_, e)| e.i.supply == d || e.j.supply == d)
+                .map(|(order, e)| {
                     let s = if e.i.supply == d { &e.i } else { &e.j };
                     let o = if e.i.supply == d { &e.j } else { &e.i };
                     json!({
@@ -740,6 +741,7 @@ pub fn run(dataset: &Dataset, opts: &ExchangeOptions) -> Result<(Vec<IssueForeca
                         "partner": dataset.actors[o.actor],
                         "partner_issue": dataset.issues[o.supply].name,
                         "gain": e.gain,
+                        "order": order + 1,
                     })
                 })
                 .collect();

@@ -16,6 +16,7 @@
 
 use crate::data::Dataset;
 use crate::error::{ForecastError, Result};
+use crate::exchange::SplitMix;
 use crate::result::{finite, IssueForecast};
 use serde::Serialize;
 use serde_json::json;
@@ -107,6 +108,43 @@ pub enum BargnModel {
     PWCompInterp,
 }
 
+/// How each actor's new position is chosen among the bargains in its queue
+/// (KTAB's `StateTransitions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transition {
+    /// The most probable bargain (the first one on ties): KTAB's default.
+    Deterministic,
+    /// A bargain drawn with the PCE probabilities of the queue, from a
+    /// generator seeded with `seed` (SplitMix64): the same seed gives the
+    /// same run. KTAB draws from its own generator, so a run cannot match
+    /// KTAB's draw for draw, only in distribution.
+    Stochastic { seed: u64 },
+}
+
+/// How each actor's ideal point follows the positions (KTAB's
+/// "accommodation" matrix A): after every turn
+/// `ideal_i ← Σ_j A_ij x_j + (1 − Σ_j A_ij) ideal_i`, with the new
+/// positions x. Distances (utilities, risk, challenges, winning
+/// probabilities) are measured from the ideals; bargains interpolate the
+/// positions, and an actor values a bargain's two new positions from its own
+/// current position, as KTAB does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Accommodation {
+    /// A = I: every ideal is the actor's current position (KTAB's default,
+    /// the "cynical" model).
+    Identity,
+    /// A = a·I with a in [0, 1]: each ideal moves the fraction a of the way
+    /// to the actor's new position (KTAB's `setAccomodate(adjRate)`); a = 0
+    /// keeps the initial ideals for ever.
+    Uniform(f64),
+    /// A full n × n matrix (rows and columns in actor order), entries in
+    /// [0, 1], every row summing to at most 1: row i says how far i's ideal
+    /// is pulled toward each actor's position.
+    Matrix(Vec<Vec<f64>>),
+}
+
 /// Every documented SMP parameter; the default is KTAB's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmpOptions {
@@ -122,6 +160,10 @@ pub struct SmpOptions {
     pub max_turns: usize,
     /// Stop when a step moves less than this fraction of the first step (0.02).
     pub stop_fraction: f64,
+    /// Deterministic (default) or seeded stochastic state transitions.
+    pub transition: Transition,
+    /// How ideals follow positions (default: identity).
+    pub accommodation: Accommodation,
 }
 
 impl Default for SmpOptions {
@@ -137,6 +179,8 @@ impl Default for SmpOptions {
             bargain_model: BargnModel::InitOnlyInterp,
             max_turns: 100,
             stop_fraction: 0.02,
+            transition: Transition::Deterministic,
+            accommodation: Accommodation::Identity,
         }
     }
 }
@@ -149,6 +193,50 @@ impl SmpOptions {
             _ => None,
         }
     }
+
+    /// The accommodation matrix for `n` actors, checked: `None` for the
+    /// identity (ideals are the positions).
+    fn accommodation_matrix(&self, n: usize) -> Result<Option<Vec<Vec<f64>>>> {
+        let bad = |m: String| Err(ForecastError::Invalid(format!("SMP accommodation: {m}")));
+        match &self.accommodation {
+            Accommodation::Identity => Ok(None),
+            Accommodation::Uniform(a) => {
+                if !(0.0..=1.0).contains(a) {
+                    return bad(format!("the rate {a} must be in [0, 1]"));
+                }
+                if *a == 1.0 {
+                    return Ok(None);
+                }
+                Ok(Some(
+                    (0..n)
+                        .map(|i| (0..n).map(|j| if i == j { *a } else { 0.0 }).collect())
+                        .collect(),
+                ))
+            }
+            Accommodation::Matrix(m) => {
+                if m.len() != n || m.iter().any(|r| r.len() != n) {
+                    return bad(format!(
+                        "the matrix must be {n} × {n} (one row and column per actor)"
+                    ));
+                }
+                for (i, row) in m.iter().enumerate() {
+                    if let Some(v) = row.iter().find(|v| !(0.0..=1.0).contains(*v)) {
+                        return bad(format!("row {}: entry {v} is outside [0, 1]", i + 1));
+                    }
+                    let sum: f64 = row.iter().sum();
+                    if sum > 1.0 + 1e-10 {
+                        return bad(format!("row {} sums to {sum}, more than 1", i + 1));
+                    }
+                }
+                let identity = m.iter().enumerate().all(|(i, r)| {
+                    r.iter()
+                        .enumerate()
+                        .all(|(j, &v)| v == if i == j { 1.0 } else { 0.0 })
+                });
+                Ok(if identity { None } else { Some(m.clone()) })
+            }
+        }
+    }
 }
 
 /// One state of the model and what led to it.
@@ -156,6 +244,9 @@ impl SmpOptions {
 pub struct SmpState {
     /// positions[i][d] on [0, 1].
     pub positions: Vec<Vec<f64>>,
+    /// ideals[i][d] on [0, 1] (equal to the positions under identity
+    /// accommodation).
+    pub ideals: Vec<Vec<f64>>,
     /// Risk attitudes R_i inferred in this state.
     pub risk: Vec<f64>,
     /// Winning probability of each actor's position (duplicates repeat).
@@ -350,12 +441,12 @@ impl Smp<'_> {
     }
 
     /// dist[i*n + j] = dist(ideal_i, x_j)
-    fn dist_matrix(&self, x: &[Vec<f64>]) -> Vec<f64> {
+    fn dist_matrix(&self, ideals: &[Vec<f64>], x: &[Vec<f64>]) -> Vec<f64> {
         let n = self.n();
         let mut d = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..n {
-                d[i * n + j] = self.dist(i, &x[i], &x[j]);
+                d[i * n + j] = self.dist(i, &ideals[i], &x[j]);
             }
         }
         d
@@ -485,8 +576,8 @@ impl Smp<'_> {
     }
 
     /// Winning probability of each actor's position (PCE over distinct
-    /// positions, weights c, own utilities with own R).
-    fn state_prob(&self, x: &[Vec<f64>], risk: &[f64]) -> Vec<f64> {
+    /// positions, weights c, own utilities from its ideal with own R).
+    fn state_prob(&self, ideals: &[Vec<f64>], x: &[Vec<f64>], risk: &[f64]) -> Vec<f64> {
         let n = self.n();
         let mut reps: Vec<usize> = Vec::new();
         let mut of = vec![0; n];
@@ -510,7 +601,7 @@ impl Smp<'_> {
         let util: Vec<Vec<f64>> = (0..n)
             .map(|k| {
                 reps.iter()
-                    .map(|&r| u(self.dist(k, &x[k], &x[r]), risk[k]))
+                    .map(|&r| u(self.dist(k, &ideals[k], &x[r]), risk[k]))
                     .collect()
             })
             .collect();
@@ -525,6 +616,7 @@ impl Smp<'_> {
         risk: &[f64],
         dm: &[f64],
         pwin: &[f64],
+        rng: &mut SplitMix,
     ) -> (Vec<Vec<f64>>, Vec<Challenge>) {
         let n = self.n();
         // bargains: (init, rcvr, pos_init, pos_rcvr)
@@ -623,12 +715,18 @@ impl Smp<'_> {
                 })
                 .collect();
             let p = self.pce(&util, &self.c, queue.len() + 1);
-            let mut bi = 0;
-            for o in 1..p.len() {
-                if p[o] > p[bi] {
-                    bi = o;
+            let bi = match self.o.transition {
+                Transition::Deterministic => {
+                    let mut bi = 0;
+                    for o in 1..p.len() {
+                        if p[o] > p[bi] {
+                            bi = o;
+                        }
+                    }
+                    bi
                 }
-            }
+                Transition::Stochastic { .. } => draw(&p, rng.next_f64()),
+            };
             if bi > 0 {
                 let b = &bargains[queue[bi - 1]];
                 *slot = if b.0 == k { b.2.clone() } else { b.3.clone() };
@@ -636,6 +734,37 @@ impl Smp<'_> {
         }
         (new_x, chosen)
     }
+}
+
+/// The index drawn by `r` in [0, 1) from the probabilities `p` (the last
+/// option with a positive probability absorbs rounding).
+fn draw(p: &[f64], r: f64) -> usize {
+    let total: f64 = p.iter().sum();
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (k, &pk) in p.iter().enumerate() {
+        if pk > 0.0 {
+            last = k;
+            acc += pk / total;
+            if r < acc {
+                return k;
+            }
+        }
+    }
+    last
+}
+
+/// `ideal_i ← Σ_j A_ij x_j + (1 − Σ_j A_ij) ideal_i`.
+fn new_ideals(a: &[Vec<f64>], x: &[Vec<f64>], ideals: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    a.iter()
+        .zip(ideals)
+        .map(|(row, old)| {
+            let lag = (1.0 - row.iter().sum::<f64>()).max(0.0);
+            (0..old.len())
+                .map(|d| row.iter().zip(x).map(|(aij, xj)| aij * xj[d]).sum::<f64>() + lag * old[d])
+                .collect()
+        })
+        .collect()
 }
 
 fn total_dist(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
@@ -692,10 +821,16 @@ pub fn simulate(dataset: &Dataset, o: &SmpOptions) -> Result<(Vec<SmpState>, Vec
         s2,
         nd,
     };
+    let accommodation = o.accommodation_matrix(n)?;
+    let mut rng = SplitMix(match o.transition {
+        Transition::Deterministic => 0,
+        Transition::Stochastic { seed } => seed,
+    });
     let mut states = Vec::new();
-    let dm = m.dist_matrix(&x);
+    let mut ideals = x.clone();
+    let dm = m.dist_matrix(&ideals, &x);
     let mut risk = m.risk(&dm);
-    let mut prob = m.state_prob(&x, &risk);
+    let mut prob = m.state_prob(&ideals, &x, &risk);
     if n < 2 {
         notes.push("a single actor: its position is the outcome".into());
     }
@@ -704,19 +839,24 @@ pub fn simulate(dataset: &Dataset, o: &SmpOptions) -> Result<(Vec<SmpState>, Vec
         if n < 2 {
             break;
         }
-        let dm = m.dist_matrix(&x);
-        let (nx, ch) = m.turn(&x, &risk, &dm, &prob);
+        let dm = m.dist_matrix(&ideals, &x);
+        let (nx, ch) = m.turn(&x, &risk, &dm, &prob, &mut rng);
         states.push(SmpState {
             positions: x.clone(),
+            ideals: ideals.clone(),
             risk: risk.clone(),
             prob: prob.clone(),
             challenges: ch,
         });
         let step = total_dist(&x, &nx);
         x = nx;
-        let dm = m.dist_matrix(&x);
+        ideals = match &accommodation {
+            None => x.clone(),
+            Some(a) => new_ideals(a, &x, &ideals),
+        };
+        let dm = m.dist_matrix(&ideals, &x);
         risk = m.risk(&dm);
-        prob = m.state_prob(&x, &risk);
+        prob = m.state_prob(&ideals, &x, &risk);
         let base = *d01.get_or_insert(step + 1e-4);
         if iter >= 2 && step / base < o.stop_fraction {
             break;
@@ -727,6 +867,7 @@ pub fn simulate(dataset: &Dataset, o: &SmpOptions) -> Result<(Vec<SmpState>, Vec
     }
     states.push(SmpState {
         positions: x,
+        ideals,
         risk,
         prob,
         challenges: Vec::new(),
@@ -770,7 +911,7 @@ pub fn run(dataset: &Dataset, o: &SmpOptions) -> Result<(Vec<IssueForecast>, Vec
                     .iter()
                     .enumerate()
                     .map(|(k, s)| {
-                        json!({
+                        let mut v = json!({
                             "state": k,
                             "risk_attitudes": s.risk,
                             "winning_probabilities": s.prob,
@@ -780,11 +921,156 @@ pub fn run(dataset: &Dataset, o: &SmpOptions) -> Result<(Vec<IssueForecast>, Vec
                                 "probability": p,
                                 "expected_gain": e,
                             })).collect::<Vec<_>>(),
-                        })
+                        });
+                        if o.accommodation != Accommodation::Identity {
+                            v["ideals"] =
+                                json!(s.ideals.iter().map(|p| scale(p[d])).collect::<Vec<_>>());
+                        }
+                        v
                     })
                     .collect(),
             }
         })
         .collect();
     Ok((out, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Dataset, IssueData};
+
+    fn five() -> Dataset {
+        let data = IssueData::new(
+            "x",
+            ["A", "B", "C", "D", "E"].map(String::from).to_vec(),
+            vec![0.0, 20.0, 45.0, 70.0, 100.0],
+            vec![40.0, 25.0, 10.0, 30.0, 20.0],
+            vec![0.9, 0.6, 0.5, 0.7, 0.8],
+        )
+        .unwrap();
+        let mut d = Dataset::single_issue(&data);
+        d.issues[0].lower = 0.0;
+        d.issues[0].upper = 100.0;
+        d
+    }
+
+    #[test]
+    fn draw_follows_the_cumulative_probabilities() {
+        let p = [0.2, 0.0, 0.5, 0.3];
+        assert_eq!(draw(&p, 0.0), 0);
+        assert_eq!(draw(&p, 0.19), 0);
+        assert_eq!(draw(&p, 0.2), 2);
+        assert_eq!(draw(&p, 0.69), 2);
+        assert_eq!(draw(&p, 0.71), 3);
+        assert_eq!(draw(&p, 0.999_999_9), 3);
+        // a zero-probability option is never drawn, even at the end
+        assert_eq!(draw(&[0.4, 0.6, 0.0], 0.999_999_9), 1);
+    }
+
+    #[test]
+    fn new_ideals_by_hand() {
+        // 3 actors, 1 dimension: x = (0, 0.5, 1), old ideals (0.2, 0.2, 0.2)
+        let a = vec![
+            vec![0.5, 0.0, 0.0], // 0.5·0 + 0.5·0.2 = 0.1
+            vec![0.2, 0.3, 0.1], // 0 + 0.15 + 0.1 + 0.4·0.2 = 0.33
+            vec![0.0, 0.0, 0.0], // stays at 0.2
+        ];
+        let x = vec![vec![0.0], vec![0.5], vec![1.0]];
+        let old = vec![vec![0.2]; 3];
+        let n = new_ideals(&a, &x, &old);
+        assert!((n[0][0] - 0.1).abs() < 1e-15);
+        assert!((n[1][0] - 0.33).abs() < 1e-15);
+        assert!((n[2][0] - 0.2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn identity_in_every_spelling_is_the_default_run() {
+        let d = five();
+        let (base, _) = simulate(&d, &SmpOptions::default()).unwrap();
+        let ident = (0..5)
+            .map(|i| (0..5).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+            .collect();
+        for acc in [Accommodation::Uniform(1.0), Accommodation::Matrix(ident)] {
+            let o = SmpOptions {
+                accommodation: acc,
+                ..SmpOptions::default()
+            };
+            let (s, _) = simulate(&d, &o).unwrap();
+            assert_eq!(s, base);
+        }
+        for st in &base {
+            assert_eq!(st.ideals, st.positions);
+        }
+    }
+
+    #[test]
+    fn partial_accommodation_moves_ideals_part_of_the_way() {
+        let d = five();
+        let (base, _) = simulate(&d, &SmpOptions::default()).unwrap();
+        assert!(base.len() > 2, "the case must move");
+        for a in [0.0, 0.5] {
+            let o = SmpOptions {
+                accommodation: Accommodation::Uniform(a),
+                ..SmpOptions::default()
+            };
+            let (s, _) = simulate(&d, &o).unwrap();
+            // the first turn starts from ideals = positions: same move as the default
+            assert_eq!(s[1].positions, base[1].positions);
+            // after it, each ideal moved the fraction a toward the new position
+            for i in 0..5 {
+                let want = a * s[1].positions[i][0] + (1.0 - a) * s[0].positions[i][0];
+                assert!(
+                    (s[1].ideals[i][0] - want).abs() < 1e-12,
+                    "a = {a}, actor {i}"
+                );
+            }
+            if a == 0.0 {
+                // the ideals never move
+                for st in &s {
+                    assert_eq!(st.ideals, s[0].positions);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_accommodation_is_an_error() {
+        let d = five();
+        for acc in [
+            Accommodation::Uniform(1.5),
+            Accommodation::Matrix(vec![vec![0.5; 5]; 5]),
+            Accommodation::Matrix(vec![vec![0.1; 4]; 5]),
+            Accommodation::Matrix(vec![vec![-0.1, 0.0, 0.0, 0.0, 0.0]; 5]),
+        ] {
+            let o = SmpOptions {
+                accommodation: acc,
+                ..SmpOptions::default()
+            };
+            let e = simulate(&d, &o).unwrap_err().to_string();
+            assert!(e.contains("accommodation"), "{e}");
+        }
+    }
+
+    #[test]
+    fn stochastic_transitions_are_reproducible_by_seed() {
+        let d = five();
+        let run = |seed| {
+            let o = SmpOptions {
+                transition: Transition::Stochastic { seed },
+                ..SmpOptions::default()
+            };
+            simulate(&d, &o).unwrap().0
+        };
+        let a = run(7);
+        assert_eq!(a, run(7));
+        // some seed gives a different path (the draws matter)
+        assert!((0..20).any(|s| run(s) != a));
+        // every position stays on the scale
+        for st in &a {
+            for p in &st.positions {
+                assert!((0.0..=1.0).contains(&p[0]));
+            }
+        }
+    }
 }

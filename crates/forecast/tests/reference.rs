@@ -189,6 +189,66 @@ fn ktab_log(text: &str) -> KtabHistory {
 
 #[test]
 fn smp_reproduces_ktab_reference_logs() {
+    check_ktab_logs(&detente_forecast::SmpOptions::default());
+}
+
+/// Identity accommodation spelled out (a·I with a = 1, or the full identity
+/// matrix) is KTAB's default model: the same reference logs.
+#[test]
+fn smp_identity_accommodation_reproduces_ktab_reference_logs() {
+    use detente_forecast::smp::Accommodation;
+    for acc in [
+        Accommodation::Uniform(1.0),
+        Accommodation::Matrix(
+            (0..7)
+                .map(|i| (0..7).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+                .collect(),
+        ),
+    ] {
+        let o = detente_forecast::SmpOptions {
+            accommodation: acc.clone(),
+            ..Default::default()
+        };
+        if matches!(acc, Accommodation::Matrix(_)) {
+            // the 7-actor matrix fits dummyData_3Dim only
+            check_ktab_log(
+                "data/forecast/ktab/dummyData_3Dim.csv",
+                "data/forecast/ktab/20170530_ref-dummyData_3Dim.txt",
+                &o,
+            );
+        } else {
+            check_ktab_logs(&o);
+        }
+    }
+}
+
+/// Stochastic transitions on KTAB's 3-dimension case: the same seed gives
+/// the same states, and every state stays on the 0–100 scale.
+#[test]
+fn smp_stochastic_is_reproducible_on_ktab_data() {
+    let Some(c) = shared("data/forecast/ktab/dummyData_3Dim.csv") else {
+        return;
+    };
+    let ds = read_file(&c).unwrap();
+    let o = |seed| detente_forecast::SmpOptions {
+        transition: detente_forecast::smp::Transition::Stochastic { seed },
+        ..Default::default()
+    };
+    let (a, _) = detente_forecast::smp::simulate(&ds, &o(42)).unwrap();
+    let (b, _) = detente_forecast::smp::simulate(&ds, &o(42)).unwrap();
+    assert_eq!(a, b);
+    for st in &a {
+        assert!(st
+            .positions
+            .iter()
+            .flatten()
+            .all(|v| (0.0..=1.0).contains(v)));
+        let total: f64 = st.prob.iter().sum();
+        assert!(total > 0.0 && total.is_finite());
+    }
+}
+
+fn check_ktab_logs(o: &detente_forecast::SmpOptions) {
     for (csv, log) in [
         (
             "data/forecast/ktab/dummyData_3Dim.csv",
@@ -199,6 +259,12 @@ fn smp_reproduces_ktab_reference_logs() {
             "data/forecast/ktab/20170530_ref-SOE-Pol-Comp.txt",
         ),
     ] {
+        check_ktab_log(csv, log, o);
+    }
+}
+
+fn check_ktab_log(csv: &str, log: &str, o: &detente_forecast::SmpOptions) {
+    {
         let (Some(c), Some(l)) = (shared(csv), shared(log)) else {
             return;
         };
@@ -206,8 +272,7 @@ fn smp_reproduces_ktab_reference_logs() {
         let text = std::fs::read_to_string(&l).unwrap();
         let (pos, prob) = ktab_log(&text);
         assert!(!pos.is_empty() && !prob.is_empty(), "{log}: nothing parsed");
-        let (states, _) =
-            detente_forecast::smp::simulate(&ds, &detente_forecast::SmpOptions::default()).unwrap();
+        let (states, _) = detente_forecast::smp::simulate(&ds, o).unwrap();
         assert_eq!(pos.len(), ds.actors.len() * ds.issues.len(), "{log}");
         for (name, dim, vals) in &pos {
             let a = ds.actors.iter().position(|x| x == name).unwrap();
@@ -232,12 +297,7 @@ fn smp_reproduces_ktab_reference_logs() {
             }
         }
         // JSON view: one issue per dimension, rounds = states
-        let f = run(
-            &ds,
-            &Model::Smp(detente_forecast::SmpOptions::default()),
-            None,
-        )
-        .unwrap();
+        let f = run(&ds, &Model::Smp(o.clone()), None).unwrap();
         assert_eq!(f.issues.len(), ds.issues.len());
         assert_eq!(f.issues[0].rounds.len(), states.len());
     }

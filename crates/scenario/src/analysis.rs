@@ -29,7 +29,14 @@ impl Default for AnalyzeOptions {
     }
 }
 
-/// Summary statistics of a sample.
+/// Bins of the histogram in [`stats`].
+pub const HISTOGRAM_BINS: usize = 20;
+
+/// Summary statistics of a sample: mean, 5th, 50th and 95th percentiles,
+/// min, max, and a histogram (`{"edges": [e0..e_k], "counts": [c1..c_k]}`,
+/// k = [`HISTOGRAM_BINS`] equal-width bins over [min, max], one bin if
+/// min == max; each bin holds [e_i, e_i+1), the last one its upper edge too;
+/// the counts sum to the sample's size).
 pub fn stats(xs: &mut [f64]) -> Value {
     if xs.is_empty() {
         return Value::Null;
@@ -37,14 +44,44 @@ pub fn stats(xs: &mut [f64]) -> Value {
     xs.sort_by(|a, b| a.total_cmp(b));
     let n = xs.len();
     let q = |p: f64| xs[((n - 1) as f64 * p).round() as usize];
+    let (edges, counts) = histogram(xs, HISTOGRAM_BINS);
     json!({
-        "mean": xs.iter().sum::<f64>() / n as f64,
-        "p5": q(0.05),
-        "p50": q(0.5),
-        "p95": q(0.95),
-        "min": xs[0],
-        "max": xs[n - 1],
+        "mean": round(xs.iter().sum::<f64>() / n as f64),
+        "p5": round(q(0.05)),
+        "p50": round(q(0.5)),
+        "p95": round(q(0.95)),
+        "min": round(xs[0]),
+        "max": round(xs[n - 1]),
+        "histogram": {
+            "edges": edges.into_iter().map(round).collect::<Vec<_>>(),
+            "counts": counts,
+        },
     })
+}
+
+/// Equal-width histogram of a sorted, non-empty sample over its
+/// [min, max]: `bins + 1` edges and `bins` counts (one bin when every value
+/// is the same).
+pub fn histogram(sorted: &[f64], bins: usize) -> (Vec<f64>, Vec<u64>) {
+    let (lo, hi) = match (sorted.first(), sorted.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => return (Vec::new(), Vec::new()),
+    };
+    let k = if hi > lo { bins.max(1) } else { 1 };
+    let width = (hi - lo) / k as f64;
+    let edges: Vec<f64> = (0..=k)
+        .map(|e| if e == k { hi } else { lo + width * e as f64 })
+        .collect();
+    let mut counts = vec![0u64; k];
+    for &x in sorted {
+        let b = if width > 0.0 {
+            (((x - lo) / width) as usize).min(k - 1)
+        } else {
+            0
+        };
+        counts[b] += 1;
+    }
+    (edges, counts)
 }
 
 fn round(x: f64) -> Value {
@@ -83,7 +120,6 @@ pub fn analyze(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Value {
-    let games = solve_games(s);
     let power = body_power(s);
     let point = s.point_values();
     let mut scratch = Vec::new();
@@ -97,6 +133,7 @@ pub fn analyze(
         .collect();
     let run = montecarlo::run(s, opts.draws, opts.seed, cancel, progress);
     let l = Layout::new(s);
+    let games = solve_games(s, &run, &l);
     let actor = |a: ActorId| s.actors[a].id.clone();
 
     // Exchanges.
@@ -229,10 +266,10 @@ pub fn analyze(
                     json!({"kind": "mutual_consent", "deciders": deciders.iter().map(|&a| actor(a)).collect::<Vec<_>>()})
                 }
                 Rule::Negotiation { model } => {
-                    json!({"kind": "negotiation", "model": format!("{model:?}").to_lowercase()})
+                    json!({"kind": "negotiation", "model": model.name(), "preset": model.preset()})
                 }
             };
-            issues.push(json!({
+            let mut entry = json!({
                 "issue": i.id,
                 "name": i.name,
                 "policy": case_name(s, c),
@@ -244,7 +281,14 @@ pub fn analyze(
                 "passed": r.passed.map(|p| s.proposals[p].id.clone()),
                 "p_agreement": if r.agreement.is_some() { frac(&run, l.agreement(c, k)) } else { Value::Null },
                 "outcome_draws": stats(&mut xs),
-            }));
+            });
+            if let Rule::Negotiation { model } = &i.rule {
+                let policy = (c > 0).then(|| c - 1);
+                case_values(s, policy, &point, &mut scratch);
+                entry["forecast"] = forecast_detail(s, i, model, &scratch);
+                entry["p_model_failed"] = frac(&run, l.model_failed(c, k));
+            }
+            issues.push(entry);
         }
     }
 
@@ -358,6 +402,69 @@ pub fn analyze(
     })
 }
 
+/// Most focal actors in an EUM issue's quadrant data.
+pub const QUADRANT_FOCALS: usize = 6;
+
+/// A negotiation's forecast at one set of values, for the report:
+/// `{"model", "preset", "actors", "rounds", "stop", "forecast",
+/// "quadrant"}`; `rounds[0]` the input positions, on the issue's scale.
+/// `quadrant` (EUM only, else empty): for up to [`QUADRANT_FOCALS`] focal
+/// actors, those with the highest capability x salience (ties: file order),
+/// each other actor j as `{"actor", "x": E_focal(U_focal,j), "y":
+/// E_focal(U_j,focal)}` in the first round. A model that fails gives
+/// `"error"` (its message), the status quo as `forecast`, and no rounds.
+pub fn forecast_detail(s: &Scenario, i: &Issue, model: &NegotiationModel, v: &[f64]) -> Value {
+    let actors: Vec<String> = i
+        .positions
+        .iter()
+        .map(|p| s.actors[p.actor].id.clone())
+        .collect();
+    let f = match crate::eval::negotiate(s, i, model, v) {
+        Ok(f) => f,
+        Err(e) => {
+            return json!({
+                "model": model.name(),
+                "preset": model.preset(),
+                "actors": actors,
+                "rounds": [],
+                "stop": Value::Null,
+                "forecast": round(v[i.status_quo]),
+                "quadrant": [],
+                "error": e,
+            })
+        }
+    };
+    let mut quadrant = Vec::new();
+    if let NegotiationModel::Eum { options, .. } = model {
+        let data = crate::eval::negotiation_data(s, i, v);
+        let w = data.weights();
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        order.sort_by(|&a, &b| w[b].total_cmp(&w[a]).then(a.cmp(&b)));
+        order.truncate(QUADRANT_FOCALS);
+        for focal in order {
+            if let Ok(points) = detente_forecast::eum::quadrant(&data, focal, options) {
+                quadrant.push(json!({
+                    "focal": data.actors[focal],
+                    "points": points.iter().map(|(j, x, y)| json!({
+                        "actor": data.actors[*j],
+                        "x": round(*x),
+                        "y": round(*y),
+                    })).collect::<Vec<_>>(),
+                }));
+            }
+        }
+    }
+    json!({
+        "model": model.name(),
+        "preset": model.preset(),
+        "actors": f.actors,
+        "rounds": f.rounds.iter().map(|r| r.iter().map(|x| round(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        "stop": f.stop,
+        "forecast": round(f.forecast),
+        "quadrant": quadrant,
+    })
+}
+
 /// Power indices of every body's members (exact Shapley-Shubik and
 /// Banzhaf), by body id: `{actor: {"shapley_shubik", "banzhaf"}}`.
 pub fn body_power(s: &Scenario) -> Map<String, Value> {
@@ -447,57 +554,138 @@ pub fn coalition_values(s: &Scenario, point: &[f64]) -> Value {
     Value::Array(out)
 }
 
-/// Every game's equilibria, exactly: all extreme equilibria of two-player
-/// games (vertex enumeration), all pure equilibria otherwise. Each is
-/// verified (zero regret, exactly) before it is reported.
-pub fn solve_games(s: &Scenario) -> Value {
+/// The exact equilibria of one game: all extreme equilibria of a
+/// two-player game (vertex enumeration), all pure equilibria otherwise.
+/// Each is verified (zero regret, exactly) before it is reported. Returns
+/// the method, the equilibria and notes.
+pub fn solve_game(game: &detente_game::NormalFormGame) -> (&'static str, Vec<Value>, Vec<String>) {
     use detente_game::{format_rational, Rational};
     use detente_solve::{enummixed, enumpure, verify_equilibrium, EnumMixedOptions, Equilibrium};
-    let mut out = Vec::new();
-    for g in &s.games {
-        let game = &g.game;
-        let (method, found): (&str, Result<Vec<Equilibrium<Rational>>, String>) =
-            if game.num_players() == 2 {
-                (
-                    "enummixed",
-                    enummixed::<Rational>(game, &EnumMixedOptions::default())
-                        .map(|r| r.equilibria)
-                        .map_err(|e| e.to_string()),
-                )
-            } else {
-                ("enumpure", Ok(enumpure::<Rational>(game)))
-            };
-        let mut notes = Vec::new();
-        let equilibria: Vec<Value> = match found {
-            Ok(list) => list
-                .into_iter()
-                .filter(|e| match verify_equilibrium(game, e, 0.0) {
-                    Ok(()) => true,
-                    Err(why) => {
-                        notes.push(format!("a profile failed verification and was dropped: {why}"));
-                        false
-                    }
-                })
-                .map(|e| {
-                    json!({
-                        "profile": e.profile.iter().map(|p| p.iter().map(format_rational).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                        "payoffs": e.payoffs.iter().map(format_rational).collect::<Vec<_>>(),
-                    })
-                })
-                .collect(),
-            Err(e) => {
-                notes.push(e);
-                Vec::new()
-            }
+    let (method, found): (&str, Result<Vec<Equilibrium<Rational>>, String>) =
+        if game.num_players() == 2 {
+            (
+                "enummixed",
+                enummixed::<Rational>(game, &EnumMixedOptions::default())
+                    .map(|r| r.equilibria)
+                    .map_err(|e| e.to_string()),
+            )
+        } else {
+            ("enumpure", Ok(enumpure::<Rational>(game)))
         };
+    let mut notes = Vec::new();
+    let equilibria: Vec<Value> = match found {
+        Ok(list) => list
+            .into_iter()
+            .filter(|e| match verify_equilibrium(game, e, 0.0) {
+                Ok(()) => true,
+                Err(why) => {
+                    notes.push(format!("a profile failed verification and was dropped: {why}"));
+                    false
+                }
+            })
+            .map(|e| {
+                json!({
+                    "profile": e.profile.iter().map(|p| p.iter().map(format_rational).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "payoffs": e.payoffs.iter().map(format_rational).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+        Err(e) => {
+            notes.push(e);
+            Vec::new()
+        }
+    };
+    (method, equilibria, notes)
+}
+
+/// Method named in a game's `draws`.
+pub const GAME_DRAWS_METHOD: &str = "enumpure-f64";
+
+/// A game's equilibria over the Monte Carlo draws of one case (inline games
+/// only; `null` otherwise): each pure profile that is an equilibrium in some
+/// draw, as a profile of probabilities (`"1"`/`"0"`, like the exact
+/// equilibria) with its strategy labels and the share of draws in which it
+/// is an equilibrium; `p_unique` (exactly one pure equilibrium) and `p_none`
+/// (none: only mixed ones). Mixed equilibria are not searched per draw.
+fn game_draws(s: &Scenario, run: &McRun, l: &Layout, case: usize, g: usize) -> Value {
+    let spec = &s.games[g];
+    let Some(cells) = &spec.payoffs else {
+        return Value::Null;
+    };
+    let st = spec.game.strategies();
+    let m = st.first().map_or(1, |x| x.len()).max(1);
+    let mut equilibria = Vec::new();
+    for cell in 0..cells.len() {
+        let p = run.frac(l.game_cell(case, g, cell)).unwrap_or(0.0);
+        if p <= 0.0 {
+            continue;
+        }
+        let pick = [cell % m, cell / m];
+        let profile: Vec<Vec<&str>> = st
+            .iter()
+            .zip(pick)
+            .map(|(labels, k)| {
+                (0..labels.len())
+                    .map(|j| if j == k { "1" } else { "0" })
+                    .collect()
+            })
+            .collect();
+        let labels: Vec<&str> = st.iter().zip(pick).map(|(x, k)| x[k].as_str()).collect();
+        equilibria.push(json!({"profile": profile, "labels": labels, "probability": round(p)}));
+    }
+    json!({
+        "method": GAME_DRAWS_METHOD,
+        "equilibria": equilibria,
+        "p_unique": frac(run, l.game_unique(case, g)),
+        "p_none": frac(run, l.game_none(case, g)),
+    })
+}
+
+/// Every game's equilibria, exactly, at the base case's point estimates
+/// (see [`solve_game`]), with `draws` (see [`game_draws`]) and, under
+/// `policies`, the same for each policy that changes the game's payoffs.
+pub fn solve_games(s: &Scenario, run: &McRun, l: &Layout) -> Value {
+    let point = s.point_values();
+    let mut scratch = Vec::new();
+    let mut out = Vec::new();
+    for (k, g) in s.games.iter().enumerate() {
+        let (method, equilibria, notes) = solve_game(&g.game);
+        let mut policies = Vec::new();
+        if let Some(cells) = &g.payoffs {
+            for (p, pol) in s.policies.iter().enumerate() {
+                if !pol
+                    .overrides
+                    .iter()
+                    .any(|(t, _)| cells.iter().flatten().any(|i| i == t))
+                {
+                    continue;
+                }
+                case_values(s, Some(p), &point, &mut scratch);
+                let (eqs, notes) = match g.game_at(&scratch) {
+                    Ok(game) => {
+                        let (_, e, n) = solve_game(&game);
+                        (e, n)
+                    }
+                    Err(e) => (Vec::new(), vec![e]),
+                };
+                policies.push(json!({
+                    "policy": pol.id,
+                    "equilibria": eqs,
+                    "notes": notes,
+                    "draws": game_draws(s, run, l, p + 1, k),
+                }));
+            }
+        }
         out.push(json!({
             "game": g.id,
             "name": g.name,
-            "players": game.players(),
-            "strategies": game.strategies(),
+            "players": g.game.players(),
+            "strategies": g.game.strategies(),
             "method": method,
             "equilibria": equilibria,
             "notes": notes,
+            "draws": game_draws(s, run, l, 0, k),
+            "policies": policies,
         }));
     }
     Value::Array(out)

@@ -14,6 +14,9 @@ use toml::Spanned;
 /// Most players a coalition table may name (its worth is kept per subset).
 pub const MAX_COALITION_PLAYERS: usize = 25;
 
+/// Most rounds (EUM) or turns (SMP) a negotiation model may run.
+pub const MAX_ROUNDS: u32 = 1000;
+
 /// Parses and checks a scenario. `file` names the input in errors.
 pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let loc = Locator { file, text };
@@ -239,9 +242,11 @@ impl<'a> Compiler<'a> {
                 issues: issue_ids.clone(),
                 measures: names(&raw.measures.0),
                 policies: policy_ids.clone(),
+                games: names(&raw.games.0),
             },
             &issues,
             &proposals,
+            &games,
         )?;
         let mut inputs = self.inputs;
         // Clamp ranges travel with the distribution.
@@ -604,7 +609,7 @@ impl<'a> Compiler<'a> {
             "unilateral" => &["decider", "floor", "ceiling"],
             "bargain" => &["parties", "power"],
             "mutual_consent" => &["deciders", "accepts"],
-            "negotiation" => &["model"],
+            "negotiation" => &["model", "preset", "rounds"],
             other => {
                 return Err(self.err(
                     at,
@@ -626,6 +631,8 @@ impl<'a> Compiler<'a> {
             ("deciders", !r.deciders.is_empty()),
             ("accepts", !r.accepts.0.is_empty()),
             ("model", r.model.is_some()),
+            ("preset", r.preset.is_some()),
+            ("rounds", r.rounds.is_some()),
         ];
         for (key, present) in given {
             if present && !allowed.contains(&key) {
@@ -754,22 +761,101 @@ impl<'a> Compiler<'a> {
                 }
             }
             _ => {
+                const MODELS: [&str; 4] = ["mean", "median", "eum", "smp"];
                 let Some(model) = &r.model else {
                     return Err(self.err(
                         at,
-                        "a `negotiation` rule needs `model` (`mean` or `median`)",
+                        "a `negotiation` rule needs `model` (`mean`, `median`, `eum` or `smp`)",
                     ));
                 };
-                let m = match model.get_ref().as_str() {
+                let name = model.get_ref().as_str();
+                let presets: &[&str] = match name {
+                    "eum" => &["scholz2011", "paper"],
+                    "smp" => &["ktab"],
+                    _ => &[],
+                };
+                if presets.is_empty() {
+                    for (key, span) in [
+                        ("preset", r.preset.as_ref().map(|p| p.span().start)),
+                        ("rounds", r.rounds.as_ref().map(|p| p.span().start)),
+                    ] {
+                        if let (Some(span), true) = (span, MODELS.contains(&name)) {
+                            return Err(self.err(
+                                span,
+                                format!(
+                                    "the `{name}` model takes no `{key}` (only `eum` and `smp` do)"
+                                ),
+                            ));
+                        }
+                    }
+                }
+                let preset = match &r.preset {
+                    Some(p) => {
+                        if !presets.contains(&p.get_ref().as_str()) {
+                            return Err(self.err(
+                                p.span().start,
+                                format!(
+                                    "unknown {name} preset `{}` (expected {}){}",
+                                    p.get_ref(),
+                                    presets
+                                        .iter()
+                                        .map(|x| format!("`{x}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(" or "),
+                                    suggestion(p.get_ref(), presets.iter().copied())
+                                ),
+                            ));
+                        }
+                        p.get_ref().clone()
+                    }
+                    None => presets.first().map(|p| p.to_string()).unwrap_or_default(),
+                };
+                let rounds = match &r.rounds {
+                    Some(n) if *n.get_ref() == 0 || *n.get_ref() > MAX_ROUNDS => {
+                        return Err(self.err(
+                            n.span().start,
+                            format!(
+                                "`rounds` must be between 1 and {MAX_ROUNDS}, found {}",
+                                n.get_ref()
+                            ),
+                        ))
+                    }
+                    Some(n) => Some(*n.get_ref() as usize),
+                    None => None,
+                };
+                let m = match name {
                     "mean" => NegotiationModel::Mean,
                     "median" => NegotiationModel::Median,
+                    "eum" => {
+                        let mut options =
+                            detente_forecast::EumOptions::preset(&preset).unwrap_or_default();
+                        if let Some(n) = rounds {
+                            options.rounds = n;
+                        }
+                        NegotiationModel::Eum {
+                            preset,
+                            options: Box::new(options),
+                        }
+                    }
+                    "smp" => {
+                        let mut options =
+                            detente_forecast::SmpOptions::preset(&preset).unwrap_or_default();
+                        if let Some(n) = rounds {
+                            options.max_turns = n;
+                        }
+                        NegotiationModel::Smp {
+                            preset,
+                            options: Box::new(options),
+                        }
+                    }
                     other => {
                         return Err(self.err(
                             model.span().start,
                             format!(
-                            "unknown negotiation model `{other}` (expected `mean` or `median`){}",
-                            suggestion(other, ["mean", "median"])
-                        ),
+                                "unknown negotiation model `{other}` (expected one of {}){}",
+                                MODELS.join(", "),
+                                suggestion(other, MODELS)
+                            ),
                         ))
                     }
                 };
@@ -896,6 +982,7 @@ impl<'a> Compiler<'a> {
                     id: gid.clone(),
                     name: g.name.clone(),
                     game: nf,
+                    payoffs: None,
                 });
                 continue;
             }
@@ -913,6 +1000,7 @@ impl<'a> Compiler<'a> {
                 return Err(self.err(id.span().start, format!("game `{gid}`: payoffs must be {m} rows of {n} cells, one per pair of strategies")));
             }
             let mut cells = vec![Vec::new(); m * n];
+            let mut inputs = vec![Vec::new(); m * n];
             for (i, row) in g.payoffs.iter().enumerate() {
                 for (j, cell) in row.iter().enumerate() {
                     if cell.len() != 2 {
@@ -923,15 +1011,22 @@ impl<'a> Compiler<'a> {
                         return Err(self.err(at, format!("game `{gid}`: cell ({}, {}) needs two payoffs [row player, column player]", i + 1, j + 1)));
                     }
                     let mut pay = Vec::new();
-                    for v in cell {
-                        let (d, _) = v
-                            .get_ref()
-                            .to_dist()
-                            .map_err(|e| self.err(v.span().start, e))?;
-                        let x = d.point();
+                    for (k, v) in cell.iter().enumerate() {
+                        let input = self.input(
+                            format!(
+                                "games.{gid}.payoffs.{}.{}.{}",
+                                i + 1,
+                                j + 1,
+                                g.players[k].get_ref()
+                            ),
+                            v,
+                            ANY,
+                        )?;
+                        let x = self.inputs[input].dist.point();
                         let r = Rational::from_float(x)
                             .ok_or_else(|| self.err(v.span().start, "not a finite number"))?;
                         pay.push(r);
+                        inputs[i + j * m].push(input);
                     }
                     cells[i + j * m] = pay;
                 }
@@ -947,6 +1042,7 @@ impl<'a> Compiler<'a> {
                 id: gid.clone(),
                 name: g.name.clone(),
                 game,
+                payoffs: Some(inputs),
             });
         }
         Ok(out)
@@ -1101,8 +1197,9 @@ impl<'a> Compiler<'a> {
         n: &ClaimNames,
         issues: &[Issue],
         proposals: &[Proposal],
+        games: &[GameSpec],
     ) -> Result<Vec<Claim>, ScenarioError> {
-        const KINDS: [&str; 7] = [
+        const KINDS: [&str; 8] = [
             "win_win",
             "positive_sum",
             "passes",
@@ -1110,6 +1207,7 @@ impl<'a> Compiler<'a> {
             "lowers",
             "settles",
             "agreement",
+            "equilibrium",
         ];
         let mut out = Vec::new();
         for (id, c) in &raw.0 {
@@ -1198,6 +1296,41 @@ impl<'a> Compiler<'a> {
                     }
                     ClaimKind::Agreement { issue }
                 }
+                "equilibrium" => {
+                    let gr = need(&c.game, "game")?;
+                    let game = self.lookup(&gr, "game", &n.games)?;
+                    let spec = &games[game];
+                    if spec.payoffs.is_none() {
+                        return Err(self.err(
+                            gr.span().start,
+                            format!("claim `{cid}`: game `{}` is read from a file; `equilibrium` claims take inline games", gr.get_ref()),
+                        ));
+                    }
+                    let strategies = spec.game.strategies();
+                    if c.profile.len() != strategies.len() {
+                        return Err(self.err(
+                            c.kind.span().start,
+                            format!(
+                                "claim `{cid}`: `profile` names one strategy per player ({}), found {}",
+                                strategies.len(),
+                                c.profile.len()
+                            ),
+                        ));
+                    }
+                    let mut cell = 0;
+                    let mut stride = 1;
+                    for (p, label) in c.profile.iter().enumerate() {
+                        let names: Vec<&str> = strategies[p].iter().map(|x| x.as_str()).collect();
+                        let k = self.lookup(
+                            label,
+                            &format!("strategy of {}", spec.game.players()[p]),
+                            &names,
+                        )?;
+                        cell += k * stride;
+                        stride *= names.len();
+                    }
+                    ClaimKind::Equilibrium { game, cell }
+                }
                 other => {
                     return Err(self.err(
                         c.kind.span().start,
@@ -1235,4 +1368,5 @@ struct ClaimNames<'a> {
     issues: Vec<&'a str>,
     measures: Vec<&'a str>,
     policies: Vec<&'a str>,
+    games: Vec<&'a str>,
 }

@@ -24,7 +24,7 @@ impl Ballot {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeResult {
     /// Each party's surplus: the value of what it receives minus the cost of
     /// what it gives (same order as the exchange's parties).
@@ -47,7 +47,7 @@ pub struct ExchangeResult {
     pub nash_transfer: Vec<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoteResult {
     /// The body that votes (after a policy's replacements).
     pub body: usize,
@@ -68,15 +68,22 @@ pub struct IssueResult {
     pub zone: Option<(f64, f64)>,
     /// For body votes: the proposal that passed, if any.
     pub passed: Option<usize>,
+    /// For negotiations: the model failed on this draw's data (degenerate
+    /// input), so the status quo stands.
+    pub failed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseResult {
     pub exchanges: Vec<ExchangeResult>,
     /// Per proposal: `None` where it is not tabled in this case.
     pub votes: Vec<Option<VoteResult>>,
     pub issues: Vec<IssueResult>,
     pub measures: Vec<f64>,
+    /// Per game: for an inline game, whether each pure profile (cell,
+    /// Gambit order) is a Nash equilibrium at these values (in f64); empty
+    /// for a game read from a file.
+    pub games: Vec<Vec<bool>>,
 }
 
 /// The input values of a case: the base values with the policy's
@@ -103,7 +110,25 @@ pub fn is_tabled(p: &Proposal, policy: Option<usize>) -> bool {
 /// Evaluates one case. `values` are the case's input values (see
 /// [`case_values`]).
 pub fn evaluate_case(s: &Scenario, policy: Option<usize>, values: &[f64]) -> CaseResult {
-    let exchanges = s.exchanges.iter().map(|x| exchange(x, values)).collect();
+    let mut out = CaseResult::default();
+    evaluate_case_into(s, policy, values, &mut out);
+    out
+}
+
+/// [`evaluate_case`] into `out`, reusing its vectors: after the first call
+/// with a given scenario and case, a call allocates nothing (but for the
+/// negotiation models), which is what Monte Carlo needs.
+pub fn evaluate_case_into(
+    s: &Scenario,
+    policy: Option<usize>,
+    values: &[f64],
+    out: &mut CaseResult,
+) {
+    out.exchanges
+        .resize_with(s.exchanges.len(), ExchangeResult::default);
+    for (x, r) in s.exchanges.iter().zip(out.exchanges.iter_mut()) {
+        exchange_into(x, values, r);
+    }
     let swap = |b: usize| -> usize {
         policy
             .and_then(|p| {
@@ -116,70 +141,95 @@ pub fn evaluate_case(s: &Scenario, policy: Option<usize>, values: &[f64]) -> Cas
             })
             .unwrap_or(b)
     };
-    let votes: Vec<Option<VoteResult>> = s
-        .proposals
-        .iter()
-        .map(|p| is_tabled(p, policy).then(|| vote(s, p, swap(p.body), values)))
-        .collect();
-    let issues: Vec<IssueResult> = s
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(k, i)| issue(s, k, i, &votes, values))
-        .collect();
-    let measures = s
-        .measures
-        .iter()
-        .map(|m| discontent(s, m, &issues, values))
-        .collect();
-    CaseResult {
-        exchanges,
-        votes,
-        issues,
-        measures,
+    out.votes.resize_with(s.proposals.len(), || None);
+    for (p, slot) in s.proposals.iter().zip(out.votes.iter_mut()) {
+        if is_tabled(p, policy) {
+            let r = slot.get_or_insert_with(VoteResult::default);
+            vote_into(s, p, swap(p.body), values, r);
+        } else {
+            *slot = None;
+        }
+    }
+    out.issues.clear();
+    for (k, i) in s.issues.iter().enumerate() {
+        let r = issue(s, k, i, &out.votes, values);
+        out.issues.push(r);
+    }
+    out.measures.clear();
+    for m in &s.measures {
+        let x = discontent(s, m, &out.issues, values);
+        out.measures.push(x);
+    }
+    out.games.resize_with(s.games.len(), Vec::new);
+    for (g, r) in s.games.iter().zip(out.games.iter_mut()) {
+        pure_equilibria_into(g, values, r);
     }
 }
 
-fn exchange(x: &Exchange, v: &[f64]) -> ExchangeResult {
-    let mut surplus = vec![0.0; x.parties.len()];
-    for f in &x.flows {
-        if let Some(k) = x.parties.iter().position(|p| *p == f.to) {
-            surplus[k] += v[f.value];
-        }
-        if let Some(k) = x.parties.iter().position(|p| *p == f.from) {
-            surplus[k] -= v[f.cost];
+/// Which pure profiles of an inline two-player game are Nash equilibria at
+/// `values`: no player gains by a unilateral deviation (a tie is no gain,
+/// as in the exact solvers). `out` is left empty for a file game.
+pub fn pure_equilibria_into(g: &GameSpec, values: &[f64], out: &mut Vec<bool>) {
+    out.clear();
+    let Some(cells) = &g.payoffs else {
+        return;
+    };
+    let (m, n) = match g.game.strategies() {
+        [a, b] => (a.len(), b.len()),
+        _ => return,
+    };
+    let u = |i: usize, j: usize, p: usize| values[cells[i + j * m][p]];
+    for j in 0..n {
+        for i in 0..m {
+            let row_best = (0..m).all(|k| u(k, j, 0) <= u(i, j, 0));
+            let col_best = row_best && (0..n).all(|l| u(i, l, 1) <= u(i, j, 1));
+            out.push(col_best);
         }
     }
-    let dyad_sum: f64 = surplus.iter().sum();
-    let third_party: Vec<f64> = x.externalities.iter().map(|(_, i)| v[*i]).collect();
-    let third_party_sum: f64 = third_party.iter().sum();
-    let powers: Vec<f64> = match &x.power {
-        Some(p) => p.iter().map(|i| v[*i].max(0.0)).collect(),
-        None => vec![1.0; x.parties.len()],
+}
+
+fn exchange_into(x: &Exchange, v: &[f64], out: &mut ExchangeResult) {
+    let n = x.parties.len();
+    out.surplus.clear();
+    out.surplus.resize(n, 0.0);
+    for f in &x.flows {
+        if let Some(k) = x.parties.iter().position(|p| *p == f.to) {
+            out.surplus[k] += v[f.value];
+        }
+        if let Some(k) = x.parties.iter().position(|p| *p == f.from) {
+            out.surplus[k] -= v[f.cost];
+        }
+    }
+    let dyad_sum: f64 = out.surplus.iter().sum();
+    out.third_party.clear();
+    out.third_party
+        .extend(x.externalities.iter().map(|(_, i)| v[*i]));
+    let third_party_sum: f64 = out.third_party.iter().sum();
+    let power = |k: usize| match &x.power {
+        Some(p) => v[p[k]].max(0.0),
+        None => 1.0,
     };
-    let total_power: f64 = powers.iter().sum();
-    let (nash_payoff, nash_transfer) = if dyad_sum > 0.0 && total_power > 0.0 {
-        let pay: Vec<f64> = powers.iter().map(|w| dyad_sum * w / total_power).collect();
-        let tr = pay.iter().zip(&surplus).map(|(p, s)| p - s).collect();
-        (pay, tr)
+    let total_power: f64 = (0..n).map(power).sum();
+    out.nash_payoff.clear();
+    out.nash_transfer.clear();
+    if dyad_sum > 0.0 && total_power > 0.0 {
+        for k in 0..n {
+            let pay = dyad_sum * power(k) / total_power;
+            out.nash_payoff.push(pay);
+            out.nash_transfer.push(pay - out.surplus[k]);
+        }
     } else {
         // No gains from trade: the disagreement point (no deal) is the
         // Nash-bargaining outcome.
-        (
-            vec![0.0; surplus.len()],
-            surplus.iter().map(|s| -s).collect(),
-        )
-    };
-    ExchangeResult {
-        win_win: surplus.iter().all(|s| *s > 0.0),
-        surplus,
-        dyad_sum,
-        third_party,
-        third_party_sum,
-        world_sum: dyad_sum + third_party_sum,
-        nash_payoff,
-        nash_transfer,
+        for k in 0..n {
+            out.nash_payoff.push(0.0);
+            out.nash_transfer.push(-out.surplus[k]);
+        }
     }
+    out.win_win = out.surplus.iter().all(|s| *s > 0.0);
+    out.dyad_sum = dyad_sum;
+    out.third_party_sum = third_party_sum;
+    out.world_sum = dyad_sum + third_party_sum;
 }
 
 /// A member's position for a vote: the proposal's own, else the issue's.
@@ -212,7 +262,7 @@ pub fn ballot(position: Option<f64>, proposal: f64, status_quo: f64, band: f64) 
     }
 }
 
-fn vote(s: &Scenario, p: &Proposal, body: usize, v: &[f64]) -> VoteResult {
+fn vote_into(s: &Scenario, p: &Proposal, body: usize, v: &[f64], out: &mut VoteResult) {
     let b = &s.bodies[body];
     let q = p
         .status_quo
@@ -220,9 +270,10 @@ fn vote(s: &Scenario, p: &Proposal, body: usize, v: &[f64]) -> VoteResult {
         .unwrap_or(v[s.issues[p.issue].status_quo]);
     let value = v[p.value];
     let band = v[b.band];
-    let mut ballots = Vec::with_capacity(b.members.len());
+    out.body = body;
+    out.ballots.clear();
+    out.vetoed_by.clear();
     let (mut yes, mut no, mut abstain) = (0, 0, 0);
-    let mut vetoed_by = Vec::new();
     for &m in &b.members {
         let bl = ballot(member_position(s, p, m, v), value, q, band);
         match bl {
@@ -230,22 +281,17 @@ fn vote(s: &Scenario, p: &Proposal, body: usize, v: &[f64]) -> VoteResult {
             Ballot::No => {
                 no += 1;
                 if b.vetoes.contains(&m) {
-                    vetoed_by.push(m);
+                    out.vetoed_by.push(m);
                 }
             }
             Ballot::Abstain => abstain += 1,
         }
-        ballots.push((m, bl));
+        out.ballots.push((m, bl));
     }
-    VoteResult {
-        body,
-        passes: yes >= b.quota && vetoed_by.is_empty(),
-        ballots,
-        yes,
-        no,
-        abstain,
-        vetoed_by,
-    }
+    out.passes = yes >= b.quota && out.vetoed_by.is_empty();
+    out.yes = yes;
+    out.no = no;
+    out.abstain = abstain;
 }
 
 fn position_of(i: &Issue, actor: ActorId, v: &[f64]) -> f64 {
@@ -274,6 +320,7 @@ fn issue(
         agreement: None,
         zone: None,
         passed: None,
+        failed: false,
     };
     match &i.rule {
         Rule::BodyVote { .. } => {
@@ -286,6 +333,7 @@ fn issue(
                     agreement: None,
                     zone: None,
                     passed: Some(j),
+                    failed: false,
                 },
                 None => plain(sq),
             }
@@ -325,6 +373,7 @@ fn issue(
                     agreement: Some(true),
                     zone: Some((lo, hi)),
                     passed: None,
+                    failed: false,
                 }
             } else {
                 IssueResult {
@@ -332,12 +381,14 @@ fn issue(
                     agreement: Some(false),
                     zone: None,
                     passed: None,
+                    failed: false,
                 }
             }
         }
         Rule::Negotiation { model } => {
-            // The forecasting baselines of detente-forecast, with capability
-            // x salience weights; no weight at all leaves the status quo.
+            // The forecasting models of detente-forecast over the issue's
+            // actors; no weight at all leaves the status quo, and so does a
+            // model that fails on the draw's data (counted in `failed`).
             let positions: Vec<f64> = i.positions.iter().map(|p| v[p.position]).collect();
             let weights: Vec<f64> = i.positions.iter().map(|p| weight(s, p, v)).collect();
             if weights.iter().sum::<f64>() <= 0.0 {
@@ -350,10 +401,101 @@ fn issue(
                     &weights,
                     detente_forecast::MedianTie::Lower,
                 ),
+                _ => negotiate(s, i, model, v).ok().map(|f| f.forecast),
             };
-            plain(x.unwrap_or(sq))
+            match x {
+                Some(x) if x.is_finite() => plain(x),
+                _ => IssueResult {
+                    failed: true,
+                    ..plain(sq)
+                },
+            }
         }
     }
+}
+
+/// The data a negotiation model reads: the issue's actors in the order of
+/// its positions, their positions on the issue's scale, their capabilities
+/// (1 where none is given) and their saliences scaled from 0..100 to 0..1;
+/// the issue's scale as the model's bounds.
+pub fn negotiation_data(s: &Scenario, i: &Issue, v: &[f64]) -> detente_forecast::IssueData {
+    detente_forecast::IssueData {
+        name: i.id.clone(),
+        lower: i.min,
+        upper: i.max,
+        actors: i
+            .positions
+            .iter()
+            .map(|p| s.actors[p.actor].id.clone())
+            .collect(),
+        positions: i.positions.iter().map(|p| v[p.position]).collect(),
+        saliences: i
+            .positions
+            .iter()
+            .map(|p| (v[p.salience] / 100.0).clamp(0.0, 1.0))
+            .collect(),
+        capabilities: i
+            .positions
+            .iter()
+            .map(|p| {
+                s.actors[p.actor]
+                    .capability
+                    .map(|c| v[c].max(0.0))
+                    .unwrap_or(1.0)
+            })
+            .collect(),
+    }
+}
+
+/// Runs a negotiation's forecasting model on the issue's data (see
+/// [`negotiation_data`]). For `mean` and `median` the rounds are the input
+/// positions and every actor at the forecast. An error names the issue and
+/// what the model refused; a forecast that is not a finite number is an
+/// error too.
+pub fn negotiate(
+    s: &Scenario,
+    i: &Issue,
+    model: &NegotiationModel,
+    v: &[f64],
+) -> Result<detente_forecast::IssueForecast, String> {
+    use detente_forecast::{eum, smp, Dataset, IssueForecast, MedianTie};
+    let data = negotiation_data(s, i, v);
+    let fail = |e: String| format!("issue `{}`: the {} model: {e}", i.id, model.name());
+    let f = match model {
+        NegotiationModel::Mean | NegotiationModel::Median => {
+            let w = data.weights();
+            let x = if matches!(model, NegotiationModel::Mean) {
+                detente_forecast::weighted_mean(&data.positions, &w)
+            } else {
+                detente_forecast::weighted_median(&data.positions, &w, MedianTie::Lower)
+            }
+            .ok_or_else(|| fail("no actor takes part".into()))?;
+            IssueForecast {
+                issue: data.name.clone(),
+                actors: data.actors.clone(),
+                forecast: x,
+                rounds: vec![data.positions.clone(), vec![x; data.len()]],
+                stop: None,
+                diagnostics: Vec::new(),
+            }
+        }
+        NegotiationModel::Eum { options, .. } => {
+            eum::run(&data, options).map_err(|e| fail(e.to_string()))?.0
+        }
+        NegotiationModel::Smp { options, .. } => {
+            let ds = Dataset::single_issue(&data);
+            smp::run(&ds, options)
+                .map_err(|e| fail(e.to_string()))?
+                .0
+                .into_iter()
+                .next()
+                .ok_or_else(|| fail("no forecast".into()))?
+        }
+    };
+    if !f.forecast.is_finite() || f.rounds.iter().flatten().any(|x| !x.is_finite()) {
+        return Err(fail("the forecast is not a finite number".into()));
+    }
+    Ok(f)
 }
 
 /// Capability- and salience-weighted mean distance (in percent of the
@@ -405,6 +547,7 @@ pub fn claim_holds(c: &Claim, cases: &[CaseResult]) -> bool {
             above.is_none_or(|a| x > a) && below.is_none_or(|b| x < b)
         }
         ClaimKind::Agreement { issue } => case.issues[*issue].agreement == Some(true),
+        ClaimKind::Equilibrium { game, cell } => case.games[*game].get(*cell) == Some(&true),
     }
 }
 

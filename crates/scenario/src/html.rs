@@ -4,9 +4,13 @@
 //! file (see [`crate::report::Strings`]); every number from the analysis
 //! JSON built by [`crate::analysis::analyze`].
 
-use crate::plots::{range_chart, tornado, RangeRow, TornadoBar};
+use crate::plots::{
+    histogram_rows, quadrant, range_chart, tornado, trajectories, HistRow, RangeRow, TornadoBar,
+};
 use crate::report::{
-    case_label, claim_sentence, num, pct, strs, summary_sentences, vote_sentence, Strings,
+    case_label, claim_sentence, draw_equilibria, forecast_groups, game_draws_line, histogram_of,
+    model_label, num, party_distribution, pct, profile_text, quadrant_labels, stop_text, strs,
+    summary_sentences, vote_sentence, Strings, MAX_FOCALS,
 };
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -55,6 +59,8 @@ td.abstain { background: var(--abstain); color: var(--muted); }
 .wrap { overflow-x: auto; }
 figure { margin: .8rem 0 1.4rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; }
+.quads { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 1.2rem; }
+h4 { font-size: 1rem; margin: 1.4rem 0 .4rem; }
 figcaption { font-size: .88rem; color: var(--muted); margin-top: .3rem; max-width: 48rem; }
 .sentence { margin: .4rem 0; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
@@ -111,6 +117,22 @@ fn range_row(label: String, st: &Value, point: Option<f64>, accent: bool) -> Opt
         p95: f(&st["p95"])?,
         max: f(&st["max"])?,
         mean: f(&st["mean"])?,
+        point,
+        accent,
+    })
+}
+
+/// A [`HistRow`] from a statistics object with a `histogram` (`edges`,
+/// `counts`) and its `p5`, `p50`, `p95`, or `None` without a histogram.
+fn hist_row(label: String, st: &Value, point: Option<f64>, accent: bool) -> Option<HistRow> {
+    let (edges, counts) = histogram_of(st)?;
+    Some(HistRow {
+        label,
+        edges,
+        counts,
+        p5: f(&st["p5"]),
+        p50: f(&st["p50"]),
+        p95: f(&st["p95"]),
         point,
         accent,
     })
@@ -216,6 +238,7 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
         let _ = writeln!(out, "<h3>{}</h3>", esc(text(&first["name"])));
         let mut rows = Vec::new();
         let mut plot_rows = Vec::new();
+        let mut hist_rows = Vec::new();
         for x in &cases {
             let case = case_label(text(&x["policy"]), s);
             let suffix = if x["policy"] == "base" {
@@ -224,6 +247,7 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
                 format!(" ({case})")
             };
             for (party, st) in x["surplus_draws"].as_object().into_iter().flatten() {
+                let dist = party_distribution(x, party);
                 rows.push(vec![
                     case.clone(),
                     party.clone(),
@@ -235,6 +259,12 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
                 plot_rows.extend(range_row(
                     format!("{party}{suffix}"),
                     st,
+                    f(&x["surplus"][party]),
+                    false,
+                ));
+                hist_rows.push(hist_row(
+                    format!("{party}{suffix}"),
+                    dist,
                     f(&x["surplus"][party]),
                     false,
                 ));
@@ -268,19 +298,40 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
                 f(&x["world_sum"]),
                 true,
             ));
+            hist_rows.push(hist_row(
+                format!("{world}{suffix}"),
+                &x["world_sum_draws"],
+                f(&x["world_sum"]),
+                true,
+            ));
         }
         let header: Vec<String> = ["case", "party", "surplus", "mean", "range_90", "p_gain"]
             .iter()
             .map(|k| s.get(k).to_string())
             .collect();
         out.push_str(&table(&header, &rows, &[2, 3, 4, 5]));
-        let caption = format!("{}. {}", s.get("surplus_plot"), s.get("range_legend"));
-        out.push_str(&figure(
-            range_chart(&plot_rows, Some((0.0, s.get("no_gain"))), s.get("surplus")),
-            s.get("surplus_plot"),
-            &caption,
-            s,
-        ));
+        // Histograms where the analysis has them for every row; otherwise
+        // the range chart, so that no row is lost.
+        let hist_rows: Option<Vec<HistRow>> = hist_rows.into_iter().collect();
+        let hist = hist_rows
+            .filter(|h| !h.is_empty())
+            .map(|h| histogram_rows(&h, Some((0.0, s.get("no_gain"))), s.get("surplus")));
+        match hist {
+            Some(Ok(svg)) => {
+                let caption = format!("{}. {}", s.get("surplus_plot"), s.get("hist_legend"));
+                out.push_str(&figure(Ok(svg), s.get("surplus_plot"), &caption, s));
+            }
+            // No histogram, or none that can be drawn: the range chart.
+            _ => {
+                let caption = format!("{}. {}", s.get("surplus_plot"), s.get("range_legend"));
+                out.push_str(&figure(
+                    range_chart(&plot_rows, Some((0.0, s.get("no_gain"))), s.get("surplus")),
+                    s.get("surplus_plot"),
+                    &caption,
+                    s,
+                ));
+            }
+        }
     }
 }
 
@@ -514,7 +565,131 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
             &caption,
             s,
         ));
+        issue_forecast(b, &cases, s, out);
     }
+}
+
+/// The negotiation forecast of one issue: a table per case, the positions
+/// by round (one chart per distinct trajectory, naming the cases that
+/// share it) and, for the expected utility model, BDM's quadrant charts of
+/// the base case.
+fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
+    let name = text(&b["name"]);
+    let cases: Vec<&Value> = cases.iter().map(|c| **c).collect();
+    let groups = forecast_groups(&cases);
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h4 id=\"forecast-{}\">{}</h4>",
+        esc(text(&b["issue"])),
+        esc(&s.fill("forecast_heading", &[("name", name.to_string())]))
+    );
+    let header: Vec<String> = ["case", "model", "rounds", "forecast", "range_90", "stop"]
+        .iter()
+        .map(|k| s.get(k).to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .filter(|i| i["forecast"].is_object())
+        .map(|i| {
+            let fc = &i["forecast"];
+            let stop = match (fc["error"].as_str(), fc["stop"].as_str()) {
+                (Some(e), _) => format!("{}: {e}", s.get("error")),
+                (None, _) => stop_text(&fc["stop"], s),
+            };
+            vec![
+                case_label(text(&i["policy"]), s),
+                model_label(fc, s),
+                fc["rounds"]
+                    .as_array()
+                    .map(|r| r.len().saturating_sub(1).to_string())
+                    .unwrap_or_default(),
+                num(&fc["forecast"]),
+                format!(
+                    "{} .. {}",
+                    num(&i["outcome_draws"]["p5"]),
+                    num(&i["outcome_draws"]["p95"])
+                ),
+                stop,
+            ]
+        })
+        .collect();
+    out.push_str(&table(&header, &rows, &[2, 3, 4]));
+    for (ids, fc) in &groups {
+        // A model that failed has no rounds; the table says why.
+        if fc["rounds"].as_array().is_none_or(|r| r.is_empty()) {
+            continue;
+        }
+        let actors = strs(&fc["actors"]);
+        let rounds: Vec<Vec<f64>> = arr(&fc["rounds"])
+            .map(|r| arr(r).map(|x| f(x).unwrap_or(f64::NAN)).collect())
+            .collect();
+        let label = s.fill("forecast_line", &[("x", num(&fc["forecast"]))]);
+        let who: Vec<String> = ids.iter().map(|c| case_label(c, s)).collect();
+        let title = s.fill(
+            "trajectory_plot",
+            &[("name", name.to_string()), ("cases", who.join(", "))],
+        );
+        let caption = format!("{title}. {}", s.get("trajectory_legend"));
+        out.push_str(&figure(
+            trajectories(
+                &actors,
+                &rounds,
+                f(&fc["forecast"]).map(|x| (x, label.as_str())),
+                s.get("round"),
+                s.get("position"),
+            ),
+            &title,
+            &caption,
+            s,
+        ));
+    }
+    // Quadrant charts of the base case (or the first case that has them).
+    let Some(fc) = cases
+        .iter()
+        .map(|i| &i["forecast"])
+        .find(|fc| fc["quadrant"].as_array().is_some_and(|q| !q.is_empty()))
+    else {
+        return;
+    };
+    let quads: Vec<&Value> = arr(&fc["quadrant"]).collect();
+    out.push_str("<div class=\"quads\">\n");
+    for q in quads.iter().take(MAX_FOCALS) {
+        let focal = text(&q["focal"]);
+        let points: Vec<(String, f64, f64)> = arr(&q["points"])
+            .filter_map(|p| Some((text(&p["actor"]).to_string(), f(&p["x"])?, f(&p["y"])?)))
+            .collect();
+        let title = s.fill(
+            "quadrant_plot",
+            &[("focal", focal.to_string()), ("name", name.to_string())],
+        );
+        let x_desc = s.fill("quad_x", &[("focal", focal.to_string())]);
+        let y_desc = s.fill("quad_y", &[("focal", focal.to_string())]);
+        out.push_str(&figure(
+            quadrant(&points, &quadrant_labels(focal, s), &x_desc, &y_desc),
+            &title,
+            &title,
+            s,
+        ));
+    }
+    out.push_str("</div>\n");
+    let mut note = s.get("quadrant_legend").to_string();
+    if quads.len() > MAX_FOCALS {
+        let _ = write!(
+            note,
+            " {}",
+            s.fill(
+                "quadrant_more",
+                &[
+                    ("n", MAX_FOCALS.to_string()),
+                    ("total", quads.len().to_string())
+                ]
+            )
+        );
+    }
+    let _ = writeln!(out, "<p class=\"lede\">{}</p>", esc(&note));
 }
 
 fn section_games(r: &Value, s: &Strings, out: &mut String) {
@@ -559,9 +734,50 @@ fn section_games(r: &Value, s: &Strings, out: &mut String) {
             })
             .collect();
         out.push_str(&table(&header, &rows, &[]));
+        game_draws(g, &strategies, s, out);
         for n in strs(&g["notes"]) {
             let _ = writeln!(out, "<p class=\"lede\">{}</p>", esc(&n));
         }
+    }
+}
+
+/// The equilibria of a game over the Monte Carlo draws, when the analysis
+/// has them: how often each profile is an equilibrium, and how often the
+/// equilibrium is unique.
+fn game_draws(g: &Value, strategies: &[Vec<String>], s: &Strings, out: &mut String) {
+    let d = &g["draws"];
+    if !d.is_object() {
+        return;
+    }
+    let _ = writeln!(out, "<p>{}</p>", esc(&game_draws_line(d, s)));
+    let players = strs(&g["players"]);
+    let eqs = draw_equilibria(d);
+    // A column per player when every equilibrium names its strategies.
+    let by_player = !players.is_empty()
+        && eqs
+            .iter()
+            .all(|e| strs(&e["labels"]).len() == players.len());
+    let rows: Vec<Vec<String>> = eqs
+        .iter()
+        .map(|e| {
+            let mut row = if by_player {
+                strs(&e["labels"])
+            } else {
+                vec![profile_text(&e["profile"], strategies)]
+            };
+            row.push(pct(&e["probability"]));
+            row
+        })
+        .collect();
+    if !rows.is_empty() {
+        let mut header = if by_player {
+            players
+        } else {
+            vec![s.get("equilibrium").to_string()]
+        };
+        header.push(s.get("share_of_draws").to_string());
+        let last = header.len() - 1;
+        out.push_str(&table(&header, &rows, &[last]));
     }
 }
 
@@ -693,6 +909,44 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
     }
     let cols: Vec<usize> = (1..header.len()).collect();
     out.push_str(&table(&header, &rows, &cols));
+    // Each measure over the draws, per case, against the base case's value.
+    for m in &measure_ids {
+        let name = policies
+            .iter()
+            .find_map(|p| p["measures"][m.as_str()]["name"].as_str())
+            .unwrap_or(m)
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let plot_rows: Vec<RangeRow> = policies
+            .iter()
+            .filter_map(|p| {
+                let x = &p["measures"][m.as_str()];
+                range_row(
+                    case_label(text(&p["id"]), s),
+                    &x["draws"],
+                    f(&x["value"]),
+                    p["id"] == "base",
+                )
+            })
+            .collect();
+        if plot_rows.is_empty() {
+            continue;
+        }
+        let base_value = policies
+            .iter()
+            .find(|p| p["id"] == "base")
+            .and_then(|p| f(&p["measures"][m.as_str()]["value"]));
+        let title = s.fill("measure_plot", &[("name", name.clone())]);
+        let caption = format!("{title}. {}", s.get("range_legend"));
+        out.push_str(&figure(
+            range_chart(&plot_rows, base_value.map(|v| (v, s.get("base"))), &name),
+            &title,
+            &caption,
+            s,
+        ));
+    }
     for p in policies.iter().filter(|p| p["id"] != "base") {
         let _ = writeln!(
             out,

@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod compile;
 pub mod error;
 pub mod eval;
+pub mod forecast_input;
 pub mod html;
 pub mod model;
 pub mod montecarlo;

@@ -142,10 +142,45 @@ pub enum Rule {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The forecasting model that settles a negotiation, over the issue's
+/// actors (their positions, saliences scaled to 0..1, and capabilities).
+#[derive(Debug, Clone, PartialEq)]
 pub enum NegotiationModel {
+    /// The capability x salience weighted mean.
     Mean,
+    /// The weighted median (the lowest position at which the cumulative
+    /// weight reaches half).
     Median,
+    /// Bueno de Mesquita's expected utility model
+    /// (`detente_forecast::eum`), with the named preset's options.
+    Eum {
+        preset: String,
+        options: Box<detente_forecast::EumOptions>,
+    },
+    /// KTAB's spatial model of politics (`detente_forecast::smp`).
+    Smp {
+        preset: String,
+        options: Box<detente_forecast::SmpOptions>,
+    },
+}
+
+impl NegotiationModel {
+    pub fn name(&self) -> &'static str {
+        match self {
+            NegotiationModel::Mean => "mean",
+            NegotiationModel::Median => "median",
+            NegotiationModel::Eum { .. } => "eum",
+            NegotiationModel::Smp { .. } => "smp",
+        }
+    }
+    pub fn preset(&self) -> Option<&str> {
+        match self {
+            NegotiationModel::Eum { preset, .. } | NegotiationModel::Smp { preset, .. } => {
+                Some(preset)
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -177,7 +212,41 @@ pub struct Recorded {
 pub struct GameSpec {
     pub id: String,
     pub name: String,
+    /// The game at the point estimates (its payoffs exact rationals).
     pub game: NormalFormGame,
+    /// For an inline game: each cell's payoffs as inputs (cells in Gambit
+    /// order, row player's strategy fastest; one input per player), so that
+    /// they may be uncertain and policies may change them.
+    pub payoffs: Option<Vec<Vec<InputId>>>,
+}
+
+impl GameSpec {
+    /// The game with the payoffs of `values` (an inline game; a file game
+    /// is returned as it is). Errors if a value cannot be made exact.
+    pub fn game_at(&self, values: &[f64]) -> Result<NormalFormGame, String> {
+        let Some(cells) = &self.payoffs else {
+            return Ok(self.game.clone());
+        };
+        let mut pay = Vec::with_capacity(cells.len());
+        for c in cells {
+            let mut row = Vec::with_capacity(c.len());
+            for &i in c {
+                row.push(
+                    detente_game::Rational::from_float(values[i])
+                        .ok_or_else(|| format!("game `{}`: a payoff is not finite", self.id))?,
+                );
+            }
+            pay.push(row);
+        }
+        let mut g = NormalFormGame::from_payoffs(
+            self.game.players().to_vec(),
+            self.game.strategies().to_vec(),
+            pay,
+        )
+        .map_err(|e| format!("game `{}`: {e}", self.id))?;
+        g.title = self.game.title.clone();
+        Ok(g)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -231,6 +300,9 @@ pub enum ClaimKind {
     },
     /// The deciders of a mutual-consent issue reach agreement.
     Agreement { issue: usize },
+    /// A pure profile (a cell, Gambit order) is a Nash equilibrium of an
+    /// inline game.
+    Equilibrium { game: usize, cell: usize },
 }
 
 impl Scenario {

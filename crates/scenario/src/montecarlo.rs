@@ -11,7 +11,7 @@
 //! reported (surpluses, world sums, issue outcomes, measures: a few per
 //! case) are kept; everything reported as a probability is counted.
 
-use crate::eval::{case_values, claim_holds, evaluate_case, CaseResult};
+use crate::eval::{case_values, claim_holds, evaluate_case_into, CaseResult};
 use crate::model::Scenario;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -35,6 +35,7 @@ pub struct Layout {
     prop_flag: usize,
     issue_flag: usize,
     measure_flag: usize,
+    game_flag: Vec<usize>,
     claim_flag: usize,
     pub nclaims: usize,
     /// Uncertain inputs (indices into `Scenario::inputs`), for importance.
@@ -66,9 +67,18 @@ impl Layout {
         let nactors = s.actors.len();
         f += s.proposals.len() * (1 + nactors);
         let issue_flag = f;
-        f += s.issues.len();
+        f += 2 * s.issues.len();
         let measure_flag = f;
         f += s.measures.len();
+        // Per inline game: each cell is an equilibrium; exactly one pure
+        // equilibrium; none.
+        let mut game_flag = Vec::new();
+        for g in &s.games {
+            game_flag.push(f);
+            if let Some(cells) = &g.payoffs {
+                f += cells.len() + 2;
+            }
+        }
         let point = s.point_values();
         let uncertain: Vec<usize> = (0..s.inputs.len())
             .filter(|&k| s.inputs[k].dist.is_uncertain())
@@ -86,6 +96,7 @@ impl Layout {
             prop_flag,
             issue_flag,
             measure_flag,
+            game_flag,
             claim_flag: f * ncases,
             nclaims: s.claims.len(),
             uncertain,
@@ -128,11 +139,27 @@ impl Layout {
         self.passes(case, p) + 1 + actor
     }
     pub fn agreement(&self, case: usize, issue: usize) -> usize {
-        case * self.flags_per_case + self.issue_flag + issue
+        case * self.flags_per_case + self.issue_flag + 2 * issue
+    }
+    /// A negotiation's model failed on the draw (the status quo stood).
+    pub fn model_failed(&self, case: usize, issue: usize) -> usize {
+        self.agreement(case, issue) + 1
     }
     /// The measure under this case is below the base case.
     pub fn lower(&self, case: usize, m: usize) -> usize {
         case * self.flags_per_case + self.measure_flag + m
+    }
+    /// Pure profile `cell` of inline game `g` is an equilibrium.
+    pub fn game_cell(&self, case: usize, g: usize, cell: usize) -> usize {
+        case * self.flags_per_case + self.game_flag[g] + 2 + cell
+    }
+    /// Inline game `g` has exactly one pure equilibrium.
+    pub fn game_unique(&self, case: usize, g: usize) -> usize {
+        case * self.flags_per_case + self.game_flag[g]
+    }
+    /// Inline game `g` has no pure equilibrium.
+    pub fn game_none(&self, case: usize, g: usize) -> usize {
+        self.game_unique(case, g) + 1
     }
     pub fn claim(&self, c: usize) -> usize {
         self.claim_flag + c
@@ -176,29 +203,42 @@ pub fn evaluate_all(
     values: &[f64],
     scratch: &mut Vec<f64>,
 ) -> (Vec<CaseResult>, Vec<bool>) {
-    let mut cases = Vec::with_capacity(s.policies.len() + 1);
-    case_values(s, None, values, scratch);
-    cases.push(evaluate_case(s, None, scratch));
-    for p in 0..s.policies.len() {
-        case_values(s, Some(p), values, scratch);
-        cases.push(evaluate_case(s, Some(p), scratch));
-    }
-    let claims = s.claims.iter().map(|c| claim_holds(c, &cases)).collect();
+    let mut cases = Vec::new();
+    let mut claims = Vec::new();
+    evaluate_all_into(s, values, scratch, &mut cases, &mut claims);
     (cases, claims)
 }
 
-/// Records one draw's kept numbers and events.
+/// [`evaluate_all`] into reused buffers (no allocation once they have
+/// their sizes).
+pub fn evaluate_all_into(
+    s: &Scenario,
+    values: &[f64],
+    scratch: &mut Vec<f64>,
+    cases: &mut Vec<CaseResult>,
+    claims: &mut Vec<bool>,
+) {
+    let ncases = s.policies.len() + 1;
+    cases.resize_with(ncases, CaseResult::default);
+    for (c, out) in cases.iter_mut().enumerate() {
+        let policy = c.checked_sub(1);
+        case_values(s, policy, values, scratch);
+        evaluate_case_into(s, policy, scratch, out);
+    }
+    claims.clear();
+    claims.extend(s.claims.iter().map(|c| claim_holds(c, cases)));
+}
+
+/// Records one draw's kept numbers (into `row`, `layout.metrics()` long)
+/// and events.
 fn record(
     s: &Scenario,
     l: &Layout,
     cases: &[CaseResult],
     claims: &[bool],
-    metrics: &mut Vec<f64>,
+    row: &mut [f64],
     counts: &mut [u64],
 ) {
-    let start = metrics.len();
-    metrics.resize(start + l.metrics(), 0.0);
-    let row = &mut metrics[start..];
     let mut count = |k: usize, yes: bool| {
         if yes {
             counts[k] += 1;
@@ -225,10 +265,23 @@ fn record(
         for (i, x) in r.issues.iter().enumerate() {
             row[l.outcome(c, i)] = x.outcome;
             count(l.agreement(c, i), x.agreement == Some(true));
+            count(l.model_failed(c, i), x.failed);
         }
         for (m, v) in r.measures.iter().enumerate() {
             row[l.measure(c, m)] = *v;
             count(l.lower(c, m), *v < cases[0].measures[m]);
+        }
+        for (g, cells) in r.games.iter().enumerate() {
+            if s.games[g].payoffs.is_none() {
+                continue;
+            }
+            let mut found = 0;
+            for (k, &e) in cells.iter().enumerate() {
+                count(l.game_cell(c, g, k), e);
+                found += usize::from(e);
+            }
+            count(l.game_unique(c, g), found == 1);
+            count(l.game_none(c, g), found == 0);
         }
     }
     for (k, h) in claims.iter().enumerate() {
@@ -236,8 +289,52 @@ fn record(
     }
 }
 
+/// What one worker accumulates over the chunks it runs: its reused
+/// evaluation buffers, its event counts and the chunks it finished. Counts
+/// are integers, so merging them in any order gives the same totals.
+struct Worker {
+    scratch: Vec<f64>,
+    inputs: Vec<f64>,
+    cases: Vec<CaseResult>,
+    claims: Vec<bool>,
+    counts: Vec<u64>,
+    importance: Vec<[u64; 4]>,
+    /// `(chunk, draws)` of the chunks finished.
+    done: Vec<(usize, usize)>,
+}
+
+impl Worker {
+    fn new(s: &Scenario, l: &Layout) -> Worker {
+        Worker {
+            scratch: Vec::with_capacity(s.inputs.len()),
+            inputs: vec![0.0; s.inputs.len()],
+            cases: Vec::new(),
+            claims: Vec::new(),
+            counts: vec![0; l.flags()],
+            importance: vec![[0; 4]; l.uncertain.len() * l.nclaims],
+            done: Vec::new(),
+        }
+    }
+    fn merge(mut self, other: Worker) -> Worker {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.importance.iter_mut().zip(&other.importance) {
+            for k in 0..4 {
+                a[k] += b[k];
+            }
+        }
+        self.done.extend(other.done);
+        self
+    }
+}
+
 /// Runs `draws` draws with `seed`. `progress` is called with the number of
 /// draws finished so far; `cancel` stops the run between chunks.
+///
+/// Each chunk writes its kept numbers straight into its own rows of the
+/// result (no copy at the end) and each worker reuses its buffers from
+/// chunk to chunk.
 pub fn run(
     s: &Scenario,
     draws: usize,
@@ -246,72 +343,85 @@ pub fn run(
     progress: &(dyn Fn(usize) + Sync),
 ) -> McRun {
     let l = Layout::new(s);
+    let m = l.metrics();
     let chunks = draws.div_ceil(CHUNK);
     let done = AtomicUsize::new(0);
-    let nimp = l.uncertain.len() * l.nclaims;
-    type Chunk = (usize, Vec<f64>, Vec<u64>, Vec<[u64; 4]>);
-    let results: Vec<Option<Chunk>> = (0..chunks)
+    let mut metrics = vec![0.0; draws * m];
+    let rows: Vec<&mut [f64]> = if m > 0 {
+        metrics.chunks_mut(CHUNK * m).collect()
+    } else {
+        (0..chunks).map(|_| <&mut [f64]>::default()).collect()
+    };
+    let acc = rows
         .into_par_iter()
-        .map(|c| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let n = CHUNK.min(draws - c * CHUNK);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(c as u64);
-            let mut scratch = Vec::with_capacity(s.inputs.len());
-            let mut inputs = vec![0.0; s.inputs.len()];
-            let mut metrics = Vec::with_capacity(n * l.metrics());
-            let mut counts = vec![0u64; l.flags()];
-            let mut imp = vec![[0u64; 4]; nimp];
-            for _ in 0..n {
-                for (v, i) in inputs.iter_mut().zip(&s.inputs) {
-                    *v = i.dist.sample(&mut rng);
+        .enumerate()
+        .fold(
+            || Worker::new(s, &l),
+            |mut w, (c, rows)| {
+                if cancel.load(Ordering::Relaxed) {
+                    return w;
                 }
-                let (cases, claims) = evaluate_all(s, &inputs, &mut scratch);
-                record(s, &l, &cases, &claims, &mut metrics, &mut counts);
-                for (u, (&k, &split)) in l.uncertain.iter().zip(&l.split).enumerate() {
-                    let up = inputs[k] > split;
-                    for (c, &h) in claims.iter().enumerate() {
-                        let cell = &mut imp[u * l.nclaims + c];
-                        if up {
-                            cell[1] += 1;
-                            cell[0] += u64::from(h);
-                        } else {
-                            cell[3] += 1;
-                            cell[2] += u64::from(h);
+                let n = CHUNK.min(draws - c * CHUNK);
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(c as u64);
+                for d in 0..n {
+                    for (v, i) in w.inputs.iter_mut().zip(&s.inputs) {
+                        *v = i.dist.sample(&mut rng);
+                    }
+                    evaluate_all_into(s, &w.inputs, &mut w.scratch, &mut w.cases, &mut w.claims);
+                    record(
+                        s,
+                        &l,
+                        &w.cases,
+                        &w.claims,
+                        &mut rows[d * m..(d + 1) * m],
+                        &mut w.counts,
+                    );
+                    for (u, (&k, &split)) in l.uncertain.iter().zip(&l.split).enumerate() {
+                        let up = w.inputs[k] > split;
+                        for (c, &h) in w.claims.iter().enumerate() {
+                            let cell = &mut w.importance[u * l.nclaims + c];
+                            if up {
+                                cell[1] += 1;
+                                cell[0] += u64::from(h);
+                            } else {
+                                cell[3] += 1;
+                                cell[2] += u64::from(h);
+                            }
                         }
                     }
                 }
-            }
-            let d = done.fetch_add(n, Ordering::Relaxed) + n;
-            progress(d);
-            Some((n, metrics, counts, imp))
-        })
-        .collect();
-    let interrupted = results.iter().any(|r| r.is_none());
-    let mut run = McRun {
+                let total = done.fetch_add(n, Ordering::Relaxed) + n;
+                progress(total);
+                w.done.push((c, n));
+                w
+            },
+        )
+        .reduce(|| Worker::new(s, &l), Worker::merge);
+    let mut finished = acc.done;
+    finished.sort_unstable();
+    let interrupted = finished.len() < chunks;
+    let mut kept = 0;
+    if interrupted {
+        // Keep the finished chunks' rows, in chunk order, at the front.
+        for &(c, n) in &finished {
+            let from = c * CHUNK * m;
+            metrics.copy_within(from..from + n * m, kept * m);
+            kept += n;
+        }
+        metrics.truncate(kept * m);
+    } else {
+        kept = draws;
+    }
+    McRun {
         seed,
         requested: draws,
         interrupted,
-        draws: 0,
-        metrics: Vec::new(),
-        counts: vec![0; l.flags()],
-        importance: vec![[0; 4]; nimp],
-    };
-    for (n, m, c, imp) in results.into_iter().flatten() {
-        run.draws += n;
-        run.metrics.extend(m);
-        for (a, b) in run.counts.iter_mut().zip(c) {
-            *a += b;
-        }
-        for (a, b) in run.importance.iter_mut().zip(imp) {
-            for k in 0..4 {
-                a[k] += b[k];
-            }
-        }
+        draws: kept,
+        metrics,
+        counts: acc.counts,
+        importance: acc.importance,
     }
-    run
 }
 
 #[cfg(test)]

@@ -219,9 +219,10 @@ pub struct RawPosition {
 ///   each accepts outcomes within its `[min, max]`; an empty intersection
 ///   means no agreement and the status quo stays; otherwise the midpoint of
 ///   the zone of agreement;
-/// - `negotiation` (`model` = `mean` or `median`): a negotiation among the
-///   issue's actors settled by a forecasting model, with capability x
-///   salience weights.
+/// - `negotiation` (`model` = `mean`, `median`, `eum` or `smp`; optional
+///   `preset` and `rounds` for `eum` and `smp`): a negotiation among the
+///   issue's actors settled by a forecasting model, with their
+///   capabilities and saliences.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
@@ -244,6 +245,12 @@ pub struct RawRule {
     pub accepts: Ordered<RawAccept>,
     #[serde(default)]
     pub model: Option<Spanned<String>>,
+    /// The model's preset (`eum`: `scholz2011` or `paper`; `smp`: `ktab`).
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
+    /// Most rounds (`eum`) or turns (`smp`) the model runs.
+    #[serde(default)]
+    pub rounds: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -373,6 +380,12 @@ pub struct RawClaim {
     pub measure: Option<Ref>,
     #[serde(default)]
     pub actor: Option<Ref>,
+    /// An inline game (`equilibrium` claims).
+    #[serde(default)]
+    pub game: Option<Ref>,
+    /// A pure profile: one strategy label per player (`equilibrium`).
+    #[serde(default)]
+    pub profile: Vec<Ref>,
     /// The policy under which the claim is evaluated (default: the base case).
     #[serde(default)]
     pub policy: Option<Ref>,

@@ -231,6 +231,280 @@ pub(crate) fn strs(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The histogram of a statistics object, `{"histogram": {"edges": [..],
+/// "counts": [..]}}`, as (edges, counts), when it is there and well formed
+/// (one more edge than counts, all finite).
+pub(crate) fn histogram_of(st: &Value) -> Option<(Vec<f64>, Vec<f64>)> {
+    let h = &st["histogram"];
+    let nums = |v: &Value| -> Option<Vec<f64>> {
+        v.as_array()?
+            .iter()
+            .map(|x| x.as_f64().filter(|x| x.is_finite()))
+            .collect()
+    };
+    let edges = nums(&h["edges"])?;
+    let counts = nums(&h["counts"])?;
+    (!counts.is_empty() && edges.len() == counts.len() + 1).then_some((edges, counts))
+}
+
+/// The distribution of a party's surplus in an exchange: `distribution`
+/// where the analysis gives it, else `surplus_draws`.
+pub(crate) fn party_distribution<'a>(x: &'a Value, party: &str) -> &'a Value {
+    let d = &x["distribution"][party];
+    if d.is_object() {
+        d
+    } else {
+        &x["surplus_draws"][party]
+    }
+}
+
+/// Counts as a row of block characters, one per bin, height by count
+/// (an empty bin is a blank).
+pub(crate) fn sparkline(counts: &[f64]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let top = counts.iter().copied().fold(0.0, f64::max);
+    counts
+        .iter()
+        .map(|&c| {
+            if c <= 0.0 || top <= 0.0 {
+                ' '
+            } else {
+                let k = ((c / top) * 7.0).round() as usize;
+                BLOCKS[k.min(7)]
+            }
+        })
+        .collect()
+}
+
+/// A forecasting model's name in the report's language.
+pub(crate) fn model_name(model: &str, s: &Strings) -> String {
+    let key = format!("model_{model}");
+    match s.0.get(&key) {
+        Some(name) => name.clone(),
+        None => model.to_string(),
+    }
+}
+
+/// Why a forecasting model stopped, in the report's language (the codes of
+/// `detente-forecast`: `rounds`, `no-move`, `cycle of length N`; any other
+/// reason as given).
+pub(crate) fn stop_text(stop: &Value, s: &Strings) -> String {
+    match stop.as_str() {
+        None => "-".to_string(),
+        Some("rounds") => s.get("stop_rounds").to_string(),
+        Some("no-move") => s.get("stop_no_move").to_string(),
+        Some(x) => match x.strip_prefix("cycle of length ") {
+            Some(n) => s.fill("stop_cycle", &[("n", n.to_string())]),
+            None => x.to_string(),
+        },
+    }
+}
+
+/// A forecast's model and preset, e.g. "expected utility model (Bueno de
+/// Mesquita); preset paper".
+pub(crate) fn model_label(fc: &Value, s: &Strings) -> String {
+    let mut label = model_name(fc["model"].as_str().unwrap_or(""), s);
+    if let Some(p) = fc["preset"].as_str() {
+        label.push_str(&format!("; {} {p}", s.get("preset")));
+    }
+    label
+}
+
+/// The most focal actors whose quadrant charts a report shows per issue.
+pub const MAX_FOCALS: usize = 4;
+
+/// The quadrant labels for a focal actor, in the report's language.
+pub(crate) fn quadrant_labels(focal: &str, s: &Strings) -> crate::plots::QuadrantLabels {
+    let f = |k: &str| s.fill(k, &[("focal", focal.to_string())]);
+    crate::plots::QuadrantLabels {
+        conflict: f("quad_conflict"),
+        focal_yields: f("quad_focal_yields"),
+        other_yields: f("quad_other_yields"),
+        status_quo: f("quad_status_quo"),
+    }
+}
+
+/// Which quadrant a point of the quadrant chart is in, as a key of the
+/// language file: x is the focal actor's expected utility of challenging
+/// the other, y the other's of challenging the focal actor.
+pub(crate) fn quadrant_key(x: f64, y: f64) -> &'static str {
+    match (x > 0.0, y > 0.0) {
+        (true, true) => "quad_conflict",
+        (false, true) => "quad_focal_yields",
+        (true, false) => "quad_other_yields",
+        (false, false) => "quad_status_quo",
+    }
+}
+
+/// The cases of one issue grouped by identical forecast (same actors,
+/// rounds and forecast), in the order the cases come: (case ids, the
+/// `forecast` object). Cases without a forecast are left out.
+pub(crate) fn forecast_groups<'a>(cases: &[&'a Value]) -> Vec<(Vec<String>, &'a Value)> {
+    let mut groups: Vec<(Vec<String>, &Value)> = Vec::new();
+    for i in cases {
+        let fc = &i["forecast"];
+        if !fc.is_object() {
+            continue;
+        }
+        let case = i["policy"].as_str().unwrap_or("").to_string();
+        match groups.iter_mut().find(|(_, g)| {
+            g["rounds"] == fc["rounds"]
+                && g["actors"] == fc["actors"]
+                && g["forecast"] == fc["forecast"]
+        }) {
+            Some(g) => g.0.push(case),
+            None => groups.push((vec![case], fc)),
+        }
+    }
+    groups
+}
+
+/// An equilibrium profile as text: per player, the strategies played with
+/// their probabilities (`Negotiate` or `Negotiate 1/2, Pressure 1/2`),
+/// players in brackets. Accepts probabilities as strings or numbers, and a
+/// profile already given as labels.
+pub(crate) fn profile_text(profile: &Value, strategies: &[Vec<String>]) -> String {
+    match profile {
+        Value::String(t) => t.clone(),
+        Value::Array(players) => players
+            .iter()
+            .enumerate()
+            .map(|(p, probs)| match probs {
+                Value::Array(q) => {
+                    let parts: Vec<String> = q
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, x)| {
+                            let txt = match x {
+                                Value::String(t) => t.clone(),
+                                Value::Number(_) => num(x),
+                                _ => return None,
+                            };
+                            if txt == "0" {
+                                return None;
+                            }
+                            let name = strategies
+                                .get(p)
+                                .and_then(|st| st.get(j))
+                                .cloned()
+                                .unwrap_or_else(|| format!("#{}", j + 1));
+                            Some(if txt == "1" {
+                                name
+                            } else {
+                                format!("{name} {txt}")
+                            })
+                        })
+                        .collect();
+                    format!("[{}]", parts.join(", "))
+                }
+                Value::String(t) => format!("[{t}]"),
+                other => format!("[{other}]"),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The line on a game's equilibria over the draws: the method, how often
+/// the equilibrium is unique and how often none is found.
+pub(crate) fn game_draws_line(d: &Value, s: &Strings) -> String {
+    let mut line = s.get("game_draws").to_string();
+    if let Some(m) = d["method"].as_str() {
+        line.push_str(&format!(" ({m})"));
+    }
+    let mut parts = Vec::new();
+    if d["p_unique"].is_number() {
+        parts.push(s.fill("p_unique", &[("p", pct(&d["p_unique"]))]));
+    }
+    if d["p_none"].as_f64().is_some_and(|p| p > 0.0) {
+        parts.push(s.fill("p_none", &[("p", pct(&d["p_none"]))]));
+    }
+    if !parts.is_empty() {
+        line.push_str(&format!(": {}", parts.join("; ")));
+    }
+    line
+}
+
+/// A game's equilibria over the draws, most frequent first (ties in the
+/// analysis's order).
+pub(crate) fn draw_equilibria(d: &Value) -> Vec<&Value> {
+    let mut eqs: Vec<&Value> = d["equilibria"].as_array().into_iter().flatten().collect();
+    let p = |e: &Value| {
+        e["probability"]
+            .as_f64()
+            .filter(|x| x.is_finite())
+            .unwrap_or(0.0)
+    };
+    eqs.sort_by(|a, b| p(b).total_cmp(&p(a)));
+    eqs
+}
+
+/// The sentence on an issue settled by negotiation: the model's forecast
+/// in the base case, the spread over the draws, and the policies that move
+/// it. `None` for other issues.
+pub(crate) fn forecast_sentence(r: &Value, base: &Value, s: &Strings) -> Option<String> {
+    if base["rule"]["kind"] != "negotiation" {
+        return None;
+    }
+    let fc = &base["forecast"];
+    if let Some(e) = fc["error"].as_str() {
+        return Some(s.fill(
+            "forecast_failed_sentence",
+            &[
+                ("name", base["name"].as_str().unwrap_or("").to_string()),
+                ("error", e.to_string()),
+                ("status_quo", num(&base["status_quo"])),
+            ],
+        ));
+    }
+    let value = if fc["forecast"].is_number() {
+        &fc["forecast"]
+    } else {
+        &base["outcome"]
+    };
+    let model = fc["model"]
+        .as_str()
+        .or(base["rule"]["model"].as_str())
+        .unwrap_or("");
+    let shown = num(value);
+    let moves: Vec<String> = r["issues"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["issue"] == base["issue"] && i["policy"] != "base")
+        .filter_map(|i| {
+            let v = if i["forecast"]["forecast"].is_number() {
+                &i["forecast"]["forecast"]
+            } else {
+                &i["outcome"]
+            };
+            let x = num(v);
+            (x != shown && x != "-").then(|| format!("{} {x}", i["policy"].as_str().unwrap_or("")))
+        })
+        .collect();
+    let mut text = s.fill(
+        "forecast_sentence",
+        &[
+            ("name", base["name"].as_str().unwrap_or("").to_string()),
+            ("model", model_name(model, s)),
+            ("forecast", shown),
+            ("status_quo", num(&base["status_quo"])),
+            ("lo", num(&base["outcome_draws"]["p5"])),
+            ("hi", num(&base["outcome_draws"]["p95"])),
+        ],
+    );
+    if !moves.is_empty() {
+        text = format!(
+            "{} {}",
+            text,
+            s.fill("forecast_moves", &[("list", moves.join(", "))])
+        );
+    }
+    Some(text)
+}
+
 /// The summary: plain sentences answering the scenario's questions.
 pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
     let mut out = Vec::new();
@@ -260,7 +534,11 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
             String::new()
         } else {
             s.fill(
-                "payers",
+                if payers.len() == 1 {
+                    "payers_one"
+                } else {
+                    "payers"
+                },
                 &[(
                     "list",
                     payers
@@ -374,6 +652,11 @@ pub fn summary_sentences(r: &Value, s: &Strings) -> Vec<String> {
             ],
         ));
     }
+    for i in r["issues"].as_array().into_iter().flatten() {
+        if i["policy"] == "base" {
+            out.extend(forecast_sentence(r, i, s));
+        }
+    }
     for p in r["policies"].as_array().into_iter().flatten() {
         if p["id"] == "base" {
             continue;
@@ -475,6 +758,222 @@ pub(crate) fn claim_sentence(c: &Value, s: &Strings) -> String {
     )
 }
 
+/// The surplus distributions of the exchanges as rows of block characters
+/// (one per histogram bin, lowest to highest edge), for the cases shown in
+/// the exchanges table. Empty when the analysis has no histograms.
+fn distributions(exchanges: &[&Value], s: &Strings, flavour: Flavour) -> String {
+    let mut rows = Vec::new();
+    for x in exchanges {
+        if x["policy"] != "base" {
+            let base = exchanges
+                .iter()
+                .find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base");
+            if base.is_some_and(|b| {
+                b["surplus_draws"] == x["surplus_draws"]
+                    && b["world_sum_draws"] == x["world_sum_draws"]
+            }) {
+                continue;
+            }
+        }
+        let case = case_label(x["policy"].as_str().unwrap_or(""), s);
+        let mut add = |who: String, st: &Value| {
+            if let Some((edges, counts)) = histogram_of(st) {
+                let spark = sparkline(&counts);
+                let lo = num(&Value::from(edges[0]));
+                let hi = num(&Value::from(edges[edges.len() - 1]));
+                let shape = match flavour {
+                    Flavour::Markdown => format!("`{spark}`"),
+                    Flavour::Text => spark,
+                };
+                rows.push(vec![
+                    x["exchange"].as_str().unwrap_or("").to_string(),
+                    case.clone(),
+                    who,
+                    lo,
+                    shape,
+                    hi,
+                ]);
+            }
+        };
+        for (party, _) in x["surplus_draws"].as_object().into_iter().flatten() {
+            add(party.clone(), party_distribution(x, party));
+        }
+        add(s.get("world").to_string(), &x["world_sum_draws"]);
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = match flavour {
+        Flavour::Markdown => format!("\n{}\n\n", s.get("distribution_note")),
+        Flavour::Text => format!("\n{}\n", wrap(s.get("distribution_note"), 98)),
+    };
+    let header: Vec<String> = ["exchange", "case", "party", "min", "distribution", "max"]
+        .iter()
+        .map(|k| s.get(k).to_string())
+        .collect();
+    out.push_str(&table(&header, &rows, flavour));
+    out
+}
+
+/// The negotiation forecasts: per issue, each case's forecast, the base
+/// case's positions at the start and the end, and for the expected utility
+/// model who is in which quadrant of BDM's chart, per focal actor.
+fn forecasts(r: &Value, s: &Strings, flavour: Flavour) -> String {
+    let issues: Vec<&Value> = r["issues"].as_array().into_iter().flatten().collect();
+    let mut out = String::new();
+    for b in issues.iter().filter(|i| i["policy"] == "base") {
+        let cases: Vec<&Value> = issues
+            .iter()
+            .filter(|i| i["issue"] == b["issue"])
+            .copied()
+            .collect();
+        let groups = forecast_groups(&cases);
+        if groups.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(&heading(s.get("forecasts"), 3, flavour));
+        }
+        out.push_str(&bullet(
+            &format!(
+                "{}: {}",
+                b["name"].as_str().unwrap_or(""),
+                model_label(groups[0].1, s)
+            ),
+            flavour,
+        ));
+        for (ids, fc) in &groups {
+            let case = cases
+                .iter()
+                .find(|i| i["policy"].as_str() == ids.first().map(|x| x.as_str()));
+            let draws = |q: &str| {
+                case.map(|i| num(&i["outcome_draws"][q]))
+                    .unwrap_or_default()
+            };
+            if let Some(e) = fc["error"].as_str() {
+                out.push_str(&sub_bullet(
+                    &s.fill(
+                        "forecast_failed",
+                        &[
+                            ("error", e.to_string()),
+                            (
+                                "cases",
+                                ids.iter()
+                                    .map(|c| case_label(c, s))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
+                        ],
+                    ),
+                    flavour,
+                ));
+                continue;
+            }
+            out.push_str(&sub_bullet(
+                &s.fill(
+                    "forecast_case_line",
+                    &[
+                        ("forecast", num(&fc["forecast"])),
+                        (
+                            "n",
+                            fc["rounds"]
+                                .as_array()
+                                .map(|r| r.len().saturating_sub(1).to_string())
+                                .unwrap_or_else(|| "-".into()),
+                        ),
+                        ("lo", draws("p5")),
+                        ("hi", draws("p95")),
+                        ("stop", stop_text(&fc["stop"], s)),
+                        (
+                            "cases",
+                            ids.iter()
+                                .map(|c| case_label(c, s))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
+                ),
+                flavour,
+            ));
+        }
+        // The base case's moves, start to end, and its quadrants.
+        let Some((_, fc)) = groups
+            .iter()
+            .find(|(ids, _)| ids.iter().any(|c| c == "base"))
+        else {
+            continue;
+        };
+        let actors = strs(&fc["actors"]);
+        let rounds: Vec<&Value> = fc["rounds"].as_array().into_iter().flatten().collect();
+        if let (Some(first), Some(last)) = (rounds.first(), rounds.last()) {
+            let moves: Vec<String> = actors
+                .iter()
+                .enumerate()
+                .map(|(k, a)| format!("{a} {} → {}", num(&first[k]), num(&last[k])))
+                .collect();
+            out.push_str(&sub_bullet(
+                &format!(
+                    "{}: {}",
+                    case_label("base", s),
+                    s.fill(
+                        "positions_moved",
+                        &[
+                            ("n", rounds.len().saturating_sub(1).to_string()),
+                            ("list", moves.join(", ")),
+                        ],
+                    )
+                ),
+                flavour,
+            ));
+        }
+        let quads: Vec<&Value> = fc["quadrant"].as_array().into_iter().flatten().collect();
+        for q in &quads {
+            let focal = q["focal"].as_str().unwrap_or("");
+            let mut by: Vec<(&str, Vec<String>)> = [
+                "quad_conflict",
+                "quad_focal_yields",
+                "quad_other_yields",
+                "quad_status_quo",
+            ]
+            .iter()
+            .map(|k| (*k, Vec::new()))
+            .collect();
+            for p in q["points"].as_array().into_iter().flatten() {
+                let (Some(x), Some(y)) = (
+                    p["x"].as_f64().filter(|v| v.is_finite()),
+                    p["y"].as_f64().filter(|v| v.is_finite()),
+                ) else {
+                    continue;
+                };
+                let key = quadrant_key(x, y);
+                if let Some(slot) = by.iter_mut().find(|(k, _)| *k == key) {
+                    slot.1.push(p["actor"].as_str().unwrap_or("").to_string());
+                }
+            }
+            let parts: Vec<String> = by
+                .iter()
+                .filter(|(_, l)| !l.is_empty())
+                .map(|(k, l)| {
+                    format!(
+                        "{}: {}",
+                        s.fill(k, &[("focal", focal.to_string())]),
+                        l.join(", ")
+                    )
+                })
+                .collect();
+            out.push_str(&sub_bullet(
+                &format!(
+                    "{}: {}",
+                    s.fill("quadrant_of", &[("focal", focal.to_string())]),
+                    parts.join("; ")
+                ),
+                flavour,
+            ));
+        }
+    }
+    out
+}
+
 /// Renders the whole report. `reproducibility` holds extra lines (version,
 /// input hash) that the caller knows.
 pub fn render(
@@ -571,6 +1070,7 @@ pub fn render(
     .map(|k| s.get(k).to_string())
     .collect();
     out.push_str(&table(&header, &rows, flavour));
+    out.push_str(&distributions(&exchanges, s, flavour));
 
     // Votes.
     out.push_str(&heading(s.get("votes"), 2, flavour));
@@ -642,6 +1142,7 @@ pub fn render(
         rows.push(row);
     }
     out.push_str(&table(&header, &rows, flavour));
+    out.push_str(&forecasts(r, s, flavour));
 
     // Games.
     if let Some(games) = r["games"].as_array().filter(|g| !g.is_empty()) {
@@ -655,21 +1156,40 @@ pub fn render(
                 ),
                 flavour,
             ));
+            // Strategies by name: "[Negotiate] [Freeze]", mixed ones with
+            // their probabilities.
+            let strategies: Vec<Vec<String>> = g["strategies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(strs)
+                .collect();
             for e in g["equilibria"].as_array().into_iter().flatten() {
-                let prof: Vec<String> = e["profile"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|p| format!("[{}]", strs(p).join(", ")))
-                    .collect();
                 let pay = strs(&e["payoffs"]).join(", ");
-                out.push_str(&format!(
-                    "    {}: {}; {}: {}\n",
-                    s.get("equilibrium"),
-                    prof.join(" "),
-                    s.get("payoffs"),
-                    pay
+                out.push_str(&sub_bullet(
+                    &format!(
+                        "{}: {}; {}: {}",
+                        s.get("equilibrium"),
+                        profile_text(&e["profile"], &strategies),
+                        s.get("payoffs"),
+                        pay
+                    ),
+                    flavour,
                 ));
+            }
+            let d = &g["draws"];
+            if d.is_object() {
+                out.push_str(&sub_bullet(&game_draws_line(d, s), flavour));
+                for e in draw_equilibria(d) {
+                    out.push_str(&sub_bullet(
+                        &format!(
+                            "{}: {}",
+                            profile_text(&e["profile"], &strategies),
+                            pct(&e["probability"])
+                        ),
+                        flavour,
+                    ));
+                }
             }
         }
     }
@@ -781,6 +1301,12 @@ mod tests {
             for k in en.keys() {
                 assert!(t.contains_key(k), "language {code} lacks `{k}`");
             }
+            for k in t.keys() {
+                assert!(
+                    en.contains_key(k),
+                    "language {code} has `{k}`, English lacks it"
+                );
+            }
             // Placeholders match.
             for (k, v) in &en {
                 let ph = |s: &str| -> Vec<String> {
@@ -806,5 +1332,104 @@ mod tests {
         );
         assert!(Strings::load("xx").is_err());
         assert_eq!(fnv1a64(b""), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn sparkline_scales_to_the_tallest_bin() {
+        assert_eq!(sparkline(&[0.0, 1.0, 4.0, 8.0]), " ▂▅█");
+        assert_eq!(sparkline(&[0.0, 0.0]), "  ");
+        assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn reads_histograms_only_when_well_formed() {
+        let st = serde_json::json!({"histogram": {"edges": [0, 1, 2], "counts": [3, 4]}});
+        assert_eq!(
+            histogram_of(&st),
+            Some((vec![0.0, 1.0, 2.0], vec![3.0, 4.0]))
+        );
+        for bad in [
+            serde_json::json!({"histogram": {"edges": [0, 1], "counts": [3, 4]}}),
+            serde_json::json!({"histogram": {"edges": [0, "x", 2], "counts": [3, 4]}}),
+            serde_json::json!({"histogram": {"edges": [0], "counts": []}}),
+            serde_json::json!({"p5": 1}),
+        ] {
+            assert_eq!(histogram_of(&bad), None, "{bad}");
+        }
+        // An exchange's `distribution` wins over `surplus_draws`.
+        let x = serde_json::json!({
+            "surplus_draws": {"A": {"p5": 1}, "B": {"p5": 2}},
+            "distribution": {"A": {"p5": 9}}
+        });
+        assert_eq!(party_distribution(&x, "A")["p5"], 9);
+        assert_eq!(party_distribution(&x, "B")["p5"], 2);
+    }
+
+    #[test]
+    fn quadrants_follow_bdm() {
+        assert_eq!(quadrant_key(0.2, 0.1), "quad_conflict");
+        assert_eq!(quadrant_key(-0.2, 0.1), "quad_focal_yields");
+        assert_eq!(quadrant_key(0.2, -0.1), "quad_other_yields");
+        assert_eq!(quadrant_key(-0.2, -0.1), "quad_status_quo");
+        let s = Strings::load("id").unwrap();
+        assert_eq!(quadrant_labels("USA", &s).focal_yields, "USA mengalah");
+    }
+
+    #[test]
+    fn profiles_read_as_strategy_names() {
+        let strategies = vec![
+            vec!["Negotiate".to_string(), "Pressure".to_string()],
+            vec!["Freeze".to_string(), "Expand".to_string()],
+        ];
+        let p = serde_json::json!([["1", "0"], ["1/2", "1/2"]]);
+        assert_eq!(
+            profile_text(&p, &strategies),
+            "[Negotiate] [Freeze 1/2, Expand 1/2]"
+        );
+        let p = serde_json::json!([[0.0, 1.0], [1, 0]]);
+        assert_eq!(profile_text(&p, &strategies), "[Pressure] [Freeze]");
+        assert_eq!(profile_text(&serde_json::json!("x"), &strategies), "x");
+        assert_eq!(profile_text(&Value::Null, &strategies), "");
+    }
+
+    #[test]
+    fn forecasts_group_identical_trajectories() {
+        let fc = |x: f64| serde_json::json!({"actors": ["A"], "rounds": [[0], [x]], "forecast": x});
+        let cases = [
+            serde_json::json!({"policy": "base", "forecast": fc(1.0)}),
+            serde_json::json!({"policy": "p", "forecast": fc(2.0)}),
+            serde_json::json!({"policy": "q", "forecast": fc(1.0)}),
+            serde_json::json!({"policy": "r"}),
+        ];
+        let refs: Vec<&Value> = cases.iter().collect();
+        let g = forecast_groups(&refs);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].0, vec!["base".to_string(), "q".to_string()]);
+        assert_eq!(g[1].0, vec!["p".to_string()]);
+    }
+
+    #[test]
+    fn every_model_has_a_name() {
+        for code in ["en", "id"] {
+            let s = Strings::load(code).unwrap();
+            for m in ["mean", "median", "eum", "smp"] {
+                assert_ne!(model_name(m, &s), m, "{code} {m}");
+            }
+            assert_eq!(model_name("other", &s), "other");
+        }
+    }
+
+    #[test]
+    fn one_payer_is_singular() {
+        let s = Strings::load("en").unwrap();
+        let x = |third: Value| {
+            serde_json::json!({"exchanges": [{"policy": "base", "name": "X", "parties": ["A", "B"],
+                "p_win_win": 1.0, "positive_sum": true, "p_positive_sum": 1.0,
+                "third_parties": third}]})
+        };
+        let one = summary_sentences(&x(serde_json::json!({"C": -1.0, "D": 2.0})), &s);
+        assert!(one[0].ends_with(": C pays for it."), "{}", one[0]);
+        let two = summary_sentences(&x(serde_json::json!({"C": -1.0, "D": -2.0})), &s);
+        assert!(two[0].ends_with(": D, C pay for it."), "{}", two[0]);
     }
 }

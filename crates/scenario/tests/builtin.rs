@@ -189,8 +189,9 @@ fn the_second_scenario_shows_the_language_is_general() {
         &[("proposal", "full_duties"), ("policy", "base")],
     );
     assert_eq!(full["passes"], false);
+    // The settlement is negotiated (EUM; checked against detente-forecast
+    // in tests/negotiation.rs): it lands between B's 0 and A's 80.
     let settle = find(&r["issues"], &[("issue", "settlement"), ("policy", "base")]);
-    // Capability x salience weights: B 108 at 0, A1 24 at 35, A2 15 at 45,
-    // A4 8 at 75, A 70 at 80; half of 225 is reached at A1's 35.
-    assert_eq!(settle["outcome"].as_f64(), Some(35.0));
+    let x = settle["outcome"].as_f64().unwrap();
+    assert!(x > 0.0 && x < 80.0, "{x}");
 }

@@ -59,8 +59,50 @@ fn every_language_renders_every_section_with_plots() {
             .iter()
             .filter(|c| c["sensitivity"].as_array().is_some_and(|a| !a.is_empty()))
             .count();
+        // One per measure across the cases; per negotiated issue one per
+        // distinct trajectory and one per focal actor (at most four) of
+        // the quadrant chart.
+        let measures = r["policies"][0]["measures"]
+            .as_object()
+            .map_or(0, |m| m.len());
+        let mut forecast_plots = 0;
+        for b in r["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["policy"] == "base")
+        {
+            let mut seen: Vec<&Value> = Vec::new();
+            let mut quads = 0;
+            for i in r["issues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["issue"] == b["issue"])
+            {
+                let fc = &i["forecast"];
+                if !fc.is_object() {
+                    continue;
+                }
+                if !seen.iter().any(|g| {
+                    g["rounds"] == fc["rounds"]
+                        && g["actors"] == fc["actors"]
+                        && g["forecast"] == fc["forecast"]
+                }) {
+                    seen.push(fc);
+                }
+                if quads == 0 {
+                    quads = fc["quadrant"].as_array().map_or(0, |q| q.len().min(4));
+                }
+            }
+            forecast_plots += seen.len() + quads;
+        }
         let svgs = html.matches("<svg").count();
-        assert_eq!(svgs, exchanges.len() + issues + claims, "{code}: plots");
+        assert_eq!(
+            svgs,
+            exchanges.len() + issues + claims + measures + forecast_plots,
+            "{code}: plots"
+        );
         assert!(
             !html.contains("(no plot") && !html.contains("(tanpa grafik"),
             "{code}: a plot failed"

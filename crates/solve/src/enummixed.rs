@@ -37,11 +37,12 @@
 
 mod bits;
 pub mod cliques;
-mod int;
+pub(crate) mod int;
 pub mod vertex;
 
 pub use cliques::Clique;
 
+use crate::bimatrix::equilibrium_2p;
 use crate::equilibrium::{Equilibrium, SolveError};
 use bits::{Bits, FxBuild};
 use detente_game::{NormalFormGame, Rational, Scalar};
@@ -293,7 +294,7 @@ pub fn enummixed<T: Scalar>(
     let conv = |v: &[Rational]| -> Vec<T> { v.iter().map(T::from_rational).collect() };
     let equilibria = eqs
         .iter()
-        .map(|(x, y)| Equilibrium::new(game, vec![conv(x), conv(y)]))
+        .map(|(x, y)| equilibrium_2p::<T>(game, x, y))
         .collect();
     Ok(EnumMixedResult {
         equilibria,

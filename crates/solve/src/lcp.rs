@@ -25,12 +25,14 @@
 //! Like Gambit, [`lcp`] also searches recursively: from every equilibrium
 //! found it follows the path dropping every other label, collecting all
 //! *LH-accessible* equilibria (Shapley 1974 shows some equilibria may not be
-//! accessible). Exact runs use integer pivoting on [`BigInt`]s.
+//! accessible). Exact runs use fraction-free integer pivoting on machine
+//! integers (`i128`), switching entry by entry to big integers on overflow.
 
+use crate::bimatrix::equilibrium_2p;
+use crate::enummixed::int::Int;
 use crate::equilibrium::{Equilibrium, SolveError};
 use crate::tableau::{to_integers, TabNum, Tableau};
 use detente_game::{NormalFormGame, Rational, Scalar};
-use num_bigint::BigInt;
 use num_traits::Zero;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -81,9 +83,9 @@ pub fn lcp<T: Scalar>(
     }
     let profiles = if T::EXACT {
         let (a, b) = shifted_matrices(game);
-        let a = to_integers(&a);
-        let b = to_integers(&b);
-        run::<BigInt>(m, n, a, b, opts)?
+        let a = to_integers(&a).into_iter().map(Int::from_big).collect();
+        let b = to_integers(&b).into_iter().map(Int::from_big).collect();
+        run::<Int>(m, n, a, b, opts)?
     } else {
         let (a, b) = shifted_matrices(game);
         let (lo, hi) = shift_bounds(game);
@@ -94,14 +96,13 @@ pub fn lcp<T: Scalar>(
     };
     let mut out: Vec<Equilibrium<T>> = Vec::new();
     for prof in profiles {
-        let profile: Vec<Vec<T>> = prof
-            .iter()
-            .map(|p| p.iter().map(T::from_rational).collect())
-            .collect();
-        if out.iter().any(|e| same_profile(&e.profile, &profile)) {
+        let eq = equilibrium_2p::<T>(game, &prof[0], &prof[1]);
+        // Exact profiles are distinct already (`run` removes exact
+        // repetitions); floating-point ones may differ by rounding only.
+        if !T::EXACT && out.iter().any(|e| same_profile(&e.profile, &eq.profile)) {
             continue;
         }
-        out.push(Equilibrium::new(game, profile));
+        out.push(eq);
         if let Some(k) = opts.stop_after {
             if k > 0 && out.len() >= k {
                 break;

@@ -24,7 +24,9 @@ use detente_game::NormalFormGame;
 /// Options of [`liap`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiapOptions {
-    /// Start profiles (in addition to the centroid).
+    /// Start from the centroid first (Gambit's default start).
+    pub centroid: bool,
+    /// Start profiles (after the centroid).
     pub starts: Vec<Vec<Vec<f64>>>,
     /// Number of seeded random starts.
     pub random_starts: usize,
@@ -41,6 +43,7 @@ pub struct LiapOptions {
 impl Default for LiapOptions {
     fn default() -> Self {
         LiapOptions {
+            centroid: true,
             starts: Vec::new(),
             random_starts: 20,
             seed: 0,
@@ -106,7 +109,11 @@ pub fn liap(game: &NormalFormGame, opts: &LiapOptions) -> Result<NplayerResult, 
     }
     let t = PayoffTensor::new(game);
     t.check_size("liap")?;
-    let mut starts = vec![t.centroid()];
+    let mut starts = if opts.centroid {
+        vec![t.centroid()]
+    } else {
+        Vec::new()
+    };
     for s in &opts.starts {
         starts.push(t.flatten(s)?);
     }

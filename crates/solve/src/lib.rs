@@ -5,6 +5,7 @@
 //! `f64` for speed. Every profile a solver returns can be (and, in the CLI,
 //! is) checked independently by [`verify`] before it is printed.
 
+mod bimatrix;
 pub mod dominance;
 pub mod enummixed;
 pub mod enumpure;
@@ -22,6 +23,7 @@ pub use equilibrium::{Equilibrium, SolveError};
 pub use lcp::{lcp, LcpOptions};
 pub use lp::{lp, LpResult};
 pub use verify::{max_regret, verify_equilibrium};
+pub mod agent_form;
 pub mod backward;
 pub mod behavior;
 pub mod budget;

@@ -86,8 +86,68 @@ pub struct LogitBranch {
     pub budget_exhausted: bool,
 }
 
+/// How likely each agent of an agent form is to be called upon: for each
+/// agent (a player of the tensor), for each member node of its information
+/// set, the product of chance probabilities on the path and the flat
+/// indices of the agents' actions on the path. Used to divide an agent's
+/// strategy values by the probability of reaching its information set,
+/// which turns them into the conditional action values of the agent
+/// quantal-response equilibrium (McKelvey and Palfrey 1998).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AgentReach {
+    pub members: Vec<Vec<(f64, Vec<usize>)>>,
+}
+
+impl AgentReach {
+    /// Reach probability of agent `j`'s set and its partial derivatives
+    /// (flat index, value).
+    fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
+        let mut r = 0.0;
+        let mut grad = Vec::new();
+        for (c, path) in &self.members[j] {
+            let prod: f64 = path.iter().map(|&i| x[i]).product::<f64>() * c;
+            r += prod;
+            for (q, &i) in path.iter().enumerate() {
+                let others: f64 = path
+                    .iter()
+                    .enumerate()
+                    .filter(|&(u, _)| u != q)
+                    .map(|(_, &i2)| x[i2])
+                    .product::<f64>()
+                    * c;
+                grad.push((i, others));
+            }
+        }
+        (r, grad)
+    }
+}
+
+/// Largest conditional regret of an agent form (each agent's regret over
+/// the probability of reaching it), or the rescaled max regret of a
+/// strategic game.
+fn branch_regret(t: &PayoffTensor, reach: Option<&AgentReach>, x: &[f64]) -> f64 {
+    let Some(reach) = reach else {
+        return t.max_regret(x);
+    };
+    let v = t.values(x);
+    let mut worst = 0.0f64;
+    for j in 0..t.n {
+        let o = t.offsets[j];
+        let s = t.shape[j];
+        let (r, _) = reach.reach(j, x);
+        if !(r > 1e-300) {
+            continue;
+        }
+        let mine: f64 = (0..s).map(|h| x[o + h] * v[o + h]).sum();
+        let best = (0..s).map(|h| v[o + h]).fold(f64::NEG_INFINITY, f64::max);
+        worst = worst.max((best - mine) / r);
+    }
+    worst
+}
+
 struct LogitSystem<'a> {
     t: &'a PayoffTensor,
+    reach: Option<&'a AgentReach>,
 }
 
 impl PathSystem for LogitSystem<'_> {
@@ -107,6 +167,18 @@ impl PathSystem for LogitSystem<'_> {
         for j in 0..t.n {
             let o = t.offsets[j];
             let s = t.shape[j];
+            // Agent form: values divided by the reach probability R_j.
+            let (inv, grad) = match self.reach {
+                None => (1.0, Vec::new()),
+                Some(reach) => {
+                    let (r, g) = reach.reach(j, &x);
+                    if r > 1e-300 {
+                        (1.0 / r, g)
+                    } else {
+                        (0.0, Vec::new())
+                    }
+                }
+            };
             // Row o: Σ x = 1.
             h[o] = x[o..o + s].iter().sum::<f64>() - 1.0;
             for hh in 0..s {
@@ -114,16 +186,21 @@ impl PathSystem for LogitSystem<'_> {
             }
             for hh in 1..s {
                 let r = o + hh;
-                h[r] = y[r] - y[o] - lambda * (v[r] - v[o]);
+                let delta = v[r] - v[o];
+                h[r] = y[r] - y[o] - lambda * delta * inv;
                 let row = &mut jac[r * cols..(r + 1) * cols];
                 row[r] += 1.0;
                 row[o] -= 1.0;
                 for b in 0..k {
                     if t.owner(b) != j {
-                        row[b] -= lambda * x[b] * (d[r * k + b] - d[o * k + b]);
+                        row[b] -= lambda * x[b] * (d[r * k + b] - d[o * k + b]) * inv;
                     }
                 }
-                row[k] = -(v[r] - v[o]);
+                // ∂(Δ / R)/∂w_b = −Δ x_b (∂R/∂x_b) / R².
+                for &(b, dr) in &grad {
+                    row[b] += lambda * delta * x[b] * dr * inv * inv;
+                }
+                row[k] = -delta * inv;
             }
         }
         (h, jac)
@@ -172,11 +249,12 @@ fn check_options(opts: &LogitOptions) -> Result<(), SolveError> {
 /// every accepted point and returns `false` to stop.
 fn run(
     t: &PayoffTensor,
+    reach: Option<&AgentReach>,
     opts: &LogitOptions,
     meter: &mut Meter,
     mut on_point: impl FnMut(f64, &[f64]) -> bool,
 ) -> (TraceEnd, String) {
-    let sys = LogitSystem { t };
+    let sys = LogitSystem { t, reach };
     let y0 = start_point(t);
     let mut hint = vec![0.0; t.k + 1];
     hint[t.k] = 1.0;
@@ -226,6 +304,14 @@ fn run(
 /// equilibrium (with a note) when the branch stalls or the limit does not
 /// verify.
 pub fn logit(game: &NormalFormGame, opts: &LogitOptions) -> Result<NplayerResult, SolveError> {
+    logit_impl(game, None, opts)
+}
+
+pub(crate) fn logit_impl(
+    game: &NormalFormGame,
+    reach: Option<&AgentReach>,
+    opts: &LogitOptions,
+) -> Result<NplayerResult, SolveError> {
     check_options(opts)?;
     let t = PayoffTensor::new(game);
     t.check_size("logit")?;
@@ -235,18 +321,26 @@ pub fn logit(game: &NormalFormGame, opts: &LogitOptions) -> Result<NplayerResult
     let mut last = t.centroid();
     let mut last_lambda = 0.0;
     let mut next_try = 0.0f64;
-    let (end, why) = run(&t, opts, &mut meter, |lambda, x| {
+    let (end, why) = run(&t, reach, opts, &mut meter, |lambda, x| {
         last = x.to_vec();
         last_lambda = lambda;
-        let r = t.max_regret(x);
-        if r < 1e-3 && lambda >= next_try {
+        let r = branch_regret(&t, reach, x);
+        // Agent form: information sets that the limit does not reach keep
+        // whatever mixture Newton's method leaves them on a continuum of
+        // equilibria, so follow the branch closer to its limit first.
+        let (start_refine, max_dist) = if reach.is_some() {
+            (1e-7, 1e-5)
+        } else {
+            (1e-3, 0.05)
+        };
+        if r < start_refine && lambda >= next_try {
             next_try = lambda * 1.25;
             if let Some(y) = refine_on_support(&t, x, opts.max_regret) {
                 let dist = y
                     .iter()
                     .zip(x)
                     .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-                if dist <= 0.05 {
+                if dist <= max_dist {
                     found = Some(y);
                     return false;
                 }
@@ -290,7 +384,35 @@ pub fn logit_branch(
     max_lambda: f64,
     opts: &LogitOptions,
 ) -> Result<LogitBranch, SolveError> {
+    logit_branch_to(game, Some(max_lambda), opts)
+}
+
+/// The principal branch from `λ = 0` until `λ` exceeds `max_lambda` (game
+/// payoff units) or, when `max_lambda` is `None`, until the branch is
+/// within `1e-8` × payoff range of a Nash equilibrium (max regret), or
+/// tracing stops.
+pub fn logit_branch_to(
+    game: &NormalFormGame,
+    max_lambda: Option<f64>,
+    opts: &LogitOptions,
+) -> Result<LogitBranch, SolveError> {
+    logit_branch_impl(game, None, max_lambda, opts)
+}
+
+pub(crate) fn logit_branch_impl(
+    game: &NormalFormGame,
+    reach: Option<&AgentReach>,
+    max_lambda: Option<f64>,
+    opts: &LogitOptions,
+) -> Result<LogitBranch, SolveError> {
     check_options(opts)?;
+    if let Some(m) = max_lambda {
+        if !(m > 0.0) || !m.is_finite() {
+            return Err(SolveError::NotApplicable(
+                "logit: the largest λ must be a positive number".into(),
+            ));
+        }
+    }
     let t = PayoffTensor::new(game);
     t.check_size("logit")?;
     let mut meter = opts.budget.start();
@@ -298,14 +420,27 @@ pub fn logit_branch(
         lambda: 0.0,
         profile: t.nest(&t.centroid()),
     }];
-    let limit = max_lambda * t.scale;
-    let (end, why) = run(&t, opts, &mut meter, |lambda, x| {
+    let mut near_nash = false;
+    let (end, why) = run(&t, reach, opts, &mut meter, |lambda, x| {
         points.push(LogitPoint {
             lambda: lambda / t.scale,
             profile: t.nest(x),
         });
-        lambda <= limit
+        match max_lambda {
+            Some(m) => lambda <= m * t.scale,
+            None => {
+                near_nash = branch_regret(&t, reach, x) <= 1e-8;
+                !near_nash
+            }
+        }
     });
+    let why = if near_nash {
+        "the branch is within 1e-8 × payoff range of a Nash equilibrium".to_string()
+    } else if end == TraceEnd::Done && max_lambda.is_some() && why.starts_with("stopped") {
+        "λ passed the requested largest λ".to_string()
+    } else {
+        why
+    };
     Ok(LogitBranch {
         points,
         end: why,
@@ -318,6 +453,15 @@ pub fn logit_branch(
 /// solved to full accuracy by Newton's method at fixed `λ`.
 pub fn logit_at_lambda(
     game: &NormalFormGame,
+    lambda: f64,
+    opts: &LogitOptions,
+) -> Result<Vec<Vec<f64>>, SolveError> {
+    logit_at_lambda_impl(game, None, lambda, opts)
+}
+
+pub(crate) fn logit_at_lambda_impl(
+    game: &NormalFormGame,
+    reach: Option<&AgentReach>,
     lambda: f64,
     opts: &LogitOptions,
 ) -> Result<Vec<Vec<f64>>, SolveError> {
@@ -337,7 +481,7 @@ pub fn logit_at_lambda(
     let mut bracket: Option<(Vec<f64>, f64, Vec<f64>, f64)> = None;
     let mut prev_w = start_point(&t);
     let (end, why) = {
-        let sys = LogitSystem { t: &t };
+        let sys = LogitSystem { t: &t, reach };
         let y0 = start_point(&t);
         let mut hint = vec![0.0; t.k + 1];
         hint[t.k] = 1.0;
@@ -379,7 +523,7 @@ pub fn logit_at_lambda(
     let mut y: Vec<f64> = a.iter().zip(&b).map(|(p, q)| p + s * (q - p)).collect();
     y[t.k] = target;
     // Newton at fixed λ.
-    let sys = LogitSystem { t: &t };
+    let sys = LogitSystem { t: &t, reach };
     let k = t.k;
     for _ in 0..50 {
         let (h, jac) = sys.eval(&y);

@@ -7,12 +7,16 @@
 //!   Bareiss 1968): the tableau holds `d · B⁻¹ [A | I | b]` with `d` the
 //!   (positive) determinant of the current basis, every entry an integer and
 //!   every division exact, so no gcd is ever computed;
+//! * the hybrid [`Int`] (an `i128` while the value fits, a `BigInt`
+//!   otherwise), with the same fraction-free pivoting: machine arithmetic on
+//!   small games, exact on all;
 //! * `f64` with ordinary Gauss–Jordan pivoting and a small tolerance.
 //!
 //! A tableau has `rows` constraint rows (plus, optionally, extra rows such
 //! as an objective row that are updated but never pivoted on) and `cols`
 //! columns, the last of which is the right-hand side.
 
+use crate::enummixed::int::{Divisor, Int};
 use detente_game::Rational;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -114,6 +118,72 @@ impl TabNum for BigInt {
     }
     fn negate(&self) -> Self {
         -self
+    }
+}
+
+impl TabNum for Int {
+    fn zero() -> Self {
+        Int::zero()
+    }
+    fn one() -> Self {
+        Int::from_i128(1)
+    }
+    fn is_pos(&self) -> bool {
+        self.is_positive()
+    }
+    fn is_neg(&self) -> bool {
+        self.is_negative()
+    }
+    fn cmp_ratio(a: &Self, b: &Self, c: &Self, e: &Self) -> Ordering {
+        Int::cmp_products(a, e, c, b)
+    }
+    fn pivot(
+        data: &mut [Self],
+        ncols: usize,
+        r: usize,
+        e: usize,
+        det: &mut Self,
+        active: &[usize],
+    ) {
+        let p = data[r * ncols + e].clone();
+        let div = Divisor::new(det);
+        let same = p == *det;
+        let (before, rest) = data.split_at_mut(r * ncols);
+        let (prow, after) = rest.split_at_mut(ncols);
+        let prow: &[Int] = prow;
+        for row in before
+            .chunks_exact_mut(ncols)
+            .chain(after.chunks_exact_mut(ncols))
+        {
+            let f = std::mem::replace(&mut row[e], Int::zero());
+            if f.is_zero() {
+                if !same {
+                    for &j in active {
+                        if !row[j].is_zero() {
+                            row[j] = Int::scale(&row[j], &p, &div);
+                        }
+                    }
+                }
+                continue;
+            }
+            for &j in active {
+                row[j] = Int::pivot(&row[j], &p, &f, &prow[j], &div);
+            }
+        }
+        *det = p;
+    }
+    fn ratio_to_rational(num: &Self, den: &Self) -> Option<Rational> {
+        if den.is_zero() {
+            None
+        } else {
+            Some(Rational::new(num.to_big(), den.to_big()))
+        }
+    }
+    fn add(&self, other: &Self) -> Self {
+        Int::from_big(self.to_big() + other.to_big())
+    }
+    fn negate(&self) -> Self {
+        self.neg()
     }
 }
 
@@ -318,6 +388,37 @@ mod tests {
         assert!((tf.value_of(0).unwrap() - q(6, 5)).abs() < q(1, 1_000_000));
         assert_eq!(ti.value_of(2), Some(q(0, 1)));
         assert_eq!(ti.det, b(5));
+    }
+
+    /// The hybrid `Int` tableau pivots exactly like the `BigInt` one, also
+    /// when entries leave the machine range.
+    #[test]
+    fn hybrid_and_big_pivots_agree() {
+        let big = 1i128 << 100;
+        let rows: [[i128; 6]; 3] = [
+            [big, 3, 7, 1, 0, 5],
+            [2, big - 1, 5, 0, 1, 9],
+            [4, 6, 1 << 70, 0, 0, 11],
+        ];
+        let mut tb = Tableau::new(
+            3,
+            6,
+            rows.iter().flatten().map(|&v| BigInt::from(v)).collect(),
+            vec![3, 4, 5],
+        );
+        let mut ti = Tableau::new(
+            3,
+            6,
+            rows.iter().flatten().map(|&v| Int::from_i128(v)).collect(),
+            vec![3, 4, 5],
+        );
+        for (r, e) in [(0, 0), (1, 1), (2, 2)] {
+            tb.pivot(r, e);
+            ti.pivot(r, e);
+            let back: Vec<BigInt> = ti.data.iter().map(Int::to_big).collect();
+            assert_eq!(back, tb.data);
+            assert_eq!(ti.det.to_big(), tb.det);
+        }
     }
 
     #[test]

@@ -41,6 +41,12 @@ const SIMPDIV_PATH: &str =
 /// polymatrix approximations are solved by a different path.
 const IPA_PATH: &str = "different start/path than Gametracer's IPA, another verified equilibrium";
 
+/// Why ipa answers differ where the first-strategy ray does not converge:
+/// Detente then restarts from seeded random perturbation rays and reaches
+/// another verified equilibrium.
+const IPA_RESTART: &str =
+    "the first-strategy ray cycles; a restart from a random ray reaches another verified equilibrium";
+
 /// (game, method, why Detente's answer differs from Gambit's). gnm and
 /// logit agree everywhere (up to convex sets of equilibria).
 const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[
@@ -73,6 +79,7 @@ const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[
     ("catalog/conf/itcs/jakobsen2016/fig3.efg", "ipa", IPA_PATH),
     ("catalog/journals/ijgt/nau2004/sec5.nfg", "ipa", IPA_PATH),
     ("contrib/2x2x2x2x2.nfg", "ipa", IPA_PATH),
+    ("contrib/5x4x3.nfg", "ipa", IPA_RESTART),
     ("contrib/condjury.efg", "ipa", IPA_PATH),
     ("contrib/coord333.nfg", "ipa", IPA_PATH),
     ("contrib/e06.efg", "ipa", IPA_PATH),

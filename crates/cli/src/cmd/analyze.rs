@@ -174,10 +174,10 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
                 run.insert("input_hash".into(), fnv1a64(text.as_bytes()).into());
                 run.insert("input".into(), name.into());
             }
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            super::emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
         }
-        Format::Text => print!("{}", render(&report, &strings, Flavour::Text, &repro)),
-        Format::Md => print!("{}", render(&report, &strings, Flavour::Markdown, &repro)),
+        Format::Text => super::emit(&render(&report, &strings, Flavour::Text, &repro))?,
+        Format::Md => super::emit(&render(&report, &strings, Flavour::Markdown, &repro))?,
     }
     Ok(())
 }

@@ -39,9 +39,9 @@ pub fn run(a: ConvertArgs) -> anyhow::Result<()> {
         ))
         }
     };
-    print!("{out}");
+    super::emit(&out)?;
     if !out.ends_with('\n') {
-        println!();
+        super::emit("\n")?;
     }
     Ok(())
 }

@@ -1,13 +1,18 @@
 //! `detente forecast FILE --model mean|median|eum|smp|exchange`: forecast
-//! where a dispute settles (crate `detente-forecast`).
+//! where a dispute settles (crate `detente-forecast`). FILE is one of the
+//! peers' CSV formats, or a Detente scenario (`.toml`), whose issue
+//! `--issue ID` is forecast from its actors' positions, saliences and
+//! capabilities at their point estimates (under `--policy P` if given).
 
 use crate::UsageError;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use detente_forecast::smp::{Accommodation, Transition};
 use detente_forecast::{
-    eum, output, plot, read_file, run as run_model, EumOptions, ExchangeOptions, MedianTie, Model,
-    SmpOptions,
+    eum, output, plot, read_file, run as run_model, Dataset, EumOptions, ExchangeOptions,
+    MedianTie, Model, SmpOptions,
 };
+use detente_scenario::forecast_input::{issue_data, issue_ids};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -35,8 +40,14 @@ pub enum OutputFormat {
 /// Forecast a collective decision from actors' capabilities, positions and saliences.
 #[derive(Args, Debug)]
 pub struct ForecastArgs {
-    /// Input file: EUM CSV (Actor,Capability,Position,Salience), KTAB SMP CSV or decide's #A/#P/#M/#D format
+    /// Input file: EUM CSV (Actor,Capability,Position,Salience), KTAB SMP CSV, decide's #A/#P/#M/#D format, or a Detente scenario (.toml)
     pub file: PathBuf,
+    /// The issue to forecast: its id in a scenario (required when the scenario has several), its name in a CSV input (default: every issue)
+    #[arg(long)]
+    pub issue: Option<String>,
+    /// Scenario input only: the policy whose changes to apply (default: the base case)
+    #[arg(long)]
+    pub policy: Option<String>,
     /// Model to run
     #[arg(long, value_enum, default_value = "mean")]
     pub model: ModelName,
@@ -52,13 +63,25 @@ pub struct ForecastArgs {
     /// Write SVG plots (positions by round; EUM quadrant charts) into this directory
     #[arg(long)]
     pub plot: Option<PathBuf>,
-    /// Seed for random tie-breaking in the exchange model (default: stable order)
+    /// Seed: random tie-breaking in the exchange model (default: stable order); the draws of --stochastic (default 0)
     #[arg(long)]
     pub seed: Option<u64>,
+    /// SMP: stochastic state transitions (each actor's new position drawn from its bargains' probabilities, seeded by --seed)
+    #[arg(long)]
+    pub stochastic: bool,
+    /// SMP: accommodation rate a in [0, 1]: after each turn every ideal moves the fraction a toward the actor's new position (1 = KTAB's default, ideals are positions)
+    #[arg(long, value_name = "A")]
+    pub accommodation: Option<f64>,
 }
 
 fn model_of(a: &ForecastArgs) -> anyhow::Result<Model> {
     let preset = a.preset.as_deref();
+    if !matches!(a.model, ModelName::Smp) && (a.stochastic || a.accommodation.is_some()) {
+        return Err(UsageError(
+            "--stochastic and --accommodation are options of --model smp".into(),
+        )
+        .into());
+    }
     Ok(match a.model {
         ModelName::Mean => {
             if let Some(p) = preset {
@@ -113,6 +136,20 @@ fn model_of(a: &ForecastArgs) -> anyhow::Result<Model> {
             if let Some(r) = a.rounds {
                 o.max_turns = r;
             }
+            if a.stochastic {
+                o.transition = Transition::Stochastic {
+                    seed: a.seed.unwrap_or(0),
+                };
+            }
+            if let Some(rate) = a.accommodation {
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(UsageError(format!(
+                        "--accommodation must be between 0 and 1, got {rate}"
+                    ))
+                    .into());
+                }
+                o.accommodation = Accommodation::Uniform(rate);
+            }
             Model::Smp(o)
         }
     })
@@ -130,9 +167,84 @@ fn file_name(s: &str) -> String {
         .collect()
 }
 
+/// Whether `path` names a scenario file (by its extension).
+fn is_scenario(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// One issue of a scenario as a dataset (see `detente_scenario::forecast_input`).
+fn scenario_dataset(a: &ForecastArgs) -> anyhow::Result<Dataset> {
+    let path = a.file.display().to_string();
+    let text = std::fs::read_to_string(&a.file)
+        .with_context(|| format!("{path}: cannot read the scenario file"))?;
+    let scenario =
+        detente_scenario::parse_scenario(&text, &path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ids = issue_ids(&scenario);
+    let issue = match (a.issue.as_deref(), ids.as_slice()) {
+        (Some(i), _) => i.to_string(),
+        (None, [only]) => only.to_string(),
+        (None, []) => {
+            return Err(anyhow::anyhow!(
+                "{path}: the scenario has no issues, so there is nothing to forecast"
+            ))
+        }
+        (None, _) => {
+            return Err(UsageError(format!(
+                "{path}: the scenario has {} issues ({}); choose one with --issue ID",
+                ids.len(),
+                ids.join(", ")
+            ))
+            .into())
+        }
+    };
+    let data = issue_data(&scenario, &issue, a.policy.as_deref())
+        .map_err(|e| UsageError(format!("{path}: {e}")))?;
+    let mut ds = Dataset::single_issue(&data);
+    ds.name = format!("{} ({issue})", scenario.meta.id);
+    if let Some(p) = &a.policy {
+        ds.notes.push(format!(
+            "scenario {}: issue {issue} under policy {p}",
+            scenario.meta.id
+        ));
+    }
+    Ok(ds)
+}
+
+/// The input as a dataset: a scenario's issue, or a CSV file (restricted
+/// to `--issue` when given).
+fn load(a: &ForecastArgs) -> anyhow::Result<Dataset> {
+    if is_scenario(&a.file) {
+        return scenario_dataset(a);
+    }
+    if a.policy.is_some() {
+        return Err(UsageError("--policy needs a scenario (.toml) input".into()).into());
+    }
+    let ds = read_file(&a.file)?;
+    match a.issue.as_deref() {
+        None => Ok(ds),
+        Some(name) => {
+            let names: Vec<&str> = ds.issues.iter().map(|i| i.name.as_str()).collect();
+            let d = names.iter().position(|n| *n == name).ok_or_else(|| {
+                UsageError(format!(
+                    "{}: unknown issue `{name}` (the file has: {})",
+                    a.file.display(),
+                    names.join(", ")
+                ))
+            })?;
+            let mut one = Dataset::single_issue(&ds.issue(d)?);
+            one.name = ds.name.clone();
+            one.format = ds.format;
+            one.notes = ds.notes.clone();
+            Ok(one)
+        }
+    }
+}
+
 pub fn run(a: ForecastArgs) -> anyhow::Result<()> {
     let model = model_of(&a)?;
-    let dataset = read_file(&a.file)?;
+    let dataset = load(&a)?;
     let preset = match (&model, a.preset.as_deref()) {
         (Model::Eum(_), None) => Some("scholz2011"),
         (_, p) => p,

@@ -131,7 +131,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 v["tree"] = t;
             }
             let s = serde_json::to_string_pretty(&v).context("writing JSON")?;
-            println!("{s}");
+            super::emit(&format!("{s}\n"))?;
         }
         InfoFormat::Text => {
             let mut out = String::new();
@@ -207,7 +207,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
                     out.push_str(&format!("  remaining game: {}\n", left.join("x")));
                 }
             }
-            print!("{out}");
+            super::emit(&out)?;
         }
     }
     Ok(())

@@ -48,16 +48,7 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<(String, String)> {
     Ok((name, text))
 }
 
-/// Writes `text` to standard output; a closed pipe (`detente ... | head`) is
-/// not an error.
-pub fn emit(text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other.context("cannot write to standard output")?),
-    }
-}
+pub use super::emit;
 
 pub fn run(a: PowerArgs) -> anyhow::Result<()> {
     let (body, vote) = match (&a.file, &a.game) {

@@ -5,10 +5,21 @@
 //! ([`detente_solve::verify::verify_equilibrium`]) before it is printed; a
 //! profile that fails is an internal error (exit 1), never printed.
 //!
+//! Game trees (`.efg`) are solved in behaviour strategies where Gambit does
+//! so: lcp/lp on the sequence form, spe by backward induction, logit and
+//! liap on the agent form ([`super::solve_tree`]); the other methods, and
+//! these with `--strategic`, on the reduced normal form. The output says
+//! which form was used: a `# ...` first line in text, `"form"` in JSON.
+//!
 //! Output formats:
 //! * `text` (default): one Gambit-style line per equilibrium,
 //!   `NE,p11,p12,...,p21,...` (players, then strategies, in file order);
-//! * `json`: one object `{"method", "arithmetic", "equilibria": [{"profile",
+//!   for trees a first line `# reduced normal form: ...` or `# agent form: ...`;
+//! * `logit --branch` / `--lambda X`: a table, one row per point of the
+//!   principal branch: λ, then every probability (text: aligned columns;
+//!   csv: header `lambda,player:strategy,...`; json: `"branch": [{"lambda",
+//!   "profile"}]` or `"qre": {"lambda", "profile"}`);
+//! * `json`: one object `{"method", "form", "arithmetic", "equilibria": [{"profile",
 //!   "payoffs", "max_regret", "verified"}], ...}` with exact numbers as
 //!   strings (`"1/3"`) or, with `--float`, JSON numbers; `lp` adds
 //!   `"value"`, `enummixed` adds `"cliques"` (indices into `equilibria` of
@@ -127,16 +138,53 @@ pub struct SolveArgs {
     /// player 1's strategies, then player 2's)
     #[arg(long)]
     pub start_label: Option<usize>,
-    /// Stop after this many equilibria
+    /// Stop after this many equilibria. On a tree, lcp (sequence form)
+    /// with N > 1 looks for more equilibria by restarting Lemke's algorithm
+    /// from extra starting vectors: a heuristic, not a complete search;
+    /// other equilibria may exist (--strategic --method enummixed finds all
+    /// extreme equilibria of the reduced normal form)
     #[arg(long)]
     pub stop_after: Option<usize>,
     /// lcp only: maximum depth of the recursive search (0 = unlimited)
     #[arg(long)]
     pub max_depth: Option<usize>,
-    /// Game trees (.efg): solve lcp and lp on the reduced strategic form
-    /// instead of the sequence form (behaviour strategies)
+    /// Game trees (.efg): solve on the reduced strategic form instead of
+    /// in behaviour strategies (lcp, lp: sequence form; logit, liap: agent
+    /// form, each information set an agent, as Gambit does by default)
     #[arg(long)]
     pub strategic: bool,
+    /// Iterative methods (simpdiv, gnm, ipa, logit, liap, enumpoly):
+    /// wall-clock limit in seconds; the method says when it ran out
+    /// [default: 30]
+    #[arg(long, value_name = "SECONDS")]
+    pub max_time: Option<f64>,
+    /// logit only: print the quantal-response equilibrium on the principal
+    /// branch at this precision λ (in payoff units) instead of the Nash limit
+    #[arg(long, value_name = "LAMBDA", conflicts_with = "branch")]
+    pub lambda: Option<f64>,
+    /// logit only: print the principal branch as a table, one row per point:
+    /// λ and every strategy's (or action's) probability
+    #[arg(long)]
+    pub branch: bool,
+    /// With --branch: trace up to this λ [default: until the branch is
+    /// within 1e-8 × payoff range of a Nash equilibrium]
+    #[arg(long, value_name = "LAMBDA", requires = "branch")]
+    pub max_lambda: Option<f64>,
+    /// With --branch: print at most this many rows, spread evenly in log λ
+    /// (the first and last points always) [default: 40; 0 = every point]
+    #[arg(long, value_name = "N", requires = "branch")]
+    pub max_points: Option<usize>,
+}
+
+impl SolveArgs {
+    /// The budget of the iterative methods.
+    pub(crate) fn budget(&self) -> detente_solve::budget::Budget {
+        let mut b = detente_solve::budget::Budget::default();
+        if let Some(t) = self.max_time {
+            b.max_time = Some(std::time::Duration::from_secs_f64(t));
+        }
+        b
+    }
 }
 
 /// Numbers the command can print.
@@ -186,12 +234,39 @@ pub fn run(args: SolveArgs) -> Result<()> {
     if args.stop_after == Some(0) {
         return Err(UsageError("--stop-after must be at least 1".into()).into());
     }
+    if let Some(t) = args.max_time {
+        if !(t > 0.0 && t.is_finite() && t <= 1e9) {
+            return Err(
+                UsageError("--max-time must be a positive number of seconds".into()).into(),
+            );
+        }
+    }
+    if (args.lambda.is_some() || args.branch) && args.method != Some(Method::Logit) {
+        return Err(UsageError("--lambda and --branch apply to --method logit only".into()).into());
+    }
+    if let Some(l) = args.lambda {
+        if !(l >= 0.0 && l.is_finite()) {
+            return Err(UsageError("--lambda must be a nonnegative number".into()).into());
+        }
+    }
+    if let Some(l) = args.max_lambda {
+        if !(l > 0.0 && l.is_finite()) {
+            return Err(UsageError("--max-lambda must be a positive number".into()).into());
+        }
+    }
     let game = read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
     // Trees are solved in behaviour strategies by the sequence-form and
-    // subgame methods, as Gambit does, unless --strategic.
+    // subgame methods, and by logit and liap on the agent form, as Gambit
+    // does, unless --strategic.
     if let Game::Extensive(tree) = &game {
         if matches!(args.method, Some(Method::Lcp | Method::Lp | Method::Spe)) && !args.strategic {
             return crate::cmd::solve_tree::run(&args, tree);
+        }
+        if matches!(args.method, Some(Method::Logit | Method::Liap)) && !args.strategic {
+            if args.method == Some(Method::Liap) || tree.is_perfect_recall() {
+                return crate::cmd::solve_tree::run_agent(&args, tree);
+            }
+            eprintln!("detente: logit: this tree has imperfect recall; the agent quantal-response equilibrium is traced for perfect recall only, so logit runs on the reduced normal form");
         }
     }
     if args.method == Some(Method::Spe) {
@@ -203,14 +278,215 @@ pub fn run(args: SolveArgs) -> Result<()> {
     let nf = game
         .to_normal_form()
         .map_err(|e| anyhow!("{}: {e}", args.file))?;
+    let form = match game {
+        Game::Normal(_) => Form::Normal,
+        Game::Extensive(_) => Form::Reduced,
+    };
+    if args.method == Some(Method::Logit) && (args.lambda.is_some() || args.branch) {
+        return logit_table(&args, &nf, form);
+    }
     if args.float || args.method.is_some_and(Method::is_numeric) {
-        solve_and_print::<f64>(&args, &nf)
+        solve_and_print::<f64>(&args, &nf, form)
     } else {
-        solve_and_print::<Rational>(&args, &nf)
+        solve_and_print::<Rational>(&args, &nf, form)
     }
 }
 
-fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame) -> Result<()> {
+/// The form of the game a method ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// A strategic-form file.
+    Normal,
+    /// The reduced normal form of a tree.
+    Reduced,
+    /// The agent form of a tree (each information set an agent).
+    Agent,
+}
+
+impl Form {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Form::Normal => "normal form",
+            Form::Reduced => "reduced normal form",
+            Form::Agent => "agent form",
+        }
+    }
+
+    /// The text-output header line (trees only, as Gambit states the form).
+    pub(crate) fn header(self) -> Option<String> {
+        match self {
+            Form::Normal => None,
+            Form::Reduced => Some(
+                "# reduced normal form: one probability per reduced strategy of each player\n"
+                    .to_string(),
+            ),
+            Form::Agent => Some(
+                "# agent form: behaviour profile, probabilities per player, information set, action\n"
+                    .to_string(),
+            ),
+        }
+    }
+}
+
+/// Rows of a λ table printed by `--branch` (and `--lambda`, one row).
+pub(crate) struct QreRow {
+    pub lambda: f64,
+    /// Probabilities in output order (players, then strategies or
+    /// information sets and actions).
+    pub probs: Vec<f64>,
+    /// The same, nested as the JSON profile.
+    pub profile: Value,
+}
+
+/// Keeps at most `max` rows, spread evenly in log(1 + λ); the first and last
+/// always.
+pub(crate) fn thin_rows(rows: Vec<QreRow>, max: usize) -> Vec<QreRow> {
+    if max == 0 || rows.len() <= max || max < 2 {
+        return rows;
+    }
+    let key = |r: &QreRow| (1.0 + r.lambda.max(0.0)).ln();
+    let lo = key(&rows[0]);
+    let hi = key(&rows[rows.len() - 1]);
+    let mut keep = vec![false; rows.len()];
+    keep[0] = true;
+    let last = rows.len() - 1;
+    keep[last] = true;
+    let mut j = 0;
+    for i in 1..max - 1 {
+        let target = lo + (hi - lo) * i as f64 / (max - 1) as f64;
+        while j + 1 < rows.len() && key(&rows[j + 1]) <= target {
+            j += 1;
+        }
+        keep[j] = true;
+    }
+    rows.into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect()
+}
+
+/// Prints a λ table: text (aligned columns), csv (wide), json.
+pub(crate) fn print_qre_table(
+    args: &SolveArgs,
+    form: Form,
+    columns: &[String],
+    rows: &[QreRow],
+    mut json_head: Value,
+    end: Option<&str>,
+) -> Result<()> {
+    let out = match args.format {
+        Format::Text => {
+            let mut s = form.header().unwrap_or_default();
+            if let Some(e) = end {
+                s.push_str(&format!("# branch traced until: {e}\n"));
+            }
+            let width = columns.iter().map(|c| c.len()).max().unwrap_or(0).max(10);
+            s.push_str(&format!("{:>14}", "lambda"));
+            for c in columns {
+                s.push_str(&format!(" {c:>width$}"));
+            }
+            s.push('\n');
+            for r in rows {
+                s.push_str(&format!("{:>14.6e}", r.lambda));
+                for p in &r.probs {
+                    s.push_str(&format!(" {p:>width$.8}"));
+                }
+                s.push('\n');
+            }
+            s
+        }
+        Format::Csv => {
+            let mut s = String::from("lambda");
+            for c in columns {
+                s.push(',');
+                s.push_str(&csv_field(c));
+            }
+            s.push('\n');
+            for r in rows {
+                s.push_str(&format!("{}", r.lambda));
+                for p in &r.probs {
+                    s.push_str(&format!(",{p}"));
+                }
+                s.push('\n');
+            }
+            s
+        }
+        Format::Json => {
+            let points: Vec<Value> = rows
+                .iter()
+                .map(|r| json!({"lambda": f64_json(r.lambda), "profile": r.profile}))
+                .collect();
+            json_head["form"] = json!(form.name());
+            if args.branch {
+                json_head["branch"] = Value::Array(points);
+                if let Some(e) = end {
+                    json_head["end"] = json!(e);
+                }
+            } else if let Some(p) = points.into_iter().next() {
+                json_head["qre"] = p;
+            }
+            let mut s = serde_json::to_string_pretty(&json_head).context("writing JSON")?;
+            s.push('\n');
+            s
+        }
+    };
+    super::emit(&out)?;
+    Ok(())
+}
+
+pub(crate) fn f64_json(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// `--method logit --lambda X` or `--branch` on a strategic game.
+fn logit_table(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()> {
+    use detente_solve::logit::{logit_at_lambda, logit_branch_to, LogitOptions};
+    let opts = LogitOptions {
+        budget: args.budget(),
+        ..LogitOptions::default()
+    };
+    let fail = |e: SolveError| anyhow!("{}: logit: {e}", args.file);
+    let row = |lambda: f64, p: Vec<Vec<f64>>| QreRow {
+        lambda,
+        probs: p.iter().flatten().cloned().collect(),
+        profile: json!(p
+            .iter()
+            .map(|v| v.iter().map(|x| f64_json(*x)).collect::<Vec<_>>())
+            .collect::<Vec<_>>()),
+    };
+    let (rows, end) = if let Some(l) = args.lambda {
+        let p = logit_at_lambda(game, l, &opts).map_err(fail)?;
+        (vec![row(l, p)], None)
+    } else {
+        let b = logit_branch_to(game, args.max_lambda, &opts).map_err(fail)?;
+        if b.budget_exhausted {
+            eprintln!(
+                "detente: logit: the budget ran out; the branch is printed as far as it was traced"
+            );
+        }
+        let rows = b
+            .points
+            .into_iter()
+            .map(|p| row(p.lambda, p.profile))
+            .collect();
+        (thin_rows(rows, args.max_points.unwrap_or(40)), Some(b.end))
+    };
+    let columns: Vec<String> = game
+        .players()
+        .iter()
+        .zip(game.strategies())
+        .flat_map(|(p, ss)| ss.iter().map(move |s| format!("{p}:{s}")))
+        .collect();
+    let head = json!({
+        "method": "logit",
+        "arithmetic": "float",
+        "players": game.players(),
+        "strategies": game.strategies(),
+    });
+    print_qre_table(args, form, &columns, &rows, head, end.as_deref())
+}
+
+fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()> {
     let method = args.method.unwrap_or(if game.num_players() == 2 {
         Method::Enummixed
     } else {
@@ -250,16 +526,17 @@ fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame) -> Result
         })?;
     }
     let out = match args.format {
-        Format::Text => text_output(&solved),
+        Format::Text => form.header().unwrap_or_default() + &text_output(&solved),
         Format::Csv => csv_output(game, &solved),
         Format::Json => {
-            let v = json_output(game, method, &solved, reduction.as_ref());
+            let mut v = json_output(game, method, &solved, reduction.as_ref());
+            v["form"] = json!(form.name());
             let mut s = serde_json::to_string_pretty(&v).context("writing JSON")?;
             s.push('\n');
             s
         }
     };
-    print!("{out}");
+    super::emit(&out)?;
     Ok(())
 }
 
@@ -321,37 +598,58 @@ fn run_method<T: OutNum>(
         }
         numeric => {
             use detente_solve::{enumpoly, gnm, ipa, liap, logit, simpdiv};
+            let budget = args.budget();
             let r = match numeric {
-                Method::Simpdiv => simpdiv::simpdiv(game, &simpdiv::SimpdivOptions::default())?,
-                Method::Gnm => gnm::gnm(game, &gnm::GnmOptions::default())?,
-                Method::Ipa => ipa::ipa(game, &ipa::IpaOptions::default())?,
-                Method::Logit => logit::logit(game, &logit::LogitOptions::default())?,
-                Method::Liap => liap::liap(game, &liap::LiapOptions::default())?,
-                _ => enumpoly::enumpoly(game, &enumpoly::EnumpolyOptions::default())?,
+                Method::Simpdiv => simpdiv::simpdiv(
+                    game,
+                    &simpdiv::SimpdivOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
+                Method::Gnm => gnm::gnm(
+                    game,
+                    &gnm::GnmOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
+                Method::Ipa => ipa::ipa(
+                    game,
+                    &ipa::IpaOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
+                Method::Logit => logit::logit(
+                    game,
+                    &logit::LogitOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
+                Method::Liap => liap::liap(
+                    game,
+                    &liap::LiapOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
+                _ => enumpoly::enumpoly(
+                    game,
+                    &enumpoly::EnumpolyOptions {
+                        budget,
+                        ..Default::default()
+                    },
+                )?,
             };
-            for note in &r.notes {
-                let prefix = format!("{}: ", numeric.name());
-                eprintln!(
-                    "detente: {prefix}{}",
-                    note.strip_prefix(&prefix).unwrap_or(note)
-                );
-            }
-            if r.budget_exhausted {
-                eprintln!(
-                    "detente: {}: the budget ran out; the equilibria printed are verified, but the search did not finish",
-                    numeric.name()
-                );
-            }
-            if !r.nonisolated.is_empty() {
-                eprintln!(
-                    "detente: {}: {} equilibria lie in continua (not isolated); one point of each is printed after the isolated ones",
-                    numeric.name(),
-                    r.nonisolated.len()
-                );
-            }
-            if r.equilibria.is_empty() && r.nonisolated.is_empty() {
-                eprintln!("detente: {}: no verified equilibrium found", numeric.name());
-            }
+            report_notes(
+                numeric.name(),
+                &r.notes,
+                r.budget_exhausted,
+                r.nonisolated.len(),
+                r.equilibria.len() + r.nonisolated.len(),
+            );
             let mut all = r.equilibria;
             all.extend(r.nonisolated);
             // Numeric methods run in f64 (`run` forces it for them).
@@ -369,6 +667,36 @@ fn run_method<T: OutNum>(
             }
         }
     })
+}
+
+/// Prints a numeric method's notes, budget and continua on standard error.
+pub(crate) fn report_notes(
+    name: &str,
+    notes: &[String],
+    budget_exhausted: bool,
+    nonisolated: usize,
+    found: usize,
+) {
+    let prefix = format!("{name}: ");
+    for note in notes {
+        eprintln!(
+            "detente: {prefix}{}",
+            note.strip_prefix(&prefix).unwrap_or(note)
+        );
+    }
+    if budget_exhausted {
+        eprintln!(
+            "detente: {name}: the budget ran out; the equilibria printed are verified, but the search did not finish"
+        );
+    }
+    if nonisolated > 0 {
+        eprintln!(
+            "detente: {name}: {nonisolated} equilibria lie in continua (not isolated); one point of each is printed after the isolated ones"
+        );
+    }
+    if found == 0 {
+        eprintln!("detente: {name}: no verified equilibrium found");
+    }
 }
 
 /// A profile of the reduced game as a profile of the full game.

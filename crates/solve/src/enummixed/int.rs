@@ -12,10 +12,27 @@ use num_traits::{Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// An exact integer: `Small` whenever the value fits in an `i128`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Int {
     Small(i128),
     Big(Box<BigInt>),
+}
+
+impl Clone for Int {
+    fn clone(&self) -> Self {
+        match self {
+            Int::Small(v) => Int::Small(*v),
+            Int::Big(b) => Int::Big(b.clone()),
+        }
+    }
+    /// Copies in place when both are `Small` (no drop, no allocation).
+    fn clone_from(&mut self, src: &Self) {
+        if let (Int::Small(d), Int::Small(s)) = (&mut *self, src) {
+            *d = *s;
+            return;
+        }
+        *self = src.clone();
+    }
 }
 
 impl Int {
@@ -39,6 +56,22 @@ impl Int {
         match self {
             Int::Small(s) => BigInt::from(*s),
             Int::Big(b) => (**b).clone(),
+        }
+    }
+
+    /// An `f64` within a relative 1e-15 of the value (infinite beyond
+    /// `f64`'s range).
+    pub fn to_f64(&self) -> f64 {
+        match self {
+            // The hardware converts 64-bit integers; 128-bit ones take a
+            // software routine.
+            Int::Small(s) if fits64(*s) => *s as i64 as f64,
+            // hi·2⁶⁴ + lo with lo unsigned; here |s| ≥ 2⁶³, so the three
+            // roundings leave a relative error below 1e-15.
+            Int::Small(s) => {
+                (*s >> 64) as i64 as f64 * 18_446_744_073_709_551_616.0 + *s as u64 as f64
+            }
+            Int::Big(b) => b.to_f64().unwrap_or(f64::INFINITY),
         }
     }
 
@@ -122,6 +155,74 @@ impl Int {
         }
         Int::from_big(a.to_big() * b.to_big() / e.value.to_big())
     }
+}
+
+impl Int {
+    /// One row of a fraction-free pivot: `row[j] ← (row[j]·p − a·prow[j]) / d`
+    /// for every `j ≠ skip`, where `d` is `div`'s value. Same results as
+    /// [`Int::pivot`] entry by entry; the common case (every number a 64-bit
+    /// integer) runs without re-examining `p`, `a` and `d` per entry.
+    pub fn pivot_row(row: &mut [Int], prow: &[Int], p: &Int, a: &Int, div: &Divisor, skip: usize) {
+        if let (Int::Small(ps), Int::Small(as_), Some((k, inv))) = (p, a, div.small) {
+            if fits64(*ps) && fits64(*as_) {
+                let (ps, as_) = (*ps, *as_);
+                for (j, (e, r)) in row.iter_mut().zip(prow).enumerate() {
+                    if j == skip {
+                        continue;
+                    }
+                    if let (Int::Small(ev), Int::Small(rv)) = (&mut *e, r) {
+                        if fits64(*ev) && fits64(*rv) {
+                            // |e·p|, |a·r| < 2^126: the difference fits.
+                            let n = mul64(*ev, ps) - mul64(as_, *rv);
+                            *ev = ((n >> k) as u128).wrapping_mul(inv) as i128;
+                            continue;
+                        }
+                    }
+                    *e = Int::pivot(e, p, a, r, div);
+                }
+                return;
+            }
+        }
+        for (j, (e, r)) in row.iter_mut().zip(prow).enumerate() {
+            if j != skip {
+                *e = Int::pivot(e, p, a, r, div);
+            }
+        }
+    }
+
+    /// `row[j] ← row[j]·p / d` for every `j ≠ skip` (exact divisions).
+    pub fn scale_row(row: &mut [Int], p: &Int, div: &Divisor, skip: usize) {
+        if let (Int::Small(ps), Some((k, inv))) = (p, div.small) {
+            if fits64(*ps) {
+                let ps = *ps;
+                for (j, e) in row.iter_mut().enumerate() {
+                    if j == skip {
+                        continue;
+                    }
+                    if let Int::Small(ev) = e {
+                        if fits64(*ev) {
+                            let n = mul64(*ev, ps);
+                            *ev = ((n >> k) as u128).wrapping_mul(inv) as i128;
+                            continue;
+                        }
+                    }
+                    *e = Int::scale(e, p, div);
+                }
+                return;
+            }
+        }
+        for (j, e) in row.iter_mut().enumerate() {
+            if j != skip {
+                *e = Int::scale(e, p, div);
+            }
+        }
+    }
+}
+
+/// `a·b` for `a`, `b` that fit in 64 bits (one widening multiplication).
+#[inline]
+fn mul64(a: i128, b: i128) -> i128 {
+    i128::from(a as i64) * i128::from(b as i64)
 }
 
 #[inline]
@@ -348,6 +449,31 @@ mod tests {
             Int::pivot(&c, &d, &a, &b, &Divisor::new(&v(6))),
             v(-(1 << 95))
         );
+    }
+
+    #[test]
+    fn to_f64_is_close() {
+        let vals = [
+            0i128,
+            -1,
+            (1 << 63) - 1,
+            1 << 63,
+            -(1 << 63) - 1,
+            -(1 << 64) + 12345,
+            (1 << 100) + 7,
+            i128::MAX,
+            i128::MIN + 1,
+        ];
+        for v in vals {
+            let want = BigInt::from(v).to_f64().unwrap();
+            let got = Int::from_i128(v).to_f64();
+            assert!(
+                (got - want).abs() <= 1e-15 * want.abs(),
+                "{v}: {got} vs {want}"
+            );
+        }
+        let big = Int::from_big(BigInt::from(3) << 300);
+        assert!((big.to_f64() / 2f64.powi(300) - 3.0).abs() < 1e-12);
     }
 
     #[test]

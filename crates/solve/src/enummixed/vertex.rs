@@ -18,7 +18,10 @@
 //! rooted at the origin. The search walks this tree depth first: a pivot
 //! `(r, c)` leads to a child exactly when the simplex rule applied to the
 //! resulting basis would pivot straight back, which is checked on the current
-//! dictionary's objective row without pivoting. Backtracking pivots back.
+//! dictionary's objective row without pivoting. Backtracking restores a
+//! saved copy of the parent's dictionary (cheaper than pivoting back). The
+//! ratio test first compares the ratios in floating point, with a margin
+//! that makes the filter exact, and compares exactly only the near-ties.
 //! A nondegenerate vertex has a single basis and is reported when its basis
 //! is reached; degenerate vertices (more tight constraints than the
 //! dimension) are deduplicated through a set of their label sets.
@@ -51,7 +54,8 @@ pub struct Counts {
     pub vertices: usize,
     /// Lex-feasible bases visited.
     pub bases: usize,
-    /// Pivots performed (forward and back).
+    /// Pivots performed (each base is entered by one pivot; backtracking
+    /// restores a saved copy instead of pivoting back).
     pub pivots: usize,
 }
 
@@ -90,7 +94,37 @@ struct Dictionary {
     basis: Vec<usize>,
     cobasis: Vec<usize>,
     loc: Vec<Loc>,
+    /// The right-hand side in floating point (for the ratio test's filter).
+    rhs_f: Vec<f64>,
     zero: Int,
+}
+
+impl Clone for Dictionary {
+    fn clone(&self) -> Self {
+        Dictionary {
+            rows: self.rows,
+            dims: self.dims,
+            t: self.t.clone(),
+            det: self.det.clone(),
+            basis: self.basis.clone(),
+            cobasis: self.cobasis.clone(),
+            loc: self.loc.clone(),
+            rhs_f: self.rhs_f.clone(),
+            zero: Int::zero(),
+        }
+    }
+    /// Field by field, reusing the allocations (the search saves and
+    /// restores dictionaries at every step).
+    fn clone_from(&mut self, src: &Self) {
+        self.rows = src.rows;
+        self.dims = src.dims;
+        self.t.clone_from(&src.t);
+        self.det.clone_from(&src.det);
+        self.basis.clone_from(&src.basis);
+        self.cobasis.clone_from(&src.cobasis);
+        self.loc.clone_from(&src.loc);
+        self.rhs_f.clone_from(&src.rhs_f);
+    }
 }
 
 impl Dictionary {
@@ -115,6 +149,7 @@ impl Dictionary {
             basis: (dims..dims + rows).collect(),
             cobasis: (0..dims).collect(),
             loc,
+            rhs_f: vec![1.0; rows],
             zero: Int::zero(),
         }
     }
@@ -160,12 +195,32 @@ impl Dictionary {
     /// Leaving row of the lexicographic minimum-ratio test for entering
     /// column `col`; `None` if the column has no positive entry (an
     /// unbounded edge, impossible for a polytope).
-    fn ratio_row(&self, col: usize) -> Option<usize> {
-        let mut best: Option<usize> = None;
+    ///
+    /// A floating-point pass finds the rows whose ratio `rhs / entry` can be
+    /// the minimum (each ratio is within 3 roundings of the exact one, so a
+    /// row whose float ratio exceeds the smallest by a relative 1e-12 is
+    /// certainly not minimal); usually one row remains and no exact
+    /// comparison is needed. The others are compared exactly.
+    fn ratio_row(&self, col: usize, cand: &mut Vec<(usize, f64)>) -> Option<usize> {
+        cand.clear();
+        let mut min = f64::INFINITY;
+        let mut finite = true;
         for i in 0..self.rows {
-            if !self.at(i, 1 + col).is_positive() {
+            let p = self.at(i, 1 + col);
+            if !p.is_positive() {
                 continue;
             }
+            let f = self.rhs_f[i] / p.to_f64();
+            finite &= f.is_finite();
+            min = min.min(f);
+            cand.push((i, f));
+        }
+        if finite {
+            let bound = min * (1.0 + 1e-12);
+            cand.retain(|&(_, f)| f <= bound);
+        }
+        let mut best: Option<usize> = None;
+        for &(i, _) in cand.iter() {
             best = match best {
                 None => Some(i),
                 Some(k) if self.lex_less(i, k, col) => Some(i),
@@ -186,21 +241,13 @@ impl Dictionary {
         let (row_r, after) = rest.split_at_mut(w);
         let row_r: &[Int] = row_r;
         for row in before.chunks_exact_mut(w).chain(after.chunks_exact_mut(w)) {
-            let a_is = row[1 + s].clone();
+            let a_is = std::mem::replace(&mut row[1 + s], Int::zero());
             if a_is.is_zero() {
                 if !same {
-                    for (j, e) in row.iter_mut().enumerate() {
-                        if j != 1 + s {
-                            *e = Int::scale(e, &p, &div);
-                        }
-                    }
+                    Int::scale_row(row, &p, &div, 1 + s);
                 }
             } else {
-                for (j, e) in row.iter_mut().enumerate() {
-                    if j != 1 + s {
-                        *e = Int::pivot(e, &p, &a_is, &row_r[j], &div);
-                    }
-                }
+                Int::pivot_row(row, row_r, &p, &a_is, &div, 1 + s);
                 row[1 + s] = a_is.neg();
             }
         }
@@ -212,6 +259,9 @@ impl Dictionary {
         self.cobasis[s] = leaving;
         self.loc[entering] = Loc::Basic(r);
         self.loc[leaving] = Loc::Nonbasic(s);
+        for i in 0..self.rows {
+            self.rhs_f[i] = self.t[i * w].to_f64();
+        }
     }
 
     /// Does the pivot `(r, c)` lead to a child in the reverse-search tree,
@@ -297,9 +347,13 @@ where
     counts.bases = 1;
     visit(&dict, &mut counts)?;
 
-    // Depth-first reverse search; each frame is the (row, column) of the
-    // pivot that entered the node and the next column to try in the parent.
-    let mut stack: Vec<(usize, usize, usize)> = Vec::new();
+    // Depth-first reverse search; each frame is a copy of the parent's
+    // dictionary and the next column to try there. Restoring the copy is
+    // much cheaper than pivoting back (a copy moves the entries, a pivot
+    // recomputes every one of them); spare copies are reused.
+    let mut stack: Vec<(Dictionary, usize)> = Vec::new();
+    let mut spare: Vec<Dictionary> = Vec::new();
+    let mut cand: Vec<(usize, f64)> = Vec::new();
     let mut next_col = 0usize;
     loop {
         if next_col < dims {
@@ -309,7 +363,7 @@ where
             if !dict.at(rows, 1 + col).is_negative() {
                 continue;
             }
-            let row = dict.ratio_row(col).ok_or_else(|| {
+            let row = dict.ratio_row(col, &mut cand).ok_or_else(|| {
                 SolveError::NotApplicable(format!(
                     "enummixed: {what} is unbounded (internal error: payoffs were not made positive)"
                 ))
@@ -335,17 +389,23 @@ where
                     }
                 }
             }
+            let saved = match spare.pop() {
+                Some(mut d) => {
+                    d.clone_from(&dict);
+                    d
+                }
+                None => dict.clone(),
+            };
+            stack.push((saved, next_col));
             dict.pivot(row, col);
             counts.pivots += 1;
             visit(&dict, &mut counts)?;
-            stack.push((row, col, next_col));
             next_col = 0;
         } else {
             match stack.pop() {
                 None => break,
-                Some((row, col, resume)) => {
-                    dict.pivot(row, col);
-                    counts.pivots += 1;
+                Some((parent, resume)) => {
+                    spare.push(std::mem::replace(&mut dict, parent));
                     next_col = resume;
                 }
             }

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Detente against pygambit on n-player games, method by method.
+
+Games:
+  * seeded random 3-, 4- and 5-player games (integer payoffs 0..99; shapes
+    5x5x5, 4x4x4x4, 3x3x3x3x3; seed 20260101, two games per shape), written
+    as .nfg files into bench/nplayer/games/ so that both programs read the
+    very same file;
+  * the n-player games (more than two players) of the Gambit catalog
+    (../shared/games/gambit/, .nfg and .efg; trees on the reduced strategic
+    form on both sides).
+
+Methods: simpdiv, gnm, ipa, logit, liap, enumpoly. Each pygambit call runs in
+a fresh process with a CPU-time limit (--timeout, default 20 s); Detente
+runs as `detente solve FILE --method M --format json` (release build)
+under the same CPU-time rlimit (prlimit), with a generous wall-clock budget
+(--max-time = 10 x the limit) so that a loaded machine does not cut it short. Times are **CPU
+seconds** (pygambit: the solver call alone, repeated until 0.25 CPU s when
+fast; Detente: the whole process, i.e. start-up, reading the file, solving
+and the independent verification, also repeated when fast).
+
+Answers are checked, not just timed:
+  * every pygambit profile's max regret is recomputed (pygambit's own
+    `max_regret`, relative to the payoff range) -- "wrong" marks a returned
+    profile with relative regret above 1e-6;
+  * Detente's profiles carry their verified max regret (JSON);
+  * methods that are deterministic and started alike (gnm and ipa from the
+    first-strategy ray, logit from lambda = 0, simpdiv from "everyone plays
+    strategy 1") are compared profile by profile: "same" when one of
+    Detente's equilibria is within 1e-6 (max abs difference) of each of
+    pygambit's correct ones; enumpoly compares the sets.
+
+Usage (from the repository root):
+    bench/.venv/bin/python bench/nplayer/peer.py [--timeout 20] [--only NAME]
+        [--methods simpdiv,gnm] [--detente target/release/detente]
+Writes bench/nplayer/results.json and prints a Markdown table.
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import math
+import multiprocessing as mp
+import multiprocessing.connection as mpc
+import os
+import random
+import resource
+import signal
+import tempfile
+import time
+
+import pygambit as gbt
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GAMES = os.path.join(HERE, "games")
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared", "games", "gambit"))
+METHODS = ["simpdiv", "gnm", "ipa", "logit", "liap", "enumpoly"]
+SEED = 20260101
+SHAPES = [(5, 5, 5), (4, 4, 4, 4), (3, 3, 3, 3, 3)]
+SAME_TOL = 1e-6
+WRONG_TOL = 1e-6
+
+
+def profiles(shape):
+    idx = [0] * len(shape)
+    total = math.prod(shape)
+    for _ in range(total):
+        yield tuple(idx)
+        for k in range(len(shape)):
+            idx[k] += 1
+            if idx[k] < shape[k]:
+                break
+            idx[k] = 0
+
+
+def write_random_nfg(shape, seed, k, path):
+    rng = random.Random(f"{seed}-{'x'.join(map(str, shape))}-{k}")
+    n = len(shape)
+    rows = [" ".join(str(rng.randint(0, 99)) for _ in range(n)) for _ in profiles(shape)]
+    players = " ".join(f'"{i + 1}"' for i in range(n))
+    title = f"Random {'x'.join(map(str, shape))} game {k}, payoffs 0..99, seed {seed}"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f'NFG 1 R "{title}" {{ {players} }} {{ {" ".join(map(str, shape))} }}\n\n')
+        fh.write("\n".join(rows) + "\n")
+
+
+def random_games():
+    os.makedirs(GAMES, exist_ok=True)
+    out = []
+    for shape in SHAPES:
+        for k in (1, 2):
+            name = f"rand_{len(shape)}p_{'x'.join(map(str, shape))}_{k}.nfg"
+            path = os.path.join(GAMES, name)
+            write_random_nfg(shape, SEED, k, path)
+            out.append((name, path))
+    return out
+
+
+def catalog_games():
+    ref = json.load(open(os.path.join(SHARED, "reference.json")))
+    out = []
+    for rel, g in sorted(ref["games"].items()):
+        if g.get("n_players", 0) > 2:
+            out.append((rel, os.path.join(SHARED, rel)))
+    return out
+
+
+def read(path):
+    if path.endswith(".efg"):
+        return gbt.read_efg(path)
+    return gbt.read_nfg(path)
+
+
+def first_strategy_profile(g):
+    p = g.mixed_strategy_profile(rational=True)
+    for player in g.players:
+        for i, s in enumerate(player.strategies):
+            p[s] = gbt.Rational(1 if i == 0 else 0)
+    return p
+
+
+def call(method, g):
+    n = gbt.nash
+    if method == "simpdiv":
+        return n.simpdiv_solve(first_strategy_profile(g))
+    if method == "gnm":
+        return n.gnm_solve(g)
+    if method == "ipa":
+        return n.ipa_solve(g)
+    if method == "logit":
+        return n.logit_solve(g, use_strategic=True)
+    if method == "liap":
+        return n.liap_solve(g.mixed_strategy_profile())
+    if method == "enumpoly":
+        return n.enumpoly_solve(g, use_strategic=True)
+    raise ValueError(method)
+
+
+def payoff_range(g):
+    return max(float(g.max_payoff) - float(g.min_payoff), 1e-300)
+
+
+def as_mixed(eq):
+    try:
+        return eq.as_strategy()
+    except Exception:  # noqa: BLE001
+        return eq
+
+
+def _worker(conn, path, method, cpu_limit):
+    resource.setrlimit(resource.RLIMIT_CPU, (int(math.ceil(cpu_limit)), int(math.ceil(cpu_limit)) + 5))
+    try:
+        g = read(path)
+        rng = payoff_range(g)
+        calls = 0
+        c0 = time.process_time()
+        while True:
+            res = call(method, g)
+            calls += 1
+            if time.process_time() - c0 >= 0.25 or calls >= 50:
+                break
+        cpu = (time.process_time() - c0) / calls
+        eqs = []
+        for e in res.equilibria:
+            m = as_mixed(e)
+            prof = [[float(m[s]) for s in p.strategies] for p in g.players]
+            eqs.append({"profile": prof, "rel_regret": float(m.max_regret()) / rng})
+        conn.send({"status": "ok", "cpu_s": cpu, "calls": calls, "equilibria": eqs,
+                   "strategies": [[s.label for s in p.strategies] for p in g.players]})
+    except BaseException as exc:  # noqa: BLE001
+        conn.send({"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]})
+    finally:
+        conn.close()
+
+
+def run_gambit(path, method, timeout):
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, path, method, timeout), daemon=True)
+    proc.start()
+    child.close()
+    if mpc.wait([parent], timeout=timeout * 5):
+        try:
+            res = parent.recv()
+        except EOFError:
+            proc.join(5)
+            if proc.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+                res = {"status": "timeout"}
+            else:
+                res = {"status": "crash", "error": f"exit code {proc.exitcode}"}
+        proc.join(5)
+    else:
+        proc.kill()
+        proc.join(5)
+        res = {"status": "timeout"}
+    parent.close()
+    return res
+
+
+def run_detente(exe, path, method, timeout):
+    """Runs the CLI; CPU seconds of exactly that process (os.wait4), under
+    a CPU-time rlimit set by prlimit (no Python code runs in the child, so
+    nothing of the benchmark's own process is charged to it)."""
+    cmd = ["prlimit", f"--cpu={int(math.ceil(timeout))}", exe, "solve", path, "--method", method,
+           "--format", "json", "--max-time", str(timeout * 10)]
+    if path.endswith(".efg"):
+        cmd.append("--strategic")
+    runs = 0
+    cpu = 0.0
+    stdout = stderr = ""
+    with tempfile.TemporaryDirectory() as tmp:
+        out_path = os.path.join(tmp, "out")
+        err_path = os.path.join(tmp, "err")
+        while True:
+            fa = [(os.POSIX_SPAWN_OPEN, 1, out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                  (os.POSIX_SPAWN_OPEN, 2, err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)]
+            pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=fa)
+            _, status, ru = os.wait4(pid, 0)
+            cpu += ru.ru_utime + ru.ru_stime
+            runs += 1
+            if os.WIFSIGNALED(status):
+                return {"status": "timeout" if os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL) else "crash"}
+            stdout = open(out_path).read()
+            stderr = open(err_path).read()
+            if os.WEXITSTATUS(status) != 0:
+                return {"status": "error", "error": stderr[:300]}
+            if cpu >= 0.25 or runs >= 50:
+                break
+    v = json.loads(stdout)
+    eqs = [{"profile": e["profile"], "max_regret": e["max_regret"]} for e in v["equilibria"]]
+    budget = "budget ran out" in stderr
+    return {"status": "ok", "cpu_s": cpu / runs, "calls": runs, "equilibria": eqs,
+            "strategies": v.get("strategies"), "budget": budget,
+            "notes": stderr.strip()[:500]}
+
+
+def dist(a, b):
+    return max(abs(x - y) for pa, pb in zip(a, b) for x, y in zip(pa, pb))
+
+
+def compare(method, gam, det):
+    """Summary of the agreement of the two answers."""
+    if gam.get("status") != "ok" or det.get("status") != "ok":
+        return ""
+    wrong = [e for e in gam["equilibria"] if not (e["rel_regret"] <= WRONG_TOL)]
+    right = [e for e in gam["equilibria"] if e["rel_regret"] <= WRONG_TOL]
+    notes = []
+    if wrong:
+        worst = max(e["rel_regret"] for e in wrong)
+        notes.append(f"Gambit wrong: {len(wrong)} profile(s), regret {worst:.2g} x range")
+    if gam.get("strategies") != det.get("strategies"):
+        notes.append("strategy labels differ; profiles not compared")
+        return "; ".join(notes)
+    ours = [e["profile"] for e in det["equilibria"]]
+    if method in ("gnm", "ipa", "logit", "simpdiv", "enumpoly"):
+        matched = sum(1 for e in right if any(dist(e["profile"], o) <= SAME_TOL for o in ours))
+        if right:
+            if matched == len(right):
+                notes.append("same" if method != "enumpoly" else f"all {len(right)} of Gambit's found")
+            else:
+                near = min((dist(e["profile"], o) for e in right for o in ours), default=math.inf)
+                notes.append(f"{matched}/{len(right)} of Gambit's found (nearest {near:.1e})")
+    return "; ".join(notes)
+
+
+def cell(r):
+    st = r.get("status")
+    if st == "ok":
+        extra = ", budget" if r.get("budget") else ""
+        return f"{r['cpu_s']:.3g} ({len(r['equilibria'])}{extra})"
+    if st == "timeout":
+        return "> limit"
+    return st
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--timeout", type=float, default=20.0)
+    ap.add_argument("--only", default=None)
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--detente", default=os.path.join(ROOT, "target", "release", "detente"))
+    ap.add_argument("--out", default=os.path.join(HERE, "results.json"))
+    args = ap.parse_args()
+    methods = args.methods.split(",")
+    games = random_games() + catalog_games()
+    if args.only:
+        games = [g for g in games if args.only in g[0]]
+    results = []
+    for name, path in games:
+        # Process floor: start-up, reading the file, enumpure and the check.
+        floor = run_detente(args.detente, path, "enumpure", args.timeout)
+        print(f"| {name} | (floor: enumpure process) | | {cell(floor)} | | |", flush=True)
+        results.append({"game": name, "method": "floor", "detente": floor})
+        for m in methods:
+            gam = run_gambit(path, m, args.timeout)
+            det = run_detente(args.detente, path, m, args.timeout)
+            cmp = compare(m, gam, det)
+            ratio = ""
+            if gam.get("status") == "ok" and det.get("status") == "ok" and det["cpu_s"] > 0:
+                ratio = f"{gam['cpu_s'] / det['cpu_s']:.3g}"
+            elif gam.get("status") == "timeout" and det.get("status") == "ok":
+                ratio = f"> {args.timeout / max(det['cpu_s'], 1e-6):.3g}"
+            row = {"game": name, "method": m, "gambit": gam, "detente": det,
+                   "ratio": ratio, "compare": cmp}
+            results.append(row)
+            print(f"| {name} | {m} | {cell(gam)} | {cell(det)} | {ratio} | {cmp} |", flush=True)
+    meta = {
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "pygambit": gbt.__version__,
+        "timeout_cpu_s": args.timeout,
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
+    }
+    with open(args.out, "w") as fh:
+        json.dump({"meta": meta, "results": results}, fh, indent=1)
+        fh.write("\n")
+    print(json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()
