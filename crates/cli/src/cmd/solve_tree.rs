@@ -106,39 +106,8 @@ pub fn run(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
         }
     };
     let out = match args.format {
-        Format::Text => {
-            let mut s = String::new();
-            for e in &equilibria {
-                s.push_str("NE");
-                for v in e.profile.iter().flatten().flatten() {
-                    s.push(',');
-                    s.push_str(&txt(v));
-                }
-                s.push('\n');
-            }
-            s
-        }
-        Format::Csv => {
-            let mut s = String::from("equilibrium,player,infoset,action,probability\n");
-            for (k, e) in equilibria.iter().enumerate() {
-                for (p, sets) in e.profile.iter().enumerate() {
-                    for (j, probs) in sets.iter().enumerate() {
-                        let info = g.infoset(g.player_infosets(p)[j]);
-                        for (a, v) in probs.iter().enumerate() {
-                            s.push_str(&format!(
-                                "{},{},{},{},{}\n",
-                                k + 1,
-                                csv_field(&g.players()[p]),
-                                j + 1,
-                                csv_field(info.actions().get(a).map(|x| x.as_str()).unwrap_or("")),
-                                txt(v)
-                            ));
-                        }
-                    }
-                }
-            }
-            s
-        }
+        Format::Text => behavior_text(equilibria.iter().map(|e| &e.profile), txt),
+        Format::Csv => behavior_csv(g, equilibria.iter().map(|e| &e.profile), txt),
         Format::Json => {
             let infosets: Vec<Value> = (0..g.num_players())
                 .map(|p| {
@@ -320,36 +289,12 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
     let out = match args.format {
         Format::Text => {
             let mut s = Form::Agent.header().unwrap_or_default();
-            for e in &equilibria {
-                s.push_str("NE");
-                for v in e.profile.iter().flatten().flatten() {
-                    s.push_str(&format!(",{v}"));
-                }
-                s.push('\n');
-            }
+            s.push_str(&behavior_text(equilibria.iter().map(|e| &e.profile), |v| {
+                v.to_string()
+            }));
             s
         }
-        Format::Csv => {
-            let mut s = String::from("equilibrium,player,infoset,action,probability\n");
-            for (k, e) in equilibria.iter().enumerate() {
-                for (p, sets) in e.profile.iter().enumerate() {
-                    for (j, probs) in sets.iter().enumerate() {
-                        let info = g.infoset(g.player_infosets(p)[j]);
-                        for (a, v) in probs.iter().enumerate() {
-                            s.push_str(&format!(
-                                "{},{},{},{},{}\n",
-                                k + 1,
-                                csv_field(&g.players()[p]),
-                                j + 1,
-                                csv_field(info.actions().get(a).map(|x| x.as_str()).unwrap_or("")),
-                                v
-                            ));
-                        }
-                    }
-                }
-            }
-            s
-        }
+        Format::Csv => behavior_csv(g, equilibria.iter().map(|e| &e.profile), |v| v.to_string()),
         Format::Json => {
             let eqs: Vec<Value> = equilibria
                 .iter()
@@ -378,4 +323,50 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
     };
     super::emit(&out)?;
     Ok(())
+}
+
+/// Behaviour profiles as text lines: `NE` and every action probability,
+/// player by player, information set by information set.
+fn behavior_text<'a, T: 'a>(
+    profiles: impl Iterator<Item = &'a Vec<Vec<Vec<T>>>>,
+    num: impl Fn(&T) -> String,
+) -> String {
+    let mut s = String::new();
+    for profile in profiles {
+        s.push_str("NE");
+        for v in profile.iter().flatten().flatten() {
+            s.push(',');
+            s.push_str(&num(v));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Behaviour profiles as CSV: one row per equilibrium, player, information
+/// set and action.
+fn behavior_csv<'a, T: 'a>(
+    g: &ExtensiveGame,
+    profiles: impl Iterator<Item = &'a Vec<Vec<Vec<T>>>>,
+    num: impl Fn(&T) -> String,
+) -> String {
+    let mut s = String::from("equilibrium,player,infoset,action,probability\n");
+    for (k, profile) in profiles.enumerate() {
+        for (p, sets) in profile.iter().enumerate() {
+            for (j, probs) in sets.iter().enumerate() {
+                let info = g.infoset(g.player_infosets(p)[j]);
+                for (a, v) in probs.iter().enumerate() {
+                    s.push_str(&format!(
+                        "{},{},{},{},{}\n",
+                        k + 1,
+                        csv_field(&g.players()[p]),
+                        j + 1,
+                        csv_field(info.actions().get(a).map(|x| x.as_str()).unwrap_or("")),
+                        num(v)
+                    ));
+                }
+            }
+        }
+    }
+    s
 }
