@@ -65,6 +65,26 @@ pub struct TornadoBar {
     pub value: f64,
 }
 
+/// The grid, axis and label style every chart of the report shares.
+trait HouseStyle {
+    fn house_style(&mut self) -> &mut Self;
+}
+
+impl<X, Y, DB> HouseStyle for plotters::chart::MeshStyle<'_, '_, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    fn house_style(&mut self) -> &mut Self {
+        self.light_line_style(RGBColor(240, 240, 240))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .axis_style(GREY)
+            .label_style((FONT, 16).into_font().color(&INK))
+            .axis_desc_style((FONT, 16).into_font().color(&INK))
+    }
+}
+
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("plot: {e:?}")
 }
@@ -161,11 +181,7 @@ pub fn range_chart(
             .x_label_formatter(&plain)
             .x_desc(x_desc)
             .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .axis_style(GREY)
-            .label_style((FONT, 16).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
+            .house_style()
             .draw()
             .map_err(err)?;
         if let Some((x, name)) = reference.filter(|(x, _)| finite(*x)) {
@@ -291,11 +307,7 @@ pub fn tornado(bars: &[TornadoBar], x_desc: &str) -> Result<String, String> {
             .x_label_formatter(&fmt_x)
             .x_desc(x_desc)
             .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .axis_style(GREY)
-            .label_style((FONT, 16).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
+            .house_style()
             .draw()
             .map_err(err)?;
         for (k, b) in bars.iter().enumerate() {
@@ -414,11 +426,7 @@ pub fn histogram_rows(
             .x_label_formatter(&plain)
             .x_desc(x_desc)
             .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .axis_style(GREY)
-            .label_style((FONT, 16).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
+            .house_style()
             .draw()
             .map_err(err)?;
         if let Some((x, name)) = reference.filter(|(x, _)| finite(*x)) {
@@ -621,11 +629,7 @@ pub fn trajectories(
             .x_desc(x_desc)
             .y_desc(y_desc)
             .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .axis_style(GREY)
-            .label_style((FONT, 16).into_font().color(&INK))
-            .axis_desc_style((FONT, 16).into_font().color(&INK))
+            .house_style()
             .draw()
             .map_err(err)?;
         if let Some((y, name)) = forecast.filter(|(y, _)| finite(*y)) {
