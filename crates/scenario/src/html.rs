@@ -157,17 +157,65 @@ fn svg_scalable(svg: &str, label: &str) -> String {
     format!("<svg{attrs}{rest}")
 }
 
-fn figure(plot: Result<String, String>, label: &str, caption: &str, s: &Strings) -> String {
-    match plot {
-        Ok(svg) => format!(
-            "<figure>{}<figcaption>{}</figcaption></figure>\n",
-            svg_scalable(&svg, label),
-            esc(caption)
-        ),
-        Err(why) => format!(
-            "<p class=\"lede\">{}</p>\n",
-            esc(&s.fill("plot_missing", &[("why", why)]))
-        ),
+/// A chart of the report: the section it belongs to, its title (the
+/// accessible label), its caption and the SVG document. The HTML report
+/// inlines it; the Markdown report under `--out` writes it to a file beside
+/// `report.md` and links it in place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The id of the section (one of [`SECTIONS`]).
+    pub section: &'static str,
+    pub title: String,
+    pub caption: String,
+    /// A standalone SVG document (with `viewBox` and the SVG namespace).
+    pub svg: String,
+}
+
+/// The HTML being written and the figures drawn so far.
+struct Page {
+    html: String,
+    section: &'static str,
+    figures: Vec<Figure>,
+}
+
+impl std::fmt::Write for Page {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        Ok(())
+    }
+}
+
+impl Page {
+    fn push_str(&mut self, s: &str) {
+        self.html.push_str(s);
+    }
+
+    /// Inlines a chart with its caption (and records it), or says why it
+    /// could not be drawn.
+    fn figure(&mut self, plot: Result<String, String>, label: &str, caption: &str, s: &Strings) {
+        match plot {
+            Ok(svg) => {
+                let svg = svg_scalable(&svg, label);
+                let _ = writeln!(
+                    self.html,
+                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                    esc(caption)
+                );
+                self.figures.push(Figure {
+                    section: self.section,
+                    title: label.to_string(),
+                    caption: caption.to_string(),
+                    svg,
+                });
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    self.html,
+                    "<p class=\"lede\">{}</p>",
+                    esc(&s.fill("plot_missing", &[("why", why)]))
+                );
+            }
+        }
     }
 }
 
@@ -210,7 +258,7 @@ fn provenance(p: &Value, s: &Strings) -> String {
     }
 }
 
-fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
+fn section_exchanges(r: &Value, s: &Strings, out: &mut Page) {
     let exchanges: Vec<&Value> = arr(&r["exchanges"]).collect();
     let same_as_base = |x: &Value| -> bool {
         x["policy"] != "base"
@@ -319,23 +367,23 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut String) {
         match hist {
             Some(Ok(svg)) => {
                 let caption = format!("{}. {}", s.get("surplus_plot"), s.get("hist_legend"));
-                out.push_str(&figure(Ok(svg), s.get("surplus_plot"), &caption, s));
+                out.figure(Ok(svg), s.get("surplus_plot"), &caption, s);
             }
             // No histogram, or none that can be drawn: the range chart.
             _ => {
                 let caption = format!("{}. {}", s.get("surplus_plot"), s.get("range_legend"));
-                out.push_str(&figure(
+                out.figure(
                     range_chart(&plot_rows, Some((0.0, s.get("no_gain"))), s.get("surplus")),
                     s.get("surplus_plot"),
                     &caption,
                     s,
-                ));
+                );
             }
         }
     }
 }
 
-fn section_votes(r: &Value, s: &Strings, out: &mut String) {
+fn section_votes(r: &Value, s: &Strings, out: &mut Page) {
     let votes: Vec<&Value> = arr(&r["votes"]).collect();
     let mut proposals: Vec<&str> = Vec::new();
     for v in &votes {
@@ -468,7 +516,7 @@ fn section_votes(r: &Value, s: &Strings, out: &mut String) {
     }
 }
 
-fn section_issues(r: &Value, s: &Strings, out: &mut String) {
+fn section_issues(r: &Value, s: &Strings, out: &mut Page) {
     let issues: Vec<&Value> = arr(&r["issues"]).collect();
     let base: Vec<&&Value> = issues.iter().filter(|i| i["policy"] == "base").collect();
     // Outcomes side by side: cases down, issues across.
@@ -555,7 +603,7 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
             .collect();
         let title = s.fill("outcome_plot", &[("name", name.to_string())]);
         let caption = format!("{title}. {}", s.get("range_legend"));
-        out.push_str(&figure(
+        out.figure(
             range_chart(
                 &plot_rows,
                 f(&b["status_quo"]).map(|x| (x, s.get("status_quo"))),
@@ -564,7 +612,7 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
             &title,
             &caption,
             s,
-        ));
+        );
         issue_forecast(b, &cases, s, out);
     }
 }
@@ -573,7 +621,7 @@ fn section_issues(r: &Value, s: &Strings, out: &mut String) {
 /// by round (one chart per distinct trajectory, naming the cases that
 /// share it) and, for the expected utility model, BDM's quadrant charts of
 /// the base case.
-fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
+fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut Page) {
     let name = text(&b["name"]);
     let cases: Vec<&Value> = cases.iter().map(|c| **c).collect();
     let groups = forecast_groups(&cases);
@@ -633,7 +681,7 @@ fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
             &[("name", name.to_string()), ("cases", who.join(", "))],
         );
         let caption = format!("{title}. {}", s.get("trajectory_legend"));
-        out.push_str(&figure(
+        out.figure(
             trajectories(
                 &actors,
                 &rounds,
@@ -644,7 +692,7 @@ fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
             &title,
             &caption,
             s,
-        ));
+        );
     }
     // Quadrant charts of the base case (or the first case that has them).
     let Some(fc) = cases
@@ -667,12 +715,12 @@ fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
         );
         let x_desc = s.fill("quad_x", &[("focal", focal.to_string())]);
         let y_desc = s.fill("quad_y", &[("focal", focal.to_string())]);
-        out.push_str(&figure(
+        out.figure(
             quadrant(&points, &quadrant_labels(focal, s), &x_desc, &y_desc),
             &title,
             &title,
             s,
-        ));
+        );
     }
     out.push_str("</div>\n");
     let mut note = s.get("quadrant_legend").to_string();
@@ -692,7 +740,7 @@ fn issue_forecast(b: &Value, cases: &[&&Value], s: &Strings, out: &mut String) {
     let _ = writeln!(out, "<p class=\"lede\">{}</p>", esc(&note));
 }
 
-fn section_games(r: &Value, s: &Strings, out: &mut String) {
+fn section_games(r: &Value, s: &Strings, out: &mut Page) {
     for g in arr(&r["games"]) {
         let _ = writeln!(
             out,
@@ -744,7 +792,7 @@ fn section_games(r: &Value, s: &Strings, out: &mut String) {
 /// The equilibria of a game over the Monte Carlo draws, when the analysis
 /// has them: how often each profile is an equilibrium, and how often the
 /// equilibrium is unique.
-fn game_draws(g: &Value, strategies: &[Vec<String>], s: &Strings, out: &mut String) {
+fn game_draws(g: &Value, strategies: &[Vec<String>], s: &Strings, out: &mut Page) {
     let d = &g["draws"];
     if !d.is_object() {
         return;
@@ -781,7 +829,7 @@ fn game_draws(g: &Value, strategies: &[Vec<String>], s: &Strings, out: &mut Stri
     }
 }
 
-fn section_claims(r: &Value, s: &Strings, out: &mut String) {
+fn section_claims(r: &Value, s: &Strings, out: &mut Page) {
     for c in arr(&r["claims"]) {
         let _ = writeln!(out, "<h3>{}</h3>", esc(text(&c["text"])));
         let _ = writeln!(
@@ -808,12 +856,12 @@ fn section_claims(r: &Value, s: &Strings, out: &mut String) {
             })
             .collect();
         let label = format!("{}: {}", s.get("sensitive_to"), text(&c["text"]));
-        out.push_str(&figure(
+        out.figure(
             tornado(&bars, s.get("tornado_axis")),
             &label,
             s.get("tornado_legend"),
             s,
-        ));
+        );
         let header: Vec<String> = [
             "input",
             "point",
@@ -848,7 +896,7 @@ fn section_claims(r: &Value, s: &Strings, out: &mut String) {
     }
 }
 
-fn section_policies(r: &Value, s: &Strings, out: &mut String) {
+fn section_policies(r: &Value, s: &Strings, out: &mut Page) {
     let policies: Vec<&Value> = arr(&r["policies"]).collect();
     // Measures down, cases across.
     let mut header = vec![s.get("measure").to_string()];
@@ -940,12 +988,12 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
             .and_then(|p| f(&p["measures"][m.as_str()]["value"]));
         let title = s.fill("measure_plot", &[("name", name.clone())]);
         let caption = format!("{title}. {}", s.get("range_legend"));
-        out.push_str(&figure(
+        out.figure(
             range_chart(&plot_rows, base_value.map(|v| (v, s.get("base"))), &name),
             &title,
             &caption,
             s,
-        ));
+        );
     }
     for p in policies.iter().filter(|p| p["id"] != "base") {
         let _ = writeln!(
@@ -994,7 +1042,7 @@ fn section_policies(r: &Value, s: &Strings, out: &mut String) {
     }
 }
 
-fn section_assumptions(r: &Value, s: &Strings, out: &mut String) {
+fn section_assumptions(r: &Value, s: &Strings, out: &mut Page) {
     let sc = &r["scenario"];
     if let (Some(n), Some(k)) = (sc["inputs"].as_u64(), sc["uncertain_inputs"].as_u64()) {
         let _ = writeln!(
@@ -1060,8 +1108,22 @@ fn section_assumptions(r: &Value, s: &Strings, out: &mut String) {
 /// lines the caller knows (version, input hash, input name); the seed and
 /// the number of draws come from the analysis.
 pub fn render_html(r: &Value, s: &Strings, reproducibility: &[(String, String)]) -> String {
+    render_html_with_figures(r, s, reproducibility).0
+}
+
+/// The HTML report and the figures it inlines, in order (for the Markdown
+/// report, which links them as files).
+pub fn render_html_with_figures(
+    r: &Value,
+    s: &Strings,
+    reproducibility: &[(String, String)],
+) -> (String, Vec<Figure>) {
     let title = format!("{}: {}", s.get("title"), text(&r["scenario"]["title"]));
-    let mut out = String::new();
+    let mut out = Page {
+        html: String::new(),
+        section: "summary",
+        figures: Vec::new(),
+    };
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -1103,6 +1165,7 @@ pub fn render_html(r: &Value, s: &Strings, reproducibility: &[(String, String)])
     }
     out.push_str("</ol>\n</nav>\n<main>\n");
     for id in SECTIONS {
+        out.section = id;
         let _ = writeln!(out, "<section id=\"{id}\">\n<h2>{}</h2>", esc(s.get(id)));
         match id {
             "summary" => {
@@ -1140,7 +1203,7 @@ pub fn render_html(r: &Value, s: &Strings, reproducibility: &[(String, String)])
             &[("version", env!("CARGO_PKG_VERSION").to_string())]
         ))
     );
-    out
+    (out.html, out.figures)
 }
 
 #[cfg(test)]

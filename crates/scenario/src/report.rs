@@ -974,6 +974,34 @@ fn forecasts(r: &Value, s: &Strings, flavour: Flavour) -> String {
     out
 }
 
+/// A chart written as a file beside the Markdown report: the section it
+/// belongs to (`exchanges`, `votes`, `issues`, `games`, `claims`,
+/// `policies`), the path relative to the report, its title and caption.
+#[derive(Debug, Clone, Copy)]
+pub struct FigureLink<'a> {
+    pub section: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub caption: &'a str,
+}
+
+/// The Markdown image links of one section's charts, in order.
+fn figure_links(links: &[FigureLink], section: &str) -> String {
+    let mut out = String::new();
+    for l in links.iter().filter(|l| l.section == section) {
+        let alt: String = l
+            .title
+            .chars()
+            .map(|c| if matches!(c, '[' | ']') { ' ' } else { c })
+            .collect();
+        out.push_str(&format!("\n![{alt}]({})\n", l.path.replace(' ', "%20")));
+        if l.caption != l.title {
+            out.push_str(&format!("\n*{}*\n", l.caption.replace('*', "\\*")));
+        }
+    }
+    out
+}
+
 /// Renders the whole report. `reproducibility` holds extra lines (version,
 /// input hash) that the caller knows.
 pub fn render(
@@ -981,6 +1009,20 @@ pub fn render(
     s: &Strings,
     flavour: Flavour,
     reproducibility: &[(String, String)],
+) -> String {
+    render_with_figures(r, s, flavour, reproducibility, &[])
+}
+
+/// [`render`], with the charts of `figures` linked at the end of their
+/// sections (Markdown written with its figure files, `detente analyze
+/// --out`); where a section has charts, the character-drawn histograms are
+/// left out.
+pub fn render_with_figures(
+    r: &Value,
+    s: &Strings,
+    flavour: Flavour,
+    reproducibility: &[(String, String)],
+    figures: &[FigureLink],
 ) -> String {
     let mut out = String::new();
     let title = format!(
@@ -1070,7 +1112,11 @@ pub fn render(
     .map(|k| s.get(k).to_string())
     .collect();
     out.push_str(&table(&header, &rows, flavour));
-    out.push_str(&distributions(&exchanges, s, flavour));
+    if figures.iter().any(|f| f.section == "exchanges") {
+        out.push_str(&figure_links(figures, "exchanges"));
+    } else {
+        out.push_str(&distributions(&exchanges, s, flavour));
+    }
 
     // Votes.
     out.push_str(&heading(s.get("votes"), 2, flavour));
@@ -1096,6 +1142,8 @@ pub fn render(
             .join("; ");
         out.push_str(&sub_bullet(&line, flavour));
     }
+
+    out.push_str(&figure_links(figures, "votes"));
 
     // Issues: outcome per case, side by side.
     out.push_str(&heading(s.get("issues"), 2, flavour));
@@ -1143,6 +1191,8 @@ pub fn render(
     }
     out.push_str(&table(&header, &rows, flavour));
     out.push_str(&forecasts(r, s, flavour));
+
+    out.push_str(&figure_links(figures, "issues"));
 
     // Games.
     if let Some(games) = r["games"].as_array().filter(|g| !g.is_empty()) {
@@ -1194,6 +1244,8 @@ pub fn render(
         }
     }
 
+    out.push_str(&figure_links(figures, "games"));
+
     // Claims.
     out.push_str(&heading(s.get("claims"), 2, flavour));
     for c in r["claims"].as_array().into_iter().flatten() {
@@ -1224,6 +1276,8 @@ pub fn render(
         }
     }
 
+    out.push_str(&figure_links(figures, "claims"));
+
     // Policies.
     out.push_str(&heading(s.get("policies"), 2, flavour));
     let mut rows = Vec::new();
@@ -1249,6 +1303,8 @@ pub fn render(
         .map(|k| s.get(k).to_string())
         .collect();
     out.push_str(&table(&header, &rows, flavour));
+
+    out.push_str(&figure_links(figures, "policies"));
 
     // Sources.
     out.push_str(&heading(s.get("assumptions"), 2, flavour));
@@ -1431,5 +1487,47 @@ mod tests {
         assert!(one[0].ends_with(": C pays for it."), "{}", one[0]);
         let two = summary_sentences(&x(serde_json::json!({"C": -1.0, "D": -2.0})), &s);
         assert!(two[0].ends_with(": D, C pay for it."), "{}", two[0]);
+    }
+
+    #[test]
+    fn figure_links_go_to_their_sections() {
+        let link = |section, path, title, caption| FigureLink {
+            section,
+            path,
+            title,
+            caption,
+        };
+        let links = [
+            link(
+                "votes",
+                "figures/01-votes.svg",
+                "Ballots [A]",
+                "Ballots [A]",
+            ),
+            link(
+                "claims",
+                "figures/02-claims.svg",
+                "Tornado",
+                "Longest bar *first*",
+            ),
+        ];
+        let votes = figure_links(&links, "votes");
+        assert_eq!(votes, "\n![Ballots  A ](figures/01-votes.svg)\n");
+        let claims = figure_links(&links, "claims");
+        assert!(
+            claims.contains("![Tornado](figures/02-claims.svg)"),
+            "{claims}"
+        );
+        assert!(claims.contains("*Longest bar \\*first\\**"), "{claims}");
+        assert!(figure_links(&links, "issues").is_empty());
+        let s = Strings::load("en").unwrap();
+        let r = serde_json::json!({"scenario": {"title": "T"}, "run": {"seed": 1, "draws": 1}});
+        let md = render_with_figures(&r, &s, Flavour::Markdown, &[], &links);
+        let at = |needle: &str| {
+            md.find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {md}"))
+        };
+        assert!(at("## Votes") < at("01-votes.svg") && at("01-votes.svg") < at("## Issues"));
+        assert!(at("## Claims") < at("02-claims.svg") && at("02-claims.svg") < at("## Policies"));
     }
 }

@@ -8,7 +8,9 @@ use detente_scenario::analysis::{analyze, AnalyzeOptions};
 use detente_scenario::builtin::{BUILTIN, BUILTIN_NAME};
 use detente_scenario::html;
 use detente_scenario::parse_scenario;
-use detente_scenario::report::{fnv1a64, render, Flavour, Strings};
+use detente_scenario::report::{
+    fnv1a64, render, render_with_figures, FigureLink, Flavour, Strings,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,8 +47,9 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Write the report into this directory (created if needed) as
-    /// report.html (self-contained: opens with no network), report.md and
-    /// report.json, instead of printing it.
+    /// report.html (self-contained: opens with no network), report.md (with
+    /// its charts as SVG files in figures/) and report.json, instead of
+    /// printing it.
     #[arg(long, value_name = "DIR")]
     pub out: Option<std::path::PathBuf>,
 }
@@ -147,11 +150,24 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
         }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+        let (page, figures) = html::render_html_with_figures(&report, &strings, &repro);
+        let fig_dir = dir.join("figures");
+        let paths = write_figures(&fig_dir, &figures)?;
+        let links: Vec<FigureLink> = figures
+            .iter()
+            .zip(&paths)
+            .map(|(f, p)| FigureLink {
+                section: f.section,
+                path: p,
+                title: &f.title,
+                caption: &f.caption,
+            })
+            .collect();
         let files = [
-            ("report.html", html::render_html(&report, &strings, &repro)),
+            ("report.html", page),
             (
                 "report.md",
-                render(&report, &strings, Flavour::Markdown, &repro),
+                render_with_figures(&report, &strings, Flavour::Markdown, &repro, &links),
             ),
             (
                 "report.json",
@@ -163,6 +179,13 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
             std::fs::write(&path, body)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             eprintln!("detente: wrote {}", path.display());
+        }
+        if !figures.is_empty() {
+            eprintln!(
+                "detente: wrote {} charts into {}",
+                figures.len(),
+                fig_dir.display()
+            );
         }
         return Ok(());
     }
@@ -180,4 +203,43 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
         Format::Md => super::emit(&render(&report, &strings, Flavour::Markdown, &repro))?,
     }
     Ok(())
+}
+
+/// Writes each chart as `figures/NN-SECTION.svg` (a standalone SVG file) and
+/// returns the paths relative to the report. Charts of an earlier run in the
+/// same directory (files named like ours) are removed first, so the folder
+/// holds exactly the charts report.md links.
+fn write_figures(
+    fig_dir: &std::path::Path,
+    figures: &[html::Figure],
+) -> anyhow::Result<Vec<String>> {
+    let ours = |name: &str| {
+        name.len() > 3
+            && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+            && name.as_bytes()[2] == b'-'
+            && name.ends_with(".svg")
+    };
+    if let Ok(old) = std::fs::read_dir(fig_dir) {
+        for entry in old.flatten() {
+            if entry.file_name().to_str().is_some_and(ours) {
+                let path = entry.path();
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("{}: cannot remove the old chart", path.display()))?;
+            }
+        }
+    }
+    if figures.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(fig_dir)
+        .with_context(|| format!("{}: cannot create the directory", fig_dir.display()))?;
+    let mut paths = Vec::with_capacity(figures.len());
+    for (k, f) in figures.iter().enumerate() {
+        let name = format!("{:02}-{}.svg", k + 1, f.section);
+        let path = fig_dir.join(&name);
+        let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", f.svg);
+        std::fs::write(&path, body).with_context(|| format!("{}: cannot write", path.display()))?;
+        paths.push(format!("figures/{name}"));
+    }
+    Ok(paths)
 }
