@@ -246,6 +246,44 @@ pub struct RoundLog {
     pub mean: f64,
 }
 
+/// `base^r`, with `r = 1` (risk neutrality, the common case) exact and
+/// without the cost of `powf` (which returns `base` for it too).
+#[inline]
+fn pow(base: f64, r: f64) -> f64 {
+    if r == 1.0 {
+        base
+    } else {
+        base.powf(r)
+    }
+}
+
+/// Scholz et al.'s utility of a position at `base` (half the distance plus
+/// or minus a half) for risk exponent `r`: `2 − 4·base^r`.
+#[inline]
+fn utility(base: f64, r: f64) -> f64 {
+    2.0 - 4.0 * pow(base.max(0.0), r)
+}
+
+/// What a challenge over distance `d` puts at stake for an actor with risk
+/// exponent `r`: the utilities of success, failure and the status quo.
+#[derive(Clone, Copy)]
+struct Stakes {
+    us: f64,
+    uf: f64,
+    usq: f64,
+}
+
+impl Stakes {
+    #[inline]
+    fn new(d: f64, r: f64, usq: f64) -> Stakes {
+        Stakes {
+            us: utility(0.5 - 0.5 * d, r),
+            uf: utility(0.5 + 0.5 * d, r),
+            usq,
+        }
+    }
+}
+
 /// The state of one issue.
 struct State<'a> {
     c: &'a [f64],
@@ -260,12 +298,19 @@ impl State<'_> {
     }
 
     /// P[i*n + j]: probability that i prevails over j.
+    ///
+    /// The votes of every k on every pair are O(n³); the loop runs over
+    /// each unordered pair once (k's vote on (j, i) is minus its vote on
+    /// (i, j), bit for bit) with k contiguous in memory.
     fn probabilities(&self, x: &[f64], vote_r: &[f64], rule: ProbabilityRule) -> Vec<f64> {
         let n = self.n();
-        let mut d = vec![0.0; n * n];
-        for k in 0..n {
-            for a in 0..n {
-                d[k * n + a] = ((x[k] - x[a]).abs() / self.delta).powf(vote_r[k]);
+        // dt[a * n + k] = (|x_k - x_a| / delta)^r_k: how far a is from k,
+        // in k's eyes.
+        let mut dt = vec![0.0; n * n];
+        for a in 0..n {
+            for k in 0..n {
+                let base = (x[k] - x[a]).abs() / self.delta;
+                dt[a * n + k] = pow(base, vote_r[k]);
             }
         }
         let system = if rule == ProbabilityRule::WholeSystem {
@@ -273,7 +318,9 @@ impl State<'_> {
             let mut total = 0.0;
             let mut row = vec![0.0; n];
             for k in 0..n {
-                row.copy_from_slice(&d[k * n..(k + 1) * n]);
+                for (a, v) in row.iter_mut().enumerate() {
+                    *v = dt[a * n + k];
+                }
                 row.sort_by(f64::total_cmp);
                 let mut s = 0.0;
                 for (t, v) in row.iter().enumerate() {
@@ -285,46 +332,49 @@ impl State<'_> {
         } else {
             0.0
         };
+        let prob = |pos: f64, abs: f64, net: f64| match rule {
+            ProbabilityRule::Pair => {
+                if abs > 0.0 {
+                    pos / abs
+                } else {
+                    0.5
+                }
+            }
+            ProbabilityRule::NetVotes => {
+                if abs > 0.0 {
+                    net.max(0.0) / abs
+                } else {
+                    0.5
+                }
+            }
+            ProbabilityRule::WholeSystem => {
+                if system > 0.0 {
+                    pos / system
+                } else {
+                    0.0
+                }
+            }
+        };
         let mut p = vec![0.0; n * n];
         for i in 0..n {
-            for j in 0..n {
+            let di = &dt[i * n..(i + 1) * n];
+            for j in i + 1..n {
                 if x[i] == x[j] {
                     continue;
                 }
-                let mut pos = 0.0;
-                let mut abs = 0.0;
-                let mut net = 0.0;
-                for k in 0..n {
-                    let v = self.w[k] * (d[k * n + j] - d[k * n + i]);
-                    if v > 0.0 {
-                        pos += v;
-                    }
+                let dj = &dt[j * n..(j + 1) * n];
+                // v = k's vote for i over j; k's vote for j over i is -v.
+                let (mut pos_ij, mut pos_ji, mut abs, mut net) = (0.0, 0.0, 0.0, 0.0);
+                for ((&wk, &a), &b) in self.w.iter().zip(dj).zip(di) {
+                    let v = wk * (a - b);
+                    // Branch-free: adding +0 leaves the sums as they are.
+                    pos_ij += v.max(0.0);
+                    pos_ji += (-v).max(0.0);
                     abs += v.abs();
                     net += v;
                 }
-                p[i * n + j] = match rule {
-                    ProbabilityRule::Pair => {
-                        if abs > 0.0 {
-                            pos / abs
-                        } else {
-                            0.5
-                        }
-                    }
-                    ProbabilityRule::NetVotes => {
-                        if abs > 0.0 {
-                            net.max(0.0) / abs
-                        } else {
-                            0.5
-                        }
-                    }
-                    ProbabilityRule::WholeSystem => {
-                        if system > 0.0 {
-                            pos / system
-                        } else {
-                            0.0
-                        }
-                    }
-                };
+                p[i * n + j] = prob(pos_ij, abs, net);
+                p[j * n + i] = prob(pos_ji, abs, -net);
             }
         }
         p
@@ -344,16 +394,33 @@ impl State<'_> {
         mu: f64,
         o: &EumOptions,
     ) -> f64 {
-        let u = |base: f64| 2.0 - 4.0 * base.max(0.0).powf(r);
         let d = (x[i] - x[j]).abs() / self.delta;
-        let us = u(0.5 - 0.5 * d);
-        let uf = u(0.5 + 0.5 * d);
-        let usq = u(0.5);
+        let stakes = Stakes::new(d, r, utility(0.5, r));
+        self.eu_with(x, i, j, r, st, p, mu, o, d, stakes)
+    }
+
+    /// [`State::eu`] with the distance `d` between i and j and the
+    /// utilities at stake already computed (they depend on `d` and `r`
+    /// only, so a round computes them once for both sides of a pair).
+    #[allow(clippy::too_many_arguments)]
+    fn eu_with(
+        &self,
+        x: &[f64],
+        i: usize,
+        j: usize,
+        r: f64,
+        st: f64,
+        p: f64,
+        mu: f64,
+        o: &EumOptions,
+        d: f64,
+        Stakes { us, uf, usq }: Stakes,
+    ) -> f64 {
         let mut e = st * (p * us + (1.0 - p) * uf) + (1.0 - st) * us - o.q * usq;
         if o.q < 1.0 {
             let dm = (x[i] - mu).abs() / self.delta;
-            let ub = u(0.5 - 0.25 * (dm + d));
-            let uw = u(0.5 + 0.25 * (dm + d));
+            let ub = utility(0.5 - 0.25 * (dm + d), r);
+            let uw = utility(0.5 + 0.25 * (dm + d), r);
             let t = match o.t_rule {
                 TRule::MedianCloser => {
                     if (x[i] - mu).abs() < (x[i] - x[j]).abs() {
@@ -419,6 +486,7 @@ impl State<'_> {
         let mut new_x = x.to_vec();
         let mut offers = 0;
         let mut moves = Vec::new();
+        let usq: Vec<f64> = r.iter().map(|&rk| utility(0.5, rk)).collect();
         for a in 0..n {
             // best offer in each class: (key, Move)
             let mut best: [Option<(f64, Move)>; 3] = [None, None, None];
@@ -426,17 +494,20 @@ impl State<'_> {
                 if x[a] == x[b] {
                     continue;
                 }
-                let e_ab = zero(self.eu(x, a, b, r[a], self.s[b], p[a * n + b], mu, o));
-                let rb = match o.perspective {
-                    Perspective::Own => r[a],
-                    Perspective::Proposer => r[b],
+                let d = (x[a] - x[b]).abs() / self.delta;
+                let stakes_a = Stakes::new(d, r[a], usq[a]);
+                let e_ab =
+                    zero(self.eu_with(x, a, b, r[a], self.s[b], p[a * n + b], mu, o, d, stakes_a));
+                let (rb, stakes_b) = match o.perspective {
+                    Perspective::Own => (r[a], stakes_a),
+                    Perspective::Proposer => (r[b], Stakes::new(d, r[b], usq[b])),
                 };
                 let st = if o.salience_typo {
                     self.s[b]
                 } else {
                     self.s[a]
                 };
-                let e_ba = zero(self.eu(x, b, a, rb, st, p[b * n + a], mu, o));
+                let e_ba = zero(self.eu_with(x, b, a, rb, st, p[b * n + a], mu, o, d, stakes_b));
                 let weighted = (e_ab.abs() * x[a] + e_ba.abs() * x[b]) / (e_ab.abs() + e_ba.abs());
                 let (kind, pos) = if e_ba > e_ab && e_ab > 0.0 {
                     (OfferKind::Confrontation, x[b])

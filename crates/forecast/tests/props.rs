@@ -63,11 +63,27 @@ proptest! {
             let mut rot = rows.clone();
             rot.rotate_left(k);
             let (g, _) = eum::run(&issue(&rot), &opts).unwrap();
-            prop_assert_eq!(f.rounds.len(), g.rounds.len());
-            for (rf, rg) in f.rounds.iter().zip(&g.rounds) {
-                for a in 0..n {
-                    prop_assert!((rf[(a + k) % n] - rg[a]).abs() < 1e-9, "{:?} vs {:?}", rf, rg);
+            // Equivariant up to rounding: sums over the actors run in
+            // another order, so once two actors stand closer than rounding
+            // can tell apart (but not at the same point), the model's
+            // discrete choices may go either way and the runs part. Before
+            // that, every round must agree (and the runs as long).
+            let near_tie = |x: &[f64]| {
+                x.iter().enumerate().any(|(i, a)| {
+                    x[i + 1..].iter().any(|b| a != b && (a - b).abs() < 1e-9 * (hi - lo))
+                })
+            };
+            let mut parted = false;
+            for (r, (rf, rg)) in f.rounds.iter().zip(&g.rounds).enumerate() {
+                let same = (0..n).all(|a| (rf[(a + k) % n] - rg[a]).abs() < 1e-9);
+                if !same {
+                    prop_assert!(r > 0 && near_tie(&f.rounds[r - 1]), "round {}: {:?} vs {:?}", r, rf, rg);
+                    parted = true;
+                    break;
                 }
+            }
+            if !parted {
+                prop_assert_eq!(f.rounds.len(), g.rounds.len());
             }
         }
     }
