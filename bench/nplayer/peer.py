@@ -11,13 +11,21 @@ Games:
     form on both sides).
 
 Methods: simpdiv, gnm, ipa, logit, liap, enumpoly. Each pygambit call runs in
-a fresh process with a CPU-time limit (--timeout, default 20 s); Detente
-runs as `detente solve FILE --method M --format json` (release build)
-under the same CPU-time rlimit (prlimit), with a generous wall-clock budget
-(--max-time = 10 x the limit) so that a loaded machine does not cut it short. Times are **CPU
-seconds** (pygambit: the solver call alone, repeated until 0.25 CPU s when
-fast; Detente: the whole process, i.e. start-up, reading the file, solving
-and the independent verification, also repeated when fast).
+a fresh process with a CPU-time limit (--timeout, default 20 s). Detente is
+timed twice, both under the same CPU-time rlimit (prlimit) and with a
+generous wall-clock budget (--max-time = 10 x the limit) so that a loaded
+machine does not cut it short:
+  * the call (the ratio's figure): `bench_nplayer file FILE METHOD`
+    (crates/solve/examples/bench_nplayer.rs, release build), which times
+    in-process the method call **and** the independent verification of
+    every profile it returns, as `detente solve` runs them, with the thread's
+    CPU clock, repeated until 0.2 CPU s when fast; its equilibria are the
+    ones compared;
+  * the process: `detente solve FILE --method M --format json` as a user
+    runs it (start-up, reading the file, solving, verifying, printing),
+    also repeated until 0.25 CPU s when fast.
+Times are **CPU seconds**; pygambit's is the solver call alone, repeated
+until 0.25 CPU s when fast.
 
 Answers are checked, not just timed:
   * every pygambit profile's max regret is recomputed (pygambit's own
@@ -31,9 +39,12 @@ Answers are checked, not just timed:
     pygambit's correct ones; enumpoly compares the sets.
 
 Usage (from the repository root):
-    bench/.venv/bin/python bench/nplayer/peer.py [--timeout 20] [--only NAME]
-        [--methods simpdiv,gnm] [--detente target/release/detente]
-Writes bench/nplayer/results.json and prints a Markdown table.
+    bench/.venv/bin/python bench/nplayer/peer.py [--timeout 20]
+        [--only NAME[,NAME...]] [--methods simpdiv,gnm]
+        [--detente target/release/detente]
+        [--bench target/release/examples/bench_nplayer] [--out FILE]
+(--only keeps the games whose name contains one of the NAMEs.)
+Writes bench/out/nplayer/results.json (or --out) and prints a Markdown table.
 """
 
 import argparse
@@ -47,6 +58,7 @@ import os
 import random
 import resource
 import signal
+import subprocess
 import tempfile
 import time
 
@@ -199,6 +211,27 @@ def run_gambit(path, method, timeout):
     return res
 
 
+def run_call(bench, path, method, timeout):
+    """The in-process timer (bench_nplayer file PATH METHOD): CPU seconds of
+    the call and its verification, equilibria, under a CPU-time rlimit."""
+    cmd = ["prlimit", f"--cpu={int(math.ceil(timeout))}", bench, "file", path, method,
+           "--max-time", str(timeout * 10)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode < 0:
+        sig = -p.returncode
+        return {"status": "timeout" if sig in (signal.SIGXCPU, signal.SIGKILL) else "crash"}
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"status": "error", "error": (p.stderr or "no output")[:300]}
+    v = json.loads(lines[-1])
+    if "error" in v:
+        return {"status": "error", "error": v["error"][:300]}
+    eqs = [{"profile": e["profile"], "max_regret": e["max_regret"]} for e in v["equilibria"]]
+    return {"status": "ok", "cpu_s": v["cpu"], "calls": v["reps"], "equilibria": eqs,
+            "strategies": v.get("strategies"), "budget": v.get("budget", False),
+            "notes": "; ".join(v.get("notes", []))[:500]}
+
+
 def run_detente(exe, path, method, timeout):
     """Runs the CLI; CPU seconds of exactly that process (os.wait4), under
     a CPU-time rlimit set by prlimit (no Python code runs in the child, so
@@ -281,21 +314,33 @@ def main():
     ap.add_argument("--only", default=None)
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--detente", default=os.path.join(ROOT, "target", "release", "detente"))
-    ap.add_argument("--out", default=os.path.join(HERE, "results.json"))
+    ap.add_argument("--bench", default=None,
+                    help="bench_nplayer example (default: examples/bench_nplayer beside --detente)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "nplayer", "results.json"))
     args = ap.parse_args()
+    bench = args.bench or os.path.join(os.path.dirname(args.detente), "examples", "bench_nplayer")
     methods = args.methods.split(",")
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise SystemExit(f"unknown method(s) {', '.join(unknown)} (known: {', '.join(METHODS)})")
     games = random_games() + catalog_games()
     if args.only:
-        games = [g for g in games if args.only in g[0]]
+        wanted = [w for w in args.only.split(",") if w]
+        games = [g for g in games if any(w in g[0] for w in wanted)]
+    if not games:
+        raise SystemExit(f"no game matches --only {args.only}")
+    print("| game | method | pygambit CPU s (n) | Detente call CPU s (n) | Detente process CPU s | pygambit / Detente call | answers |")
+    print("|---|---|---|---|---|---|---|", flush=True)
     results = []
     for name, path in games:
         # Process floor: start-up, reading the file, enumpure and the check.
         floor = run_detente(args.detente, path, "enumpure", args.timeout)
-        print(f"| {name} | (floor: enumpure process) | | {cell(floor)} | | |", flush=True)
+        print(f"| {name} | (floor: enumpure process) | | | {cell(floor)} | | |", flush=True)
         results.append({"game": name, "method": "floor", "detente": floor})
         for m in methods:
             gam = run_gambit(path, m, args.timeout)
-            det = run_detente(args.detente, path, m, args.timeout)
+            det = run_call(bench, path, m, args.timeout)
+            proc = run_detente(args.detente, path, m, args.timeout)
             cmp = compare(m, gam, det)
             ratio = ""
             if gam.get("status") == "ok" and det.get("status") == "ok" and det["cpu_s"] > 0:
@@ -303,20 +348,41 @@ def main():
             elif gam.get("status") == "timeout" and det.get("status") == "ok":
                 ratio = f"> {args.timeout / max(det['cpu_s'], 1e-6):.3g}"
             row = {"game": name, "method": m, "gambit": gam, "detente": det,
-                   "ratio": ratio, "compare": cmp}
+                   "detente_process": proc, "ratio": ratio, "compare": cmp}
             results.append(row)
-            print(f"| {name} | {m} | {cell(gam)} | {cell(det)} | {ratio} | {cmp} |", flush=True)
+            print(f"| {name} | {m} | {cell(gam)} | {cell(det)} | {cell(proc)} | {ratio} | {cmp} |", flush=True)
     meta = {
         "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "pygambit": gbt.__version__,
         "timeout_cpu_s": args.timeout,
+        "detente_timing": "call: bench_nplayer in-process (method + verification), thread CPU; process: detente solve, wait4",
         "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
     }
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump({"meta": meta, "results": results}, fh, indent=1)
         fh.write("\n")
+    print()
+    summary(results, methods, args.timeout)
     print(json.dumps(meta))
+
+
+def summary(results, methods, timeout):
+    """Per method: where both answered, the median pygambit / Detente-call
+    ratio and how many reach 10x; the other outcomes counted."""
+    print("| method | both answered | median pygambit / Detente call | ≥ 10× | pygambit over the limit or crashed, Detente answered | Detente over the limit | pygambit wrong |")
+    print("|---|---|---|---|---|---|---|")
+    for m in methods:
+        rows = [r for r in results if r["method"] == m]
+        both = [r["gambit"]["cpu_s"] / r["detente"]["cpu_s"] for r in rows
+                if r["gambit"].get("status") == "ok" and r["detente"].get("status") == "ok" and r["detente"]["cpu_s"] > 0]
+        both.sort()
+        med = (both[len(both) // 2] if len(both) % 2 else (both[len(both) // 2 - 1] + both[len(both) // 2]) / 2) if both else float("nan")
+        only_us = sum(1 for r in rows if r["gambit"].get("status") != "ok" and r["detente"].get("status") == "ok")
+        over = sum(1 for r in rows if r["detente"].get("status") == "timeout")
+        wrong = sum(1 for r in rows if "Gambit wrong" in r["compare"])
+        print(f"| {m} | {len(both)} | {med:.3g} | {sum(1 for x in both if x >= 10)} | {only_us} | {over} | {wrong} |")
 
 
 if __name__ == "__main__":

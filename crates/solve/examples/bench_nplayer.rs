@@ -2,9 +2,25 @@
 //!
 //! `cargo run --release -p detente-solve --example bench_nplayer` runs every
 //! method on seeded random 3-, 4- and 5-player games (integer payoffs
-//! 0..99, like `bench/games/`) and prints a Markdown table;
-//! `... -- file PATH [METHOD]` runs one game file (`.nfg`/`.efg`) and prints
-//! the equilibria and notes.
+//! 0..99, like `bench/games/`) and prints a Markdown table (wall seconds).
+//!
+//! `... -- file PATH [METHOD] [--max-time S]` runs one game file
+//! (`.nfg`/`.efg`; trees on their reduced strategic form, as `detente solve
+//! --strategic`) with METHOD (default: every method, one line each) and
+//! prints one JSON line per method, for `bench/nplayer/peer.py`:
+//! `{"file", "method", "cpu", "reps", "equilibria": [{"profile", "max_regret"}],
+//! "strategies", "budget", "complete", "notes"}` or `{"file", "method",
+//! "error"}`. The method runs with the CLI's budget (one million steps, S
+//! seconds of wall time, default 30).
+//!
+//! `cpu` is the CPU time of this thread (Linux `/proc/thread-self/schedstat`,
+//! nanoseconds) spent in the method call **and** in the independent check
+//! (`verify_equilibrium`) of every profile it returns, which `detente solve`
+//! runs before printing; reading the file, start-up and printing are
+//! excluded, as pygambit's call is timed alone. Calls under 0.2 s of CPU
+//! (environment `BENCH_MIN_CPU`) are repeated until that much has passed (at
+//! most 1000 times) and the mean is reported. The methods are
+//! single-threaded, so the thread's CPU time is all the work.
 
 use detente_game::{read_game_file, NormalFormGame, Rational};
 use detente_solve::budget::Budget;
@@ -15,13 +31,23 @@ use detente_solve::liap::{liap, LiapOptions};
 use detente_solve::logit::{logit, LogitOptions};
 use detente_solve::nplayer_util::{NplayerResult, SplitMix64};
 use detente_solve::simpdiv::{simpdiv, SimpdivOptions};
+use detente_solve::verify::{max_regret, verify_equilibrium, DEFAULT_TOLERANCE};
 use detente_solve::SolveError;
+use serde_json::{json, Value};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const METHODS: &[&str] = &["simpdiv", "gnm", "ipa", "logit", "liap", "enumpoly"];
 
 fn run(method: &str, game: &NormalFormGame, limit: Duration) -> Result<NplayerResult, SolveError> {
-    let budget = Budget::new(u64::MAX, Some(limit));
+    run_with(method, game, Budget::new(u64::MAX, Some(limit)))
+}
+
+fn run_with(
+    method: &str,
+    game: &NormalFormGame,
+    budget: Budget,
+) -> Result<NplayerResult, SolveError> {
     match method {
         "simpdiv" => simpdiv(
             game,
@@ -83,51 +109,126 @@ fn random_game(shape: &[usize], seed: u64) -> Result<NormalFormGame, String> {
     NormalFormGame::from_tables(shape, &tables).map_err(|e| e.to_string())
 }
 
-fn main() {
+/// CPU seconds of the calling thread, or `None` where the kernel does not
+/// report them.
+fn thread_cpu() -> Option<f64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse::<f64>()
+        .ok()
+        .map(|ns| ns * 1e-9)
+}
+
+/// The method call and the CLI's check of every profile it returns.
+fn solve_and_verify(
+    method: &str,
+    game: &NormalFormGame,
+    budget: &Budget,
+) -> Result<NplayerResult, String> {
+    let res = run_with(method, game, budget.clone()).map_err(|e| e.to_string())?;
+    for (i, e) in res.equilibria.iter().chain(&res.nonisolated).enumerate() {
+        verify_equilibrium(game, e, DEFAULT_TOLERANCE)
+            .map_err(|m| format!("profile {} fails verification: {m}", i + 1))?;
+    }
+    Ok(res)
+}
+
+/// One method on one game, timed in-process (see the module docs).
+fn time_method(method: &str, game: &NormalFormGame, budget: &Budget) -> Result<Value, String> {
+    let min_cpu = std::env::var("BENCH_MIN_CPU")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(0.2);
+    let start = thread_cpu().ok_or("no thread CPU clock (/proc/thread-self/schedstat)")?;
+    let res = solve_and_verify(method, game, budget)?;
+    let mut reps = 1u32;
+    let mut cpu = thread_cpu().map_or(0.0, |t| t - start);
+    // A call that ran out of its time budget is not repeated: its answer
+    // depends on the time it was given.
+    while cpu < min_cpu && reps < 1000 && !res.budget_exhausted {
+        solve_and_verify(method, game, budget)?;
+        reps += 1;
+        cpu = thread_cpu().map_or(0.0, |t| t - start);
+    }
+    let eqs: Vec<Value> = res
+        .equilibria
+        .iter()
+        .chain(&res.nonisolated)
+        .map(|e| json!({"profile": e.profile, "max_regret": max_regret(game, &e.profile)}))
+        .collect();
+    Ok(json!({
+        "method": method,
+        "cpu": cpu / f64::from(reps),
+        "reps": reps,
+        "equilibria": eqs,
+        "nonisolated": res.nonisolated.len(),
+        "strategies": game.strategies(),
+        "budget": res.budget_exhausted,
+        "complete": res.complete,
+        "notes": res.notes,
+    }))
+}
+
+/// `file PATH [METHOD] [--max-time S]`: JSON lines, one per method.
+fn file_mode(args: &[String]) -> ExitCode {
+    let mut rest: Vec<&str> = Vec::new();
+    let mut max_time = 30.0;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--max-time" {
+            match it.next().map(|v| v.parse::<f64>()) {
+                Some(Ok(v)) if v.is_finite() && v > 0.0 => max_time = v,
+                _ => {
+                    eprintln!("bench_nplayer: --max-time needs a positive number of seconds");
+                    return ExitCode::from(2);
+                }
+            }
+        } else {
+            rest.push(a);
+        }
+    }
+    let (path, methods) = match rest.as_slice() {
+        [path] => (*path, METHODS.to_vec()),
+        [path, m] => (*path, vec![*m]),
+        _ => {
+            eprintln!("usage: bench_nplayer file PATH [METHOD] [--max-time S]");
+            return ExitCode::from(2);
+        }
+    };
+    let game = match read_game_file(path).and_then(|g| g.to_normal_form().map(|c| c.into_owned())) {
+        Ok(g) => g,
+        Err(e) => {
+            println!("{}", json!({"file": path, "error": e.to_string()}));
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let budget = Budget {
+        max_time: Some(Duration::from_secs_f64(max_time)),
+        ..Budget::default()
+    };
+    let mut code = ExitCode::SUCCESS;
+    for m in methods {
+        let mut v = match time_method(m, &game, &budget) {
+            Ok(v) => v,
+            Err(e) => {
+                code = ExitCode::FAILURE;
+                json!({"method": m, "error": e})
+            }
+        };
+        v["file"] = json!(path);
+        println!("{v}");
+    }
+    code
+}
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("file") {
-        let Some(path) = args.get(1) else {
-            eprintln!("usage: bench_nplayer file PATH [METHOD]");
-            std::process::exit(2);
-        };
-        let game =
-            match read_game_file(path).and_then(|g| g.to_normal_form().map(|c| c.into_owned())) {
-                Ok(g) => g,
-                Err(e) => {
-                    eprintln!("{e}");
-                    std::process::exit(1);
-                }
-            };
-        let methods: Vec<&str> = match args.get(2) {
-            Some(m) => vec![m.as_str()],
-            None => METHODS.to_vec(),
-        };
-        for m in methods {
-            let start = Instant::now();
-            match run(m, &game, Duration::from_secs(60)) {
-                Ok(res) => {
-                    println!(
-                        "{m}: {} equilibria (+{} non-isolated) in {:.3} s, complete {}, budget exhausted {}",
-                        res.equilibria.len(),
-                        res.nonisolated.len(),
-                        start.elapsed().as_secs_f64(),
-                        res.complete,
-                        res.budget_exhausted
-                    );
-                    for (e, r) in res.equilibria.iter().zip(&res.max_regret) {
-                        println!("  {:?} regret {r:.2e}", e.profile);
-                    }
-                    for e in &res.nonisolated {
-                        println!("  non-isolated {:?}", e.profile);
-                    }
-                    for n in &res.notes {
-                        println!("  note: {n}");
-                    }
-                }
-                Err(e) => println!("{m}: error: {e}"),
-            }
-        }
-        return;
+        return file_mode(&args[1..]);
     }
     let limit = Duration::from_secs(20);
     let shapes: &[&[usize]] = &[&[5, 5, 5], &[4, 4, 4, 4], &[3, 3, 3, 3, 3]];
@@ -171,4 +272,5 @@ fn main() {
         }
         println!("| {} |", row.join(" | "));
     }
+    ExitCode::SUCCESS
 }

@@ -3,7 +3,9 @@
 
 use crate::equilibrium::Equilibrium;
 use detente_game::{NormalFormGame, Rational, Scalar};
-use num_traits::Zero;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Zero};
 
 /// The equilibrium record of the exact two-player profile `(x, y)`, its
 /// payoffs computed exactly over the supports only (`|supp x|·|supp y|`
@@ -22,30 +24,43 @@ pub(crate) fn equilibrium_2p<T: Scalar>(
         return Equilibrium::new(game, profile);
     }
     let m = x.len();
-    let mut u = [Rational::zero(), Rational::zero()];
-    for (j, yj) in y.iter().enumerate() {
-        if yj.is_zero() {
-            continue;
-        }
-        // Σ_i x_i a_ij for both players, then weighted by y_j.
-        let mut col = [Rational::zero(), Rational::zero()];
-        for (i, xi) in x.iter().enumerate() {
-            if xi.is_zero() {
-                continue;
-            }
-            let cell = i + j * m;
-            for (p, c) in col.iter_mut().enumerate() {
-                let a = game.payoff(cell, p);
-                if !a.is_zero() {
-                    *c += xi * a;
+    // Integers over common denominators: x = X / lx, y = Y / ly, and each
+    // player's payoffs on the supports' cells over their common
+    // denominator; one fraction per player at the end, no gcd on the way.
+    let (xi, lx) = over_common_denominator(x);
+    let (yi, ly) = over_common_denominator(y);
+    let sx: Vec<usize> = (0..m).filter(|&i| !xi[i].is_zero()).collect();
+    let sy: Vec<usize> = (0..y.len()).filter(|&j| !yi[j].is_zero()).collect();
+    let mut u = Vec::with_capacity(2);
+    for p in 0..2 {
+        let mut l = BigInt::one();
+        for &j in &sy {
+            for &i in &sx {
+                let d = game.payoff(i + j * m, p).denom();
+                if !d.is_one() && !(&l % d).is_zero() {
+                    l = l.lcm(d);
                 }
             }
         }
-        for (p, c) in col.iter().enumerate() {
-            if !c.is_zero() {
-                u[p] += c * yj;
+        let mut total = BigInt::zero();
+        for &j in &sy {
+            let mut col = BigInt::zero();
+            for &i in &sx {
+                let a = game.payoff(i + j * m, p);
+                if a.is_zero() {
+                    continue;
+                }
+                if l.is_one() {
+                    col += a.numer() * &xi[i];
+                } else {
+                    col += a.numer() * (&l / a.denom()) * &xi[i];
+                }
+            }
+            if !col.is_zero() {
+                total += col * &yi[j];
             }
         }
+        u.push(Rational::new(total, l * &lx * &ly));
     }
     Equilibrium {
         profile,
@@ -53,10 +68,22 @@ pub(crate) fn equilibrium_2p<T: Scalar>(
     }
 }
 
+/// `v` as integers over a positive common denominator.
+fn over_common_denominator(v: &[Rational]) -> (Vec<BigInt>, BigInt) {
+    let mut l = BigInt::one();
+    for r in v {
+        let d = r.denom();
+        if !d.is_one() && !(&l % d).is_zero() {
+            l = l.lcm(d);
+        }
+    }
+    let ints = v.iter().map(|r| r.numer() * (&l / r.denom())).collect();
+    (ints, l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigInt;
 
     #[test]
     fn payoffs_match_the_full_sum() {

@@ -11,15 +11,19 @@
 //! favourite strategy under `b`) and leaves towards `λ → −∞`; each crossing
 //! of `λ = 0` is an equilibrium of the game (an odd number of them). The
 //! path is piecewise smooth (pieces change where supports change); it is
-//! traced by predictor–corrector continuation oriented by the sign of the
-//! Jacobian determinant, so kinks are passed in the direction the path
-//! goes.
+//! traced support cell by support cell, as GameTracer (B. Blum and C. R.
+//! Shelton, which Gambit runs) does: exact distances to the
+//! next support change, Newton corrections on each cell's polynomial
+//! system, orientation by the sign of the Jacobian determinant
+//! ([`crate::gnm_trace`]).
 //!
 //! Gambit's `gambit-gnm` uses the first strategy of each player as the
 //! default ray, which is not generic: on the McKelvey–McLennan 2×2×2 game
-//! it runs for minutes. Here every ray has a step budget; when a ray stalls,
-//! runs out of its budget or finds nothing, further seeded random rays are
-//! tried, and the result says which rays were used and how each ended.
+//! its path is a closed loop and Gambit runs for minutes. Here a path that
+//! comes back to a support change it already passed is stopped as a loop,
+//! and every ray has a step budget; when a ray loops, stalls, runs out of
+//! its budget or finds nothing, further seeded random rays are tried, and
+//! the result says which rays were used and how each ended.
 //! On degenerate games the path can cross `λ = 0` many times inside one
 //! continuum of equilibria; one point of each convex set of equilibria is
 //! kept.
@@ -31,8 +35,7 @@
 use crate::budget::{Budget, Meter};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{
-    project_to_simplices, refine_on_support, trace_path, Collector, Lu, NplayerResult, PathSystem,
-    PayoffTensor, SplitMix64, TraceEnd, TraceOptions,
+    refine_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64, TraceEnd,
 };
 use detente_game::NormalFormGame;
 
@@ -79,6 +82,10 @@ impl Default for GnmOptions {
 /// polymatrix approximation `V(x) = v0 + D0 (x − σ)` (used by `ipa`).
 pub(crate) enum Values<'a> {
     Game(&'a PayoffTensor),
+    /// `ipa` now solves its approximations by Lemke–Howson
+    /// (`polymatrix`); the tracer keeps handling them (one step per cell,
+    /// tested below).
+    #[allow(dead_code)]
     Poly {
         t: &'a PayoffTensor,
         v0: Vec<f64>,
@@ -88,7 +95,7 @@ pub(crate) enum Values<'a> {
 }
 
 impl Values<'_> {
-    fn tensor(&self) -> &PayoffTensor {
+    pub(crate) fn tensor(&self) -> &PayoffTensor {
         match self {
             Values::Game(t) => t,
             Values::Poly { t, .. } => t,
@@ -118,74 +125,6 @@ impl Values<'_> {
 pub(crate) struct GnmSystem<'a> {
     pub values: Values<'a>,
     pub ray: Vec<f64>,
-}
-
-impl GnmSystem<'_> {
-    /// `F(z) − λ b` and its Jacobian in `z` (`K × K`) plus the `λ` column.
-    fn residual(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        let t = self.values.tensor();
-        let k = t.k;
-        let z = &y[..k];
-        let lambda = y[k];
-        let x = project_to_simplices(t, z);
-        let (v, d) = self.values.eval(&x);
-        let h: Vec<f64> = (0..k)
-            .map(|a| z[a] - x[a] - v[a] - lambda * self.ray[a])
-            .collect();
-        // R = ∂x/∂z: within a player's support, δ − 1/|S|.
-        let mut in_support = vec![false; k];
-        let mut size = vec![0usize; t.n];
-        for a in 0..k {
-            if x[a] > 0.0 {
-                in_support[a] = true;
-                size[t.owner(a)] += 1;
-            }
-        }
-        // Column sums of d over each player's support: Σ_{b∈S_q} d[a, b].
-        let mut jz = vec![0.0; k * k];
-        for a in 0..k {
-            let row_d = &d[a * k..(a + 1) * k];
-            let mut sums = vec![0.0; t.n];
-            for b in 0..k {
-                if in_support[b] {
-                    sums[t.owner(b)] += row_d[b];
-                }
-            }
-            let ja = t.owner(a);
-            for c in 0..k {
-                let q = t.owner(c);
-                let mut val = if a == c { 1.0 } else { 0.0 };
-                if in_support[c] {
-                    let sz = size[q] as f64;
-                    // −R[a, c]
-                    if q == ja && in_support[a] {
-                        val -= if a == c { 1.0 - 1.0 / sz } else { -1.0 / sz };
-                    }
-                    // −(D R)[a, c]
-                    val -= row_d[c] - sums[q] / sz;
-                }
-                jz[a * k + c] = val;
-            }
-        }
-        let jl: Vec<f64> = self.ray.iter().map(|b| -b).collect();
-        (h, jz, jl)
-    }
-}
-
-impl PathSystem for GnmSystem<'_> {
-    fn equations(&self) -> usize {
-        self.values.tensor().k
-    }
-    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let k = self.values.tensor().k;
-        let (h, jz, jl) = self.residual(y);
-        let mut jac = Vec::with_capacity(k * (k + 1));
-        for a in 0..k {
-            jac.extend_from_slice(&jz[a * k..(a + 1) * k]);
-            jac.push(jl[a]);
-        }
-        (h, jac)
-    }
 }
 
 /// Start of the path for ray `b`: the pure profile of favourite strategies
@@ -227,89 +166,32 @@ pub(crate) fn start_of_ray(sys: &GnmSystem<'_>) -> Vec<f64> {
     y
 }
 
-/// Newton's method on `F(z) = 0` at `λ = 0` from `z0`; returns the profile
-/// `r(z)`.
-pub(crate) fn polish_at_zero(sys: &GnmSystem<'_>, z0: &[f64]) -> Vec<f64> {
-    let t = sys.values.tensor();
-    let k = t.k;
-    let mut y = z0.to_vec();
-    y.push(0.0);
-    for _ in 0..30 {
-        let (h, jz, _) = sys.residual(&y);
-        let norm = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        if norm < 1e-14 {
-            break;
-        }
-        let lu = match Lu::new(&jz, k) {
-            Some(l) => l,
-            None => break,
-        };
-        let dz = lu.solve(&h.iter().map(|v| -v).collect::<Vec<_>>());
-        for (a, d) in y.iter_mut().zip(&dz) {
-            *a += d;
-        }
-    }
-    project_to_simplices(t, &y[..k])
-}
-
 /// How a traced ray ended.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RayOutcome {
     pub crossings: Vec<Vec<f64>>,
     pub end: TraceEnd,
     pub reached_end: bool,
+    /// The path came back to a point where it had been: a closed loop
+    /// (possible for a nongeneric ray), which it would follow forever.
+    pub cycled: bool,
+    /// Crossings of `λ = 0` whose exact point could not be located in
+    /// the cell the path was in (counted, not reported).
+    pub unlocated: usize,
     /// Profile and `λ` at the last point reached.
     pub last: (Vec<f64>, f64),
 }
 
 /// Traces one ray; `first_only` stops at the first crossing of `λ = 0`.
+/// The path is followed support cell by support cell
+/// ([`crate::gnm_trace`]).
 pub(crate) fn trace_ray(
     sys: &GnmSystem<'_>,
     end_lambda: f64,
     first_only: bool,
     meter: &mut Meter,
 ) -> RayOutcome {
-    let k = sys.values.tensor().k;
-    let y0 = start_of_ray(sys);
-    let mut hint = vec![0.0; k + 1];
-    hint[k] = -1.0;
-    let opts = TraceOptions {
-        first_step: 0.05,
-        max_step: 1.0,
-        min_step: 1e-10,
-        max_accel: 1.5,
-        tol: 1e-11,
-        min_cos: 0.5,
-        orient_by_det: true,
-        kink_step: 1e-5,
-    };
-    let mut crossings = Vec::new();
-    let mut reached_end = false;
-    let t = sys.values.tensor();
-    let mut last = (project_to_simplices(t, &y0[..k]), y0[k]);
-    let end = trace_path(sys, &y0, &hint, &opts, meter, |prev, cur, _| {
-        last = (project_to_simplices(t, &cur[..k]), cur[k]);
-        let (l0, l1) = (prev[k], cur[k]);
-        if (l0 > 0.0 && l1 <= 0.0) || (l0 < 0.0 && l1 >= 0.0) {
-            let s = if l0 != l1 { l0 / (l0 - l1) } else { 1.0 };
-            let z: Vec<f64> = (0..k).map(|a| prev[a] + s * (cur[a] - prev[a])).collect();
-            crossings.push(polish_at_zero(sys, &z));
-            if first_only {
-                return false;
-            }
-        }
-        if l1 < end_lambda {
-            reached_end = true;
-            return false;
-        }
-        true
-    });
-    RayOutcome {
-        crossings,
-        end,
-        reached_end,
-        last,
-    }
+    crate::gnm_trace::trace_cells(sys, end_lambda, first_only, meter)
 }
 
 /// The global Newton method from the given rays (default: first strategy
@@ -372,7 +254,7 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
         let out = trace_ray(&sys, opts.end_lambda, false, &mut sub);
         meter.absorb(&sub);
         let mut found = 0;
-        let mut rejected = 0;
+        let mut rejected = out.unlocated;
         for x in &out.crossings {
             match refine_on_support(&t, x, opts.max_regret) {
                 Some(y) if coll.offer(&y, true) => found += 1,
@@ -401,6 +283,10 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
             all_clean = false;
             match out.end {
                 TraceEnd::Budget => format!("stopped by its budget ({})", sub.describe()),
+                TraceEnd::Stalled if out.cycled => {
+                    "stopped: the path closed on itself (a loop; the ray is not generic)"
+                        .to_string()
+                }
                 TraceEnd::Stalled => "stalled (step size collapsed)".to_string(),
                 TraceEnd::Singular => "could not start (singular Jacobian)".to_string(),
                 TraceEnd::Done => "stopped".to_string(),
@@ -408,7 +294,7 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
         };
         coll.note(format!(
             "gnm: {label}: {} crossings of λ = 0, {found} verified{}, {rejected} rejected; {how}",
-            out.crossings.len(),
+            out.crossings.len() + out.unlocated,
             if rescued {
                 " (one at the point where the path stopped, next to λ = 0)"
             } else {
@@ -482,5 +368,115 @@ mod tests {
         let g = game(&[2, 2], &[vec![0; 4], vec![0; 4]]);
         let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
         assert!(!res.equilibria.is_empty(), "{:?}", res.notes);
+    }
+
+    /// With two players the strategy values are linear, so the
+    /// polymatrix approximation at any point is the game itself: tracing
+    /// with `Values::Poly` must meet the same equilibria as with the game.
+    #[test]
+    fn polymatrix_values_trace_like_the_game() {
+        // 3x3 with three equilibria (two pure, one mixed).
+        let g = game(
+            &[3, 3],
+            &[
+                vec![3, 0, 0, 0, 2, 0, 0, 0, 1],
+                vec![3, 0, 0, 0, 2, 0, 0, 0, 1],
+            ],
+        );
+        let t = PayoffTensor::new(&g);
+        let mut ray = vec![0.0; t.k];
+        ray[0] = 1.0;
+        ray[3] = 1.0;
+        ray[1] = 0.3;
+        ray[5] = 0.6;
+        let game_sys = GnmSystem {
+            values: Values::Game(&t),
+            ray: ray.clone(),
+        };
+        let sigma = t.centroid();
+        let (v0, d0) = t.values_and_pairs(&sigma);
+        let poly_sys = GnmSystem {
+            values: Values::Poly {
+                t: &t,
+                v0,
+                d0,
+                sigma,
+            },
+            ray,
+        };
+        let mut m1 = Budget::default().start();
+        let mut m2 = Budget::default().start();
+        let a = trace_ray(&game_sys, -10.0, false, &mut m1);
+        let b = trace_ray(&poly_sys, -10.0, false, &mut m2);
+        assert!(a.reached_end && b.reached_end, "{a:?} {b:?}");
+        assert_eq!(a.crossings.len() % 2, 1);
+        assert_eq!(a.crossings.len(), b.crossings.len());
+        for (x, y) in a.crossings.iter().zip(&b.crossings) {
+            assert!(x.iter().zip(y).all(|(u, v)| (u - v).abs() < 1e-9));
+            assert!(t.max_regret(x) < 1e-12, "{x:?}");
+        }
+    }
+
+    /// The first-strategy ray of the McKelvey–McLennan game is not
+    /// generic: Gambit's gnm follows a loop for minutes. The tracer sees
+    /// the path come back to a wall point it passed and stops that ray;
+    /// random rays then find equilibria.
+    #[test]
+    fn mckelvey_mclennan_default_ray_loop_is_detected() {
+        let g = mckelvey_mclennan();
+        let t = PayoffTensor::new(&g);
+        let mut ray = vec![0.0; t.k];
+        for j in 0..t.n {
+            ray[t.offsets[j]] = 1.0;
+        }
+        let sys = GnmSystem {
+            values: Values::Game(&t),
+            ray,
+        };
+        let mut meter = Budget::new(20_000, None).start();
+        let out = trace_ray(&sys, -10.0, false, &mut meter);
+        assert!(out.cycled || out.reached_end, "{out:?}");
+        for x in &out.crossings {
+            assert!(t.max_regret(x) < 1e-9, "{x:?}");
+        }
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert!(!res.equilibria.is_empty(), "{:?}", res.notes);
+    }
+
+    /// Random 3-player games: a ray that reaches the end of its path
+    /// crosses `λ = 0` an odd number of times (the path starts at `λ > 0`
+    /// and ends at `λ < 0`), and every crossing is an equilibrium.
+    #[test]
+    fn random_games_odd_crossings_all_equilibria() {
+        let mut rng = SplitMix64::new(2026);
+        let mut ended = 0;
+        for _ in 0..30 {
+            let shape = [3usize, 3, 2];
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..3)
+                .map(|_| (0..cells).map(|_| (rng.next_u64() % 20) as i64).collect())
+                .collect();
+            let g = game(&shape, &tables);
+            let t = PayoffTensor::new(&g);
+            let ray: Vec<f64> = (0..t.k).map(|_| rng.next_f64()).collect();
+            let sys = GnmSystem {
+                values: Values::Game(&t),
+                ray,
+            };
+            let mut meter = Budget::new(20_000, None).start();
+            let out = trace_ray(&sys, -10.0, false, &mut meter);
+            for x in &out.crossings {
+                assert!(t.max_regret(x) < 1e-9, "{x:?}");
+            }
+            if out.reached_end {
+                ended += 1;
+                assert_eq!((out.crossings.len() + out.unlocated) % 2, 1, "{out:?}");
+                assert!(out.unlocated <= 1, "{out:?}");
+            }
+        }
+        assert!(
+            ended >= 27,
+            "only {ended} of 30 random rays reached the end"
+        );
     }
 }

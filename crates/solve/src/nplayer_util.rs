@@ -13,7 +13,8 @@
 //!   result ([`Collector`]).
 //! - [`NplayerResult`]: the result type shared by all n-player methods.
 //! - A predictor–corrector path tracer ([`trace_path`]) used by the logit
-//!   and global Newton methods, and a small seeded random generator.
+//!   method (the global Newton method follows its piecewise path cell by
+//!   cell, `gnm_trace`), and a small seeded random generator.
 //!
 //! Profiles are handled internally as flat vectors: player `j`'s strategy
 //! `h` is entry `offsets[j] + h`.
@@ -136,103 +137,126 @@ impl PayoffTensor {
         }
     }
 
-    /// Calls `f(cell, pure)` for every cell, `pure` holding the strategy of
-    /// each player (player 1 varies fastest, as in the cell numbering).
-    fn for_each_cell(&self, mut f: impl FnMut(usize, &[usize])) {
-        let mut pure = vec![0usize; self.n];
-        for cell in 0..self.cells {
-            f(cell, &pure);
-            for (p, s) in pure.iter_mut().enumerate() {
-                *s += 1;
-                if *s < self.shape[p] {
-                    break;
-                }
-                *s = 0;
-            }
-        }
-    }
-
     /// Strategy values `v[offsets[j] + h] = u_j(h, x_{-j})` (rescaled).
     pub fn values(&self, x: &[f64]) -> Vec<f64> {
-        let n = self.n;
         let mut v = vec![0.0; self.k];
-        let mut pre = vec![1.0; n + 1];
-        let mut suf = vec![1.0; n + 1];
-        self.for_each_cell(|cell, pure| {
-            for p in 0..n {
-                pre[p + 1] = pre[p] * x[self.offsets[p] + pure[p]];
-            }
-            if pre[n] == 0.0 {
-                // At least one zero; still needed for the zero players.
-                let zeros = (0..n)
-                    .filter(|&p| x[self.offsets[p] + pure[p]] == 0.0)
-                    .count();
-                if zeros > 1 {
-                    return;
-                }
-            }
-            suf[n] = 1.0;
-            for p in (0..n).rev() {
-                suf[p] = suf[p + 1] * x[self.offsets[p] + pure[p]];
-            }
-            for p in 0..n {
-                let w = pre[p] * suf[p + 1];
-                if w != 0.0 {
-                    v[self.offsets[p] + pure[p]] += w * self.pay[cell * n + p];
-                }
-            }
-        });
+        self.values_into(x, &mut v);
         v
+    }
+
+    /// [`Self::values`] into a caller-owned buffer of length `k`.
+    ///
+    /// The table is walked column by column: a column fixes the strategies
+    /// of players 2..n, and player 1's strategies (contiguous cells) are
+    /// the inner loop. Within a column the products of the other players'
+    /// probabilities are shared, and each other player's value gets one
+    /// update per column (`Σ_h x_{1h} u_p(h, column)`), not one per cell.
+    pub fn values_into(&self, x: &[f64], v: &mut [f64]) {
+        self.contract(x, v, None);
     }
 
     /// Strategy values and the pair table `d[a * k + b] = ∂v[a] / ∂x[b]`
     /// (`u_j(h, t, x_{-j,-q})` for `a = (j, h)`, `b = (q, t)`, `q ≠ j`; zero
     /// within a player).
     pub fn values_and_pairs(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let mut v = vec![0.0; self.k];
+        let mut d = vec![0.0; self.k * self.k];
+        self.values_and_pairs_into(x, &mut v, &mut d);
+        (v, d)
+    }
+
+    /// [`Self::values_and_pairs`] into caller-owned buffers (`v` of length
+    /// `k`, `d` of length `k²`, both overwritten), in one pass over the
+    /// table (see [`Self::values_into`]; pairs of players 2..n also get one
+    /// update per column).
+    pub fn values_and_pairs_into(&self, x: &[f64], v: &mut [f64], d: &mut [f64]) {
+        self.contract(x, v, Some(d));
+    }
+
+    fn contract(&self, x: &[f64], v: &mut [f64], mut d: Option<&mut [f64]>) {
         let n = self.n;
         let k = self.k;
-        let mut v = vec![0.0; k];
-        let mut d = vec![0.0; k * k];
+        v.iter_mut().for_each(|a| *a = 0.0);
+        if let Some(d) = d.as_deref_mut() {
+            d.iter_mut().for_each(|a| *a = 0.0);
+        }
+        if n == 0 || self.cells == 0 {
+            return;
+        }
+        let s0 = self.shape[0];
+        let cols = self.cells / s0;
+        // Zeros among players 2..n beyond which a column contributes
+        // nothing: one for values, two with pairs.
+        let max_zeros = if d.is_some() { 2 } else { 1 };
+        let mut pure = vec![0usize; n];
+        let mut idx: Vec<usize> = self.offsets.clone();
         let mut pre = vec![1.0; n + 1];
         let mut suf = vec![1.0; n + 1];
-        let mut prob = vec![0.0; n];
-        self.for_each_cell(|cell, pure| {
+        let mut sp = vec![0.0; n];
+        for col in 0..cols {
             let mut zeros = 0;
-            for p in 0..n {
-                prob[p] = x[self.offsets[p] + pure[p]];
-                if prob[p] == 0.0 {
+            for p in 1..n {
+                let pr = x[idx[p]];
+                if pr == 0.0 {
                     zeros += 1;
                 }
+                pre[p + 1] = pre[p] * pr;
             }
-            if zeros > 2 {
-                return;
-            }
-            for p in 0..n {
-                pre[p + 1] = pre[p] * prob[p];
-            }
-            suf[n] = 1.0;
-            for p in (0..n).rev() {
-                suf[p] = suf[p + 1] * prob[p];
-            }
-            let pay = &self.pay[cell * n..(cell + 1) * n];
-            for j in 0..n {
-                let a = self.offsets[j] + pure[j];
-                let w = pre[j] * suf[j + 1];
-                v[a] += w * pay[j];
-                // Pairs (j, q) with q > j: product of all but j and q.
-                let mut mid = 1.0;
-                for q in (j + 1)..n {
-                    let w2 = pre[j] * mid * suf[q + 1];
-                    if w2 != 0.0 {
-                        let b = self.offsets[q] + pure[q];
-                        d[a * k + b] += w2 * pay[j];
-                        d[b * k + a] += w2 * pay[q];
+            if zeros <= max_zeros {
+                suf[n] = 1.0;
+                for p in (1..n).rev() {
+                    suf[p] = suf[p + 1] * x[idx[p]];
+                }
+                let all = pre[n];
+                sp.iter_mut().for_each(|a| *a = 0.0);
+                let base = col * s0;
+                let block = &self.pay[base * n..(base + s0) * n];
+                for h0 in 0..s0 {
+                    let pay = &block[h0 * n..(h0 + 1) * n];
+                    let a = x[h0];
+                    v[h0] += all * pay[0];
+                    for p in 1..n {
+                        sp[p] += a * pay[p];
                     }
-                    mid *= prob[q];
+                    if let Some(d) = d.as_deref_mut() {
+                        for p in 1..n {
+                            let l1 = pre[p] * suf[p + 1];
+                            if l1 != 0.0 {
+                                let b = idx[p];
+                                d[h0 * k + b] += l1 * pay[0];
+                                d[b * k + h0] += l1 * pay[p];
+                            }
+                        }
+                    }
+                }
+                for p in 1..n {
+                    let ap = idx[p];
+                    v[ap] += pre[p] * suf[p + 1] * sp[p];
+                    if let Some(d) = d.as_deref_mut() {
+                        // Pairs (p, q), 2 ≤ p < q: all but p, q and player 1.
+                        let mut mid = pre[p];
+                        for q in (p + 1)..n {
+                            let w2 = mid * suf[q + 1];
+                            if w2 != 0.0 {
+                                let bq = idx[q];
+                                d[ap * k + bq] += w2 * sp[p];
+                                d[bq * k + ap] += w2 * sp[q];
+                            }
+                            mid *= x[idx[q]];
+                        }
+                    }
                 }
             }
-        });
-        (v, d)
+            for p in 1..n {
+                pure[p] += 1;
+                idx[p] += 1;
+                if pure[p] < self.shape[p] {
+                    break;
+                }
+                pure[p] = 0;
+                idx[p] = self.offsets[p];
+            }
+        }
     }
 
     /// Expected (rescaled) payoff of each player given the strategy values.
@@ -620,6 +644,7 @@ pub(crate) fn newton_on_support(
 /// already meets the tolerance.
 pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f64>> {
     let mut tried: Vec<Vec<usize>> = Vec::new();
+    let mut guesses: Vec<Vec<usize>> = Vec::new();
     for &thr in &[1e-7, 1e-5, 1e-3, 1e-2, 5e-2] {
         let mut support = Vec::new();
         for j in 0..t.n {
@@ -632,6 +657,37 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
                 }
             }
         }
+        guesses.push(support);
+    }
+    // Then the best responses: at an approximate equilibrium with max
+    // regret r the strategies of the support have values within O(r) of
+    // the best, and (generically) the others a fixed margin below; these
+    // guesses catch supports whose small probabilities the thresholds
+    // above cut or keep wrongly (approximations on a grid).
+    let v = t.values(x);
+    let r = t.max_regret_from_values(x, &v).max(1e-12);
+    for &c in &[2.0, 10.0, 50.0] {
+        for with_mass in [true, false] {
+            let mut support = Vec::new();
+            for j in 0..t.n {
+                let o = t.offsets[j];
+                let s = t.shape[j];
+                let best = v[o..o + s]
+                    .iter()
+                    .cloned()
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let mx = x[o..o + s].iter().cloned().fold(0.0, f64::max);
+                for h in 0..s {
+                    let near = best - v[o + h] <= c * r || v[o + h] == best;
+                    if near && (!with_mass || x[o + h] > 1e-3 * mx || v[o + h] == best) {
+                        support.push(o + h);
+                    }
+                }
+            }
+            guesses.push(support);
+        }
+    }
+    for support in guesses {
         if tried.contains(&support) {
             continue;
         }
@@ -658,13 +714,35 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
 /// (converted to `f64`), in the game's payoff units. Separate code from
 /// [`PayoffTensor`] so that a bug there cannot certify its own output.
 pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f64 {
+    regret_on_table(&raw_payoffs(game), &game.shape(), profile)
+}
+
+/// The game's payoffs converted one by one to `f64`, `raw[cell * n + p]`
+/// (not rescaled, not shared with [`PayoffTensor`]).
+fn raw_payoffs(game: &NormalFormGame) -> Vec<f64> {
     let n = game.num_players();
-    let shape = game.shape();
-    let mut worst = 0.0f64;
-    for p in 0..n {
-        let mut vals = vec![0.0f64; shape[p]];
-        for cell in 0..game.num_profiles() {
-            let pure = game.profile_at(cell);
+    let mut raw = Vec::with_capacity(game.num_profiles() * n);
+    for cell in 0..game.num_profiles() {
+        for p in 0..n {
+            raw.push(game.payoff(cell, p).to_f64());
+        }
+    }
+    raw
+}
+
+/// Max regret of `profile` from a table of raw payoffs: every player's
+/// strategy values by one pass over the cells (player 1's strategy
+/// fastest).
+fn regret_on_table(raw: &[f64], shape: &[usize], profile: &[Vec<f64>]) -> f64 {
+    let n = shape.len();
+    if profile.len() != n || profile.iter().zip(shape).any(|(p, &s)| p.len() != s) {
+        return f64::INFINITY;
+    }
+    let mut vals: Vec<Vec<f64>> = shape.iter().map(|&s| vec![0.0f64; s]).collect();
+    let mut pure = vec![0usize; n];
+    let cells = raw.len() / n.max(1);
+    for cell in 0..cells {
+        for p in 0..n {
             let mut w = 1.0;
             for q in 0..n {
                 if q != p {
@@ -672,11 +750,21 @@ pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f6
                 }
             }
             if w != 0.0 {
-                vals[pure[p]] += w * game.payoff(cell, p).to_f64();
+                vals[p][pure[p]] += w * raw[cell * n + p];
             }
         }
-        let mine: f64 = vals.iter().zip(&profile[p]).map(|(v, x)| v * x).sum();
-        for v in vals {
+        for (p, s) in pure.iter_mut().enumerate() {
+            *s += 1;
+            if *s < shape[p] {
+                break;
+            }
+            *s = 0;
+        }
+    }
+    let mut worst = 0.0f64;
+    for p in 0..n {
+        let mine: f64 = vals[p].iter().zip(&profile[p]).map(|(v, x)| v * x).sum();
+        for v in &vals[p] {
             worst = worst.max(v - mine);
         }
     }
@@ -690,6 +778,9 @@ pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f6
 /// Accumulates verified, distinct equilibria.
 pub(crate) struct Collector<'a> {
     game: &'a NormalFormGame,
+    /// The game's payoffs in `f64`, for the independent regret check.
+    raw: Vec<f64>,
+    shape: Vec<usize>,
     tensor: &'a PayoffTensor,
     tol: f64,
     pub result: NplayerResult,
@@ -704,6 +795,8 @@ impl<'a> Collector<'a> {
     pub fn new(game: &'a NormalFormGame, tensor: &'a PayoffTensor, tol: f64) -> Self {
         Collector {
             game,
+            raw: raw_payoffs(game),
+            shape: game.shape(),
             tensor,
             tol,
             result: NplayerResult::default(),
@@ -735,7 +828,7 @@ impl<'a> Collector<'a> {
         {
             return false;
         }
-        let regret = independent_max_regret(self.game, &profile);
+        let regret = regret_on_table(&self.raw, &self.shape, &profile);
         if !(regret <= self.tol * self.tensor.scale) {
             return false;
         }
@@ -757,7 +850,7 @@ impl<'a> Collector<'a> {
                                 .collect()
                         })
                         .collect();
-                    independent_max_regret(self.game, &mix) <= limit
+                    regret_on_table(&self.raw, &self.shape, &mix) <= limit
                 })
             });
             if joined {

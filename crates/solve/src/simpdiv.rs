@@ -32,6 +32,7 @@ use crate::budget::{Budget, Meter};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{refine_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use detente_game::NormalFormGame;
+use std::cell::RefCell;
 
 /// Options of [`simpdiv`].
 #[derive(Debug, Clone, PartialEq)]
@@ -86,13 +87,21 @@ struct Run<'a> {
     v: Vec<f64>,
     m: i64,
     owner: Vec<usize>,
+    /// Buffers of the labelling (point and strategy values): a label costs
+    /// one pass over the payoff table and no allocation.
+    scratch: RefCell<(Vec<f64>, Vec<f64>)>,
 }
 
 impl Run<'_> {
     fn point(&self, lam: &[i64]) -> Vec<f64> {
+        let mut x = vec![0.0; self.t.k];
+        self.point_into(lam, &mut x);
+        x
+    }
+
+    fn point_into(&self, lam: &[i64], x: &mut [f64]) {
         let t = self.t;
         let mf = self.m as f64;
-        let mut x = vec![0.0; t.k];
         for j in 0..t.n {
             let o = t.offsets[j];
             let s = t.shape[j];
@@ -102,7 +111,6 @@ impl Run<'_> {
                 x[o + h] = self.v[o + h] * rest + lam[o + h] as f64 / mf;
             }
         }
-        x
     }
 
     fn feasible(&self, lam: &[i64]) -> bool {
@@ -114,16 +122,23 @@ impl Run<'_> {
     }
 
     fn label(&self, lam: &[i64]) -> usize {
-        let x = self.point(lam);
-        let vals = self.t.values(&x);
-        let pay = self.t.player_payoffs(&x, &vals);
+        let t = self.t;
+        let mut scratch = self.scratch.borrow_mut();
+        let (x, vals) = &mut *scratch;
+        self.point_into(lam, x);
+        t.values_into(x, vals);
         let mut best = 0;
         let mut best_z = f64::NEG_INFINITY;
-        for a in 0..self.t.k {
-            let z = vals[a] - pay[self.owner[a]];
-            if z > best_z {
-                best_z = z;
-                best = a;
+        for j in 0..t.n {
+            let o = t.offsets[j];
+            let s = t.shape[j];
+            let pay: f64 = (o..o + s).map(|a| x[a] * vals[a]).sum();
+            for a in o..o + s {
+                let z = vals[a] - pay;
+                if z > best_z {
+                    best_z = z;
+                    best = a;
+                }
             }
         }
         best
@@ -273,6 +288,7 @@ fn solve_from(
             v: v.clone(),
             m,
             owner: owner.clone(),
+            scratch: RefCell::new((vec![0.0; t.k], vec![0.0; t.k])),
         };
         let (end, pts) = run.follow(meter);
         let mut best: Option<(f64, Vec<f64>)> = None;

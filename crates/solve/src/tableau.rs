@@ -38,8 +38,33 @@ pub(crate) trait TabNum: Clone + std::fmt::Debug + PartialEq {
     /// basic columns other than row `r`'s, fixed up by the caller) and column
     /// `e`; `det` is the current scale factor and is updated.
     fn pivot(data: &mut [Self], ncols: usize, r: usize, e: usize, det: &mut Self, active: &[usize]);
+    /// Whether [`TabNum::pivot_dense`] is used instead of
+    /// [`TabNum::pivot`] (whole rows, no bookkeeping of basic columns).
+    const DENSE: bool = false;
+    /// Pivots `data` (row-major, `ncols` columns) on `(r, e)`, every column
+    /// updated (only for `DENSE` number types).
+    fn pivot_dense(data: &mut [Self], ncols: usize, r: usize, e: usize) {
+        let mut det = Self::one();
+        let all: Vec<usize> = (0..ncols).filter(|&j| j != e).collect();
+        Self::pivot(data, ncols, r, e, &mut det, &all);
+    }
     /// The exact value `num / den` (`den > 0`), or `None` if not finite.
     fn ratio_to_rational(num: &Self, den: &Self) -> Option<Rational>;
+    /// Like [`TabNum::cmp_ratio`]; floating-point numbers also set `*doubt`
+    /// when the two ratios differ, but by so little that rounding could
+    /// have decided the order (exact numbers never do).
+    fn cmp_ratio_checked(a: &Self, b: &Self, c: &Self, e: &Self, doubt: &mut bool) -> Ordering {
+        let _ = doubt;
+        Self::cmp_ratio(a, b, c, e)
+    }
+    /// Like [`TabNum::is_pos`]; floating-point numbers also set `*doubt`
+    /// when the value is nonzero but so small that its sign is in doubt.
+    fn is_pos_checked(&self, doubt: &mut bool) -> bool {
+        let _ = doubt;
+        self.is_pos()
+    }
+    /// An approximation (for consistency checks only).
+    fn approx(&self) -> f64;
     /// Sum of two numbers.
     fn add(&self, other: &Self) -> Self;
     /// `-self`.
@@ -113,6 +138,9 @@ impl TabNum for BigInt {
             Some(Rational::new(num.clone(), den.clone()))
         }
     }
+    fn approx(&self) -> f64 {
+        num_traits::ToPrimitive::to_f64(self).unwrap_or(f64::NAN)
+    }
     fn add(&self, other: &Self) -> Self {
         self + other
     }
@@ -179,6 +207,9 @@ impl TabNum for Int {
             Some(Rational::new(num.to_big(), den.to_big()))
         }
     }
+    fn approx(&self) -> f64 {
+        self.to_f64()
+    }
     fn add(&self, other: &Self) -> Self {
         Int::from_big(self.to_big() + other.to_big())
     }
@@ -190,6 +221,12 @@ impl TabNum for Int {
 /// Tolerance of the floating-point tableau (payoffs are scaled to about
 /// `[0, 1]` before pivoting).
 pub(crate) const FLOAT_EPS: f64 = 1e-10;
+
+/// Differences below this (relative to the compared values, at least 1)
+/// are "in doubt" for [`TabNum::cmp_ratio_checked`] and
+/// [`TabNum::is_pos_checked`]: rounding errors of a long floating-point
+/// path could have decided them.
+pub(crate) const DOUBT_BAND: f64 = 1e-9;
 
 impl TabNum for f64 {
     fn zero() -> Self {
@@ -215,6 +252,25 @@ impl TabNum for f64 {
         } else {
             Ordering::Greater
         }
+    }
+    fn cmp_ratio_checked(a: &Self, b: &Self, c: &Self, e: &Self, doubt: &mut bool) -> Ordering {
+        let x = a / b;
+        let y = c / e;
+        let d = (x - y).abs();
+        let scale = 1.0f64.max(x.abs()).max(y.abs());
+        if d != 0.0 && d <= DOUBT_BAND * scale {
+            *doubt = true;
+        }
+        Self::cmp_ratio(a, b, c, e)
+    }
+    fn is_pos_checked(&self, doubt: &mut bool) -> bool {
+        if *self != 0.0 && self.abs() <= DOUBT_BAND {
+            *doubt = true;
+        }
+        self.is_pos()
+    }
+    fn approx(&self) -> f64 {
+        *self
     }
     fn pivot(
         data: &mut [Self],
@@ -242,6 +298,30 @@ impl TabNum for f64 {
             }
             for &j in active {
                 row[j] -= f * prow[j];
+            }
+            row[e] = 0.0;
+        }
+    }
+    const DENSE: bool = true;
+    fn pivot_dense(data: &mut [Self], ncols: usize, r: usize, e: usize) {
+        let (before, rest) = data.split_at_mut(r * ncols);
+        let (prow, after) = rest.split_at_mut(ncols);
+        let p = prow[e];
+        for v in prow.iter_mut() {
+            *v /= p;
+        }
+        prow[e] = 1.0;
+        let prow: &[f64] = prow;
+        for row in before
+            .chunks_exact_mut(ncols)
+            .chain(after.chunks_exact_mut(ncols))
+        {
+            let f = row[e];
+            if f == 0.0 {
+                continue;
+            }
+            for (v, &pv) in row.iter_mut().zip(prow) {
+                *v -= f * pv;
             }
             row[e] = 0.0;
         }
@@ -305,6 +385,13 @@ impl<N: TabNum> Tableau<N> {
 
     /// Pivots column `e` into the basis in row `r`.
     pub fn pivot(&mut self, r: usize, e: usize) {
+        if N::DENSE {
+            // Basic columns of other rows have a 0 in row r, so a whole-row
+            // update leaves them unit vectors.
+            N::pivot_dense(&mut self.data, self.cols, r, e);
+            self.basis[r] = e;
+            return;
+        }
         // Basic columns other than row r's stay unit vectors (scaled by the
         // new determinant); only the others need computing.
         let mut basic = vec![false; self.cols];

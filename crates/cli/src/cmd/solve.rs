@@ -581,6 +581,7 @@ fn run_method<T: OutNum>(
                 stop_after: args.stop_after,
                 max_depth: args.max_depth,
                 max_pivots: None,
+                max_memory: None,
             };
             Solved {
                 equilibria: lcp::<T>(game, &opts)?,
