@@ -9,8 +9,8 @@ use crate::plots::{
 };
 use crate::report::{
     case_label, claim_sentence, draw_equilibria, forecast_groups, game_draws_line, histogram_of,
-    model_label, num, party_distribution, pct, profile_text, quadrant_labels, stop_text, strs,
-    summary_sentences, vote_sentence, Strings, MAX_FOCALS,
+    model_label, num, party_distribution, pct, profile_text, quadrant_labels, same_as_base,
+    stop_text, strs, summary_sentences, vote_sentence, Strings, MAX_FOCALS,
 };
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -260,15 +260,6 @@ fn provenance(p: &Value, s: &Strings) -> String {
 
 fn section_exchanges(r: &Value, s: &Strings, out: &mut Page) {
     let exchanges: Vec<&Value> = arr(&r["exchanges"]).collect();
-    let same_as_base = |x: &Value| -> bool {
-        x["policy"] != "base"
-            && exchanges.iter().any(|b| {
-                b["exchange"] == x["exchange"]
-                    && b["policy"] == "base"
-                    && b["surplus_draws"] == x["surplus_draws"]
-                    && b["world_sum_draws"] == x["world_sum_draws"]
-            })
-    };
     let mut ids: Vec<&str> = Vec::new();
     for x in &exchanges {
         if let Some(id) = x["exchange"].as_str() {
@@ -280,7 +271,7 @@ fn section_exchanges(r: &Value, s: &Strings, out: &mut Page) {
     for id in ids {
         let cases: Vec<&&Value> = exchanges
             .iter()
-            .filter(|x| x["exchange"] == id && !same_as_base(x))
+            .filter(|x| x["exchange"] == id && !same_as_base(x, &exchanges))
             .collect();
         let Some(first) = cases.first() else { continue };
         let _ = writeln!(out, "<h3>{}</h3>", esc(text(&first["name"])));

@@ -758,22 +758,28 @@ pub(crate) fn claim_sentence(c: &Value, s: &Strings) -> String {
     )
 }
 
+/// Whether `x`, an exchange under a policy, has the same surplus and world
+/// distributions as that exchange in the base case (so reports show it
+/// once, under the base case).
+pub(crate) fn same_as_base(x: &Value, exchanges: &[&Value]) -> bool {
+    x["policy"] != "base"
+        && exchanges
+            .iter()
+            .find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base")
+            .is_some_and(|b| {
+                b["surplus_draws"] == x["surplus_draws"]
+                    && b["world_sum_draws"] == x["world_sum_draws"]
+            })
+}
+
 /// The surplus distributions of the exchanges as rows of block characters
 /// (one per histogram bin, lowest to highest edge), for the cases shown in
 /// the exchanges table. Empty when the analysis has no histograms.
 fn distributions(exchanges: &[&Value], s: &Strings, flavour: Flavour) -> String {
     let mut rows = Vec::new();
     for x in exchanges {
-        if x["policy"] != "base" {
-            let base = exchanges
-                .iter()
-                .find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base");
-            if base.is_some_and(|b| {
-                b["surplus_draws"] == x["surplus_draws"]
-                    && b["world_sum_draws"] == x["world_sum_draws"]
-            }) {
-                continue;
-            }
+        if same_as_base(x, exchanges) {
+            continue;
         }
         let case = case_label(x["policy"].as_str().unwrap_or(""), s);
         let mut add = |who: String, st: &Value| {
@@ -1052,16 +1058,8 @@ pub fn render_with_figures(
     let exchanges: Vec<&Value> = r["exchanges"].as_array().into_iter().flatten().collect();
     for x in &exchanges {
         // A policy that leaves an exchange as in the base case is not repeated.
-        if x["policy"] != "base" {
-            let base = exchanges
-                .iter()
-                .find(|b| b["exchange"] == x["exchange"] && b["policy"] == "base");
-            if base.is_some_and(|b| {
-                b["surplus_draws"] == x["surplus_draws"]
-                    && b["world_sum_draws"] == x["world_sum_draws"]
-            }) {
-                continue;
-            }
+        if same_as_base(x, &exchanges) {
+            continue;
         }
         for (party, st) in x["surplus_draws"].as_object().into_iter().flatten() {
             rows.push(vec![
