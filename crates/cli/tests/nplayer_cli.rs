@@ -203,6 +203,7 @@ fn logit_options_are_checked() {
         vec!["--method", "logit", "--lambda", "1", "--branch"],
         vec!["--method", "logit", "--max-points", "3"],
         vec!["--method", "gnm", "--max-time", "0"],
+        vec!["--method", "gnm", "--max-steps", "0"],
     ] {
         let mut a = vec!["solve", f.as_str()];
         a.extend(bad.iter().copied());
@@ -225,9 +226,43 @@ fn help_documents_the_new_options() {
         "--branch",
         "--max-points",
         "--max-time",
+        "--max-steps",
         "agent form",
         "heuristic",
     ] {
         assert!(h.contains(s), "{s} missing from solve --help");
+    }
+}
+
+#[test]
+fn a_step_budget_is_obeyed_and_said() {
+    // Two basic steps are too few for any iterative method on this game
+    // (nine equilibria, none found by a first step): each must stop, say
+    // that its budget ran out, and print only verified equilibria.
+    let Some(f) = game("contrib/2x2x2.nfg") else {
+        return;
+    };
+    for method in ["simpdiv", "gnm", "ipa", "logit", "liap", "enumpoly"] {
+        let o = detente(&[
+            "solve",
+            f.as_str(),
+            "--method",
+            method,
+            "--max-steps",
+            "2",
+            "--format",
+            "json",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("the budget ran out") && err.contains("limits: 2 steps"),
+            "{method}: no word on the budget: {err}"
+        );
+        if o.status.success() {
+            let v = json(&o);
+            for e in v["equilibria"].as_array().into_iter().flatten() {
+                assert_eq!(e["verified"], true, "{method}: {e}");
+            }
+        }
     }
 }

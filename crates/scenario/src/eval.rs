@@ -480,7 +480,7 @@ pub fn negotiate(
             }
         }
         NegotiationModel::Eum { options, .. } => {
-            eum::run(&data, options).map_err(|e| fail(e.to_string()))?.0
+            eum::forecast(&data, options).map_err(|e| fail(e.to_string()))?
         }
         NegotiationModel::Smp { options, .. } => {
             let ds = Dataset::single_issue(&data);

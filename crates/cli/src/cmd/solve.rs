@@ -158,6 +158,12 @@ pub struct SolveArgs {
     /// [default: 30]
     #[arg(long, value_name = "SECONDS")]
     pub max_time: Option<f64>,
+    /// Iterative methods: most basic steps (simpdiv: pivots; gnm, logit:
+    /// path steps; ipa: iterations; liap: descent steps; enumpoly:
+    /// supports and boxes); the method says when it ran out
+    /// [default: 1000000]
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<u64>,
     /// logit only: print the quantal-response equilibrium on the principal
     /// branch at this precision λ (in payoff units) instead of the Nash limit
     #[arg(long, value_name = "LAMBDA", conflicts_with = "branch")]
@@ -182,6 +188,9 @@ impl SolveArgs {
         let mut b = detente_solve::budget::Budget::default();
         if let Some(t) = self.max_time {
             b.max_time = Some(std::time::Duration::from_secs_f64(t));
+        }
+        if let Some(n) = self.max_steps {
+            b.max_iterations = n;
         }
         b
     }
@@ -240,6 +249,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
                 UsageError("--max-time must be a positive number of seconds".into()).into(),
             );
         }
+    }
+    if args.max_steps == Some(0) {
+        return Err(UsageError("--max-steps must be at least 1".into()).into());
     }
     if (args.lambda.is_some() || args.branch) && args.method != Some(Method::Logit) {
         return Err(UsageError("--lambda and --branch apply to --method logit only".into()).into());
