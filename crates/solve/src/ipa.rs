@@ -41,6 +41,14 @@
 //! On every reference game where Gambit's `ipa` answered (39) and on the
 //! benchmark games, Detente's answer is Gambit's (`bench/nplayer/README.md`).
 //!
+//! Speed work keeps every iterate to the bit (`tests/ipa_guard.rs` checks a
+//! hash of all iterates on every n-player catalog and benchmark game):
+//! buffers are allocated once per call (approximation, support system,
+//! tableau, per-round vectors), the Jacobian is written in place, sums
+//! Gametracer computes and never uses are skipped, loops are interchanged
+//! where each entry keeps its own order of operations, and only exact
+//! shortcuts are taken (division by ±1 or by a power of two).
+//!
 //! Convergence is local, as in the paper. Detente then polishes the answer
 //! by Newton's method on its support and verifies it independently. When
 //! the Gambit-like run does not converge within [`IpaOptions::max_rounds`]
@@ -58,7 +66,9 @@ use crate::budget::{Budget, Meter};
 use crate::equilibrium::SolveError;
 use crate::liap::{liap, LiapOptions};
 use crate::nplayer_util::{refine_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
-use crate::polymatrix::{favourites, lemke_howson_with, solve_on_support, PolymatrixGame, TieRule};
+use crate::polymatrix::{
+    favourites, lemke_howson_with, GtPivoting, PolymatrixGame, SupportSystem, TieRule,
+};
 use detente_game::{NormalFormGame, Scalar};
 
 /// Options of [`ipa`].
@@ -121,9 +131,58 @@ impl Default for IpaOptions {
     }
 }
 
+/// What an [`ipa`] call did, for tests and profiling: counts, and a hash
+/// of every iterate, so that a change of the arithmetic that alters a
+/// single bit of one iterate is seen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IpaTrace {
+    /// Approximation rounds over all runs (Gambit-like run and restarts).
+    pub rounds: usize,
+    /// Rounds whose approximation was solved on the previous support.
+    pub support_solves: usize,
+    /// Rounds whose approximation was solved by pivoting.
+    pub pivot_solves: usize,
+    /// Complementary pivots over all rounds.
+    pub pivots: usize,
+    /// FNV-1a hash of the bits of every round's profile `σ`, the
+    /// approximation's equilibrium `s` and the point `z` (after its
+    /// projection); computed by [`ipa_traced`] only.
+    pub iterate_hash: u64,
+    /// The approximation's equilibrium at the last convergence, before
+    /// Newton's polish (bit for bit).
+    pub converged: Option<Vec<f64>>,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn hash_into(h: &mut u64, v: &[f64]) {
+    for x in v {
+        *h ^= x.to_bits();
+        *h = h.wrapping_mul(FNV_PRIME);
+    }
+}
+
 /// Iterated polymatrix approximation, started as Gambit starts it (see the
 /// module documentation).
 pub fn ipa(game: &NormalFormGame, opts: &IpaOptions) -> Result<NplayerResult, SolveError> {
+    run_ipa(game, opts, false).map(|(r, _)| r)
+}
+
+/// [`ipa`], also returning what the iteration did ([`IpaTrace`], with the
+/// hash of every iterate, which [`ipa`] does not compute).
+pub fn ipa_traced(
+    game: &NormalFormGame,
+    opts: &IpaOptions,
+) -> Result<(NplayerResult, IpaTrace), SolveError> {
+    run_ipa(game, opts, true)
+}
+
+fn run_ipa(
+    game: &NormalFormGame,
+    opts: &IpaOptions,
+    hash: bool,
+) -> Result<(NplayerResult, IpaTrace), SolveError> {
     if !(opts.max_regret >= 0.0) {
         return Err(SolveError::NotApplicable(
             "ipa: max_regret must be a nonnegative number".into(),
@@ -165,24 +224,15 @@ pub fn ipa(game: &NormalFormGame, opts: &IpaOptions) -> Result<NplayerResult, So
         }
     };
     let g = normalised(&ray);
-    let probe = PolymatrixGame::new(t.shape.clone(), vec![0.0; t.k * t.k])
-        .map_err(|e| SolveError::NotApplicable(format!("ipa: {e}")))?;
-    favourites(&probe, &g).map_err(|e| SolveError::NotApplicable(format!("ipa: {e}")))?;
+    let mut run = Iteration::new(game, &t, opts)?;
+    run.hash = hash;
+    favourites(&run.pm, &g).map_err(|e| SolveError::NotApplicable(format!("ipa: {e}")))?;
     let zh0 = match &opts.start {
         Some(s) => t.flatten(s)?,
         None => vec![1.0; t.k],
     };
     let mut meter = opts.budget.start();
     let mut coll = Collector::new(game, &t, opts.max_regret);
-    let mut run = Iteration {
-        t: &t,
-        shifted: Shifted::new(game, &t),
-        alpha: opts.alpha,
-        fuzz: opts.fuzz,
-        max_pivots: usize::try_from(opts.steps_per_round).unwrap_or(usize::MAX),
-        best: (f64::INFINITY, t.centroid()),
-        lexico_fallbacks: 0,
-    };
     let first = run.run(&g, zh0, opts.max_rounds, opts, &mut meter, &mut coll);
     let mut done = first.done;
     let mut rounds = first.rounds;
@@ -225,7 +275,22 @@ pub fn ipa(game: &NormalFormGame, opts: &IpaOptions) -> Result<NplayerResult, So
     }
     // Last resort: a local polish of the best iterate (Lyapunov descent,
     // then Newton on its support). Always verified before it is kept.
-    let best = run.best.clone();
+    // The best sampled iterate, only needed when no run converged.
+    let best = if done {
+        (f64::INFINITY, Vec::new())
+    } else {
+        run.best()
+    };
+    // An iterate that already is an equilibrium (the budget may have
+    // stopped the run before its convergence test) is offered as it is:
+    // the collector verifies it like any other answer.
+    if !done && best.0.is_finite() && coll.offer(&best.1, true) {
+        done = true;
+        coll.note(format!(
+            "ipa: the iteration stopped before it converged; its best iterate (max regret {:.3e} of the payoff range) is an equilibrium and was verified",
+            best.0
+        ));
+    }
     if !done && !meter.exhausted() && best.0 < opts.polish_below {
         let lo = LiapOptions {
             centroid: false,
@@ -257,6 +322,7 @@ pub fn ipa(game: &NormalFormGame, opts: &IpaOptions) -> Result<NplayerResult, So
     }
     coll.result.budget_exhausted = meter.exhausted();
     coll.result.complete = done;
+    run.trace.rounds = rounds;
     if !done {
         coll.note(format!(
             "ipa: no verified equilibrium after {rounds} rounds and {restarts_used} restarts (best max regret {:.3e} of the payoff range){}",
@@ -268,7 +334,7 @@ pub fn ipa(game: &NormalFormGame, opts: &IpaOptions) -> Result<NplayerResult, So
             }
         ));
     }
-    Ok(coll.result)
+    Ok((coll.result, run.trace))
 }
 
 /// `v / ‖v‖` (unchanged when `v` is zero).
@@ -284,9 +350,17 @@ fn normalised(v: &[f64]) -> Vec<f64> {
 /// The retraction of Gül, Pearce and Stacchetti: each player's block of
 /// `z` minus the constant that leaves a probability vector after
 /// negative entries are cut to zero.
+#[cfg(test)]
 fn retract(t: &PayoffTensor, z: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; t.k];
-    let mut y: Vec<f64> = Vec::new();
+    let mut out = Vec::new();
+    retract_into(t, z, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`retract`] into `out`, `y` a scratch buffer.
+fn retract_into(t: &PayoffTensor, z: &[f64], out: &mut Vec<f64>, y: &mut Vec<f64>) {
+    out.clear();
+    out.resize(t.k, 0.0);
     for j in 0..t.n {
         let o = t.offsets[j];
         let m = t.shape[j];
@@ -307,7 +381,6 @@ fn retract(t: &PayoffTensor, z: &[f64]) -> Vec<f64> {
             out[o + h] = (z[o + h] - v).max(0.0);
         }
     }
-    out
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -352,26 +425,21 @@ struct Shifted {
     pay: Vec<f64>,
 }
 
+/// Scratch tensors and axis lists of [`Shifted::jacobian_into`].
+#[derive(Default)]
+struct JacobianWork {
+    cur: Vec<f64>,
+    res: Vec<f64>,
+    tmp: Vec<f64>,
+    axes: Vec<usize>,
+    rax: Vec<usize>,
+}
+
 impl Shifted {
     fn new(game: &NormalFormGame, t: &PayoffTensor) -> Self {
-        let (lo, _) = game.payoff_range();
         let cells = t.cells;
-        let mut pay = vec![0.0; t.n * cells];
-        // Integers below 2^52 subtract exactly in f64; other payoffs are
-        // subtracted exactly, then rounded once (as Gambit does).
-        const EXACT: f64 = 4_503_599_627_370_496.0;
-        let small = |r: &detente_game::Rational| r.is_integer() && r.to_f64().abs() < EXACT;
-        let lo_f = lo.to_f64();
-        for p in 0..t.n {
-            for cell in 0..cells {
-                let x = game.payoff(cell, p);
-                pay[p * cells + cell] = if small(x) && small(&lo) {
-                    x.to_f64() - lo_f
-                } else {
-                    (x - &lo).to_f64()
-                };
-            }
-        }
+        let pay = Self::small_fractions(game, t.n, cells)
+            .unwrap_or_else(|| Self::exact_table(game, t.n, cells));
         Shifted {
             n: t.n,
             shape: t.shape.clone(),
@@ -382,31 +450,131 @@ impl Shifted {
         }
     }
 
+    /// The shifted table in rationals: integers below 2^52 subtract
+    /// exactly in f64; other payoffs are subtracted exactly, then rounded
+    /// once (as Gambit does).
+    fn exact_table(game: &NormalFormGame, n: usize, cells: usize) -> Vec<f64> {
+        let (lo, _) = game.payoff_range();
+        let mut pay = vec![0.0; n * cells];
+        const EXACT: f64 = 4_503_599_627_370_496.0;
+        let small = |r: &detente_game::Rational| r.is_integer() && r.to_f64().abs() < EXACT;
+        let lo_f = lo.to_f64();
+        let lo_small = small(&lo);
+        for p in 0..n {
+            for cell in 0..cells {
+                let x = game.payoff(cell, p);
+                pay[p * cells + cell] = if lo_small && small(x) {
+                    x.to_f64() - lo_f
+                } else {
+                    (x - &lo).to_f64()
+                };
+            }
+        }
+        pay
+    }
+
+    /// The shifted table computed in machine integers when every payoff is
+    /// a reduced fraction `a/b` with `|a|, b < 2^62` (integers and the
+    /// usual decimals): the same numbers as the general path, bit for bit,
+    /// without its big-number arithmetic. Integer differences are taken in
+    /// `f64` as there; other differences are reduced exactly (`i128`) and
+    /// converted as `rational_to_f64` converts them (numerator and
+    /// denominator, each exact below 2^53, then one division). `None` when
+    /// a payoff or a difference is outside these bounds.
+    fn small_fractions(game: &NormalFormGame, n: usize, cells: usize) -> Option<Vec<f64>> {
+        const EXACT: i64 = 1 << 52;
+        const LIMIT: i64 = 1 << 62;
+        const F64_EXACT: u128 = 1 << 53;
+        let mut q: Vec<(i64, i64)> = Vec::with_capacity(n * cells);
+        for p in 0..n {
+            for cell in 0..cells {
+                let x = game.payoff(cell, p);
+                let a = num_traits::ToPrimitive::to_i64(x.numer()).filter(|v| v.abs() < LIMIT)?;
+                let b =
+                    num_traits::ToPrimitive::to_i64(x.denom()).filter(|&v| v > 0 && v < LIMIT)?;
+                if gcd(a.unsigned_abs() as u128, b as u128) != 1 {
+                    return None;
+                }
+                q.push((a, b));
+            }
+        }
+        // The exact minimum (the first of equal ones).
+        let mut lo = *q.first()?;
+        for &(a, b) in &q[1..] {
+            if (a as i128) * (lo.1 as i128) < (lo.0 as i128) * (b as i128) {
+                lo = (a, b);
+            }
+        }
+        let lo_small = lo.1 == 1 && lo.0.abs() < EXACT;
+        let lo_f = lo.0 as f64;
+        let mut pay = Vec::with_capacity(q.len());
+        for (a, b) in q {
+            if lo_small && b == 1 && a.abs() < EXACT {
+                pay.push(a as f64 - lo_f);
+                continue;
+            }
+            let num = (a as i128) * (lo.1 as i128) - (lo.0 as i128) * (b as i128);
+            let den = (b as i128) * (lo.1 as i128);
+            let g = gcd(num.unsigned_abs(), den as u128);
+            let (num, den) = (num.unsigned_abs() / g, den as u128 / g);
+            if num >= F64_EXACT || den >= F64_EXACT {
+                return None;
+            }
+            // x − lo ≥ 0.
+            pay.push(num as f64 / den as f64);
+        }
+        Some(pay)
+    }
+
     /// `DG[a * k + b] = u_p(a, b, s_{−p,−q}) / (n − 1)` for strategies `a` of
-    /// `p` and `b` of `q ≠ p` (zero within a player): each other player's
-    /// strategies summed out from the last player to the first, skipping
-    /// those played with probability zero, as Gametracer's
-    /// `payoffMatrix` does.
-    fn jacobian(&self, s: &[f64]) -> Vec<f64> {
+    /// `p` and `b` of `q ≠ p` (zero within a player, left untouched): each
+    /// other player's strategies summed out from the last player to the
+    /// first, skipping those played with probability zero, as Gametracer's
+    /// `payoffMatrix` does. Sums that Gametracer computes and never uses
+    /// (the last player's fully summed-out table) are skipped.
+    fn jacobian_into(&self, s: &[f64], dg: &mut [f64], w: &mut JacobianWork) {
         let (n, k) = (self.n, self.k);
-        let mut dg = vec![0.0; k * k];
         let div = (n - 1) as f64;
+        // Dividing by a power of two is multiplying by its reciprocal,
+        // exactly (the same real number is rounded): 3 and 5 players.
+        let pow2 = (n - 1).is_power_of_two();
+        let inv = 1.0 / div;
+        let JacobianWork {
+            cur,
+            res,
+            tmp,
+            axes,
+            rax,
+        } = w;
         for p in 0..n {
             // `cur`: player p's payoffs with the players above the current
             // q summed out (top down), shared by every q below.
-            let mut cur = self.pay[p * self.cells..(p + 1) * self.cells].to_vec();
-            let mut axes: Vec<usize> = (0..n).collect();
+            cur.clear();
+            cur.extend_from_slice(&self.pay[p * self.cells..(p + 1) * self.cells]);
+            axes.clear();
+            axes.extend(0..n);
+            // The lowest player other than p: after it, `cur` is not needed.
+            let last_q = if p == 0 { 1 } else { 0 };
             for q in (0..n).rev() {
                 if q == p {
                     continue;
                 }
-                let mut res = cur.clone();
-                let mut rax = axes.clone();
+                // res = cur with every player below q (but p) summed out,
+                // top down; the first sum reads `cur` directly.
+                rax.clone_from(axes);
+                let mut in_res = false;
                 for r in (0..q).rev() {
                     if r != p {
-                        res = self.contract(&res, &mut rax, r, s);
+                        if in_res {
+                            self.contract(res, tmp, rax, r, s);
+                            std::mem::swap(res, tmp);
+                        } else {
+                            self.contract(cur, res, rax, r, s);
+                            in_res = true;
+                        }
                     }
                 }
+                let table: &[f64] = if in_res { &res[..] } else { &cur[..] };
                 let (op, oq) = (self.offsets[p], self.offsets[q]);
                 for ia in 0..self.shape[p] {
                     for ib in 0..self.shape[q] {
@@ -415,27 +583,65 @@ impl Shifted {
                         } else {
                             ib + ia * self.shape[q]
                         };
-                        dg[(op + ia) * k + oq + ib] = res[idx] / div;
+                        dg[(op + ia) * k + oq + ib] = if pow2 {
+                            table[idx] * inv
+                        } else {
+                            table[idx] / div
+                        };
                     }
                 }
-                cur = self.contract(&cur, &mut axes, q, s);
+                if q != last_q {
+                    self.contract(cur, tmp, axes, q, s);
+                    std::mem::swap(cur, tmp);
+                }
             }
         }
-        dg
     }
 
-    /// Sums axis `r` out of a tensor over `axes` (ascending, the first
-    /// varying fastest), weighting by `s` and skipping zero weights, each
-    /// sum in strategy order starting from the first product.
-    fn contract(&self, buf: &[f64], axes: &mut Vec<usize>, r: usize, s: &[f64]) -> Vec<f64> {
+    /// Sums axis `r` out of the tensor `buf` over `axes` (ascending, the
+    /// first varying fastest) into `next`, weighting by `s` and skipping
+    /// zero weights, each sum in strategy order starting from the first
+    /// product; `r` is removed from `axes`.
+    fn contract(
+        &self,
+        buf: &[f64],
+        next: &mut Vec<f64>,
+        axes: &mut Vec<usize>,
+        r: usize,
+        s: &[f64],
+    ) {
         let Some(pos) = axes.iter().position(|&x| x == r) else {
-            return buf.to_vec();
+            next.clear();
+            next.extend_from_slice(buf);
+            return;
         };
         let stride: usize = axes[..pos].iter().map(|&x| self.shape[x]).product();
         let outer: usize = axes[pos + 1..].iter().map(|&x| self.shape[x]).product();
         let size = self.shape[r];
         let w = &s[self.offsets[r]..self.offsets[r] + size];
-        let mut next = vec![0.0; stride * outer];
+        next.clear();
+        next.resize(stride * outer, 0.0);
+        if stride == 1 {
+            // Summing out the fastest axis: one dot product per entry, in
+            // the same order.
+            for (o, dst) in next.iter_mut().enumerate() {
+                let src = &buf[o * size..(o + 1) * size];
+                let mut first = true;
+                for (&x, &wi) in src.iter().zip(w) {
+                    if !(wi > 0.0) {
+                        continue;
+                    }
+                    if first {
+                        *dst = x * wi;
+                        first = false;
+                    } else {
+                        *dst += wi * x;
+                    }
+                }
+            }
+            axes.remove(pos);
+            return;
+        }
         for o in 0..outer {
             let dst = &mut next[o * stride..(o + 1) * stride];
             let mut first = true;
@@ -457,8 +663,37 @@ impl Shifted {
             }
         }
         axes.remove(pos);
-        next
     }
+}
+
+/// Greatest common divisor (`gcd(0, b) = b`).
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The per-round vectors of [`Iteration::call`], allocated once.
+#[derive(Default)]
+struct RoundBuffers {
+    /// Current profile `σ = r(z)` (cut and renormalised).
+    sh: Vec<f64>,
+    /// Previous answer, profile and points.
+    so: Vec<f64>,
+    sho: Vec<f64>,
+    y: Vec<f64>,
+    yh: Vec<f64>,
+    /// This round's answer, values, point and next point.
+    s: Vec<f64>,
+    values: Vec<f64>,
+    z: Vec<f64>,
+    zt: Vec<f64>,
+    u: Vec<f64>,
+    zs: Vec<f64>,
+    support: Vec<bool>,
+    sol: Vec<f64>,
+    sort: Vec<f64>,
 }
 
 /// The iteration on one game.
@@ -468,25 +703,99 @@ struct Iteration<'a> {
     alpha: f64,
     fuzz: f64,
     max_pivots: usize,
-    /// Best iterate seen (relative max regret, profile).
-    best: (f64, Vec<f64>),
+    /// Every 8th round's answer `s` (for the last-resort polish), flat;
+    /// their regrets are computed only when no run converges.
+    samples: Vec<f64>,
+    /// Best of the samples already evaluated (relative max regret,
+    /// profile), when the sample store grew large.
+    best_so_far: (f64, Vec<f64>),
     /// Approximations solved by the lexicographic rule because
     /// Gametracer's pivoting did not finish.
     lexico_fallbacks: usize,
+    /// Counts and the iterates' hash.
+    trace: IpaTrace,
+    /// Whether to hash the iterates.
+    hash: bool,
+    /// The polymatrix approximation, rewritten in place every round.
+    pm: PolymatrixGame,
+    jac: JacobianWork,
+    sys: SupportSystem,
+    gt: GtPivoting,
+    b: RoundBuffers,
 }
 
-impl Iteration<'_> {
-    /// The polymatrix approximation at `sh`, in the shifted (unscaled)
-    /// payoffs Gametracer uses, with the same order of operations.
-    fn approximation(&self, sh: &[f64]) -> Result<PolymatrixGame, String> {
-        let t = self.t;
-        let pm = if t.n >= 2 {
-            PolymatrixGame::new(t.shape.clone(), self.shifted.jacobian(sh))
-        } else {
-            PolymatrixGame::new(t.shape.clone(), vec![0.0; t.k * t.k])
-                .and_then(|p| p.with_constants(self.shifted.pay.clone()))
-        };
-        pm.map_err(|e| e.to_string())
+/// Samples kept before their regrets are folded into the best one.
+const MAX_SAMPLE_FLOATS: usize = 1 << 20;
+
+impl<'a> Iteration<'a> {
+    fn new(
+        game: &NormalFormGame,
+        t: &'a PayoffTensor,
+        opts: &IpaOptions,
+    ) -> Result<Self, SolveError> {
+        let shifted = Shifted::new(game, t);
+        let mut pm = PolymatrixGame::new(t.shape.clone(), vec![0.0; t.k * t.k])
+            .map_err(|e| SolveError::NotApplicable(format!("ipa: {e}")))?;
+        if t.n < 2 {
+            // One player: the approximation is the game itself.
+            pm = pm
+                .with_constants(shifted.pay.clone())
+                .map_err(|e| SolveError::NotApplicable(format!("ipa: {e}")))?;
+        }
+        Ok(Iteration {
+            t,
+            shifted,
+            alpha: opts.alpha,
+            fuzz: opts.fuzz,
+            max_pivots: usize::try_from(opts.steps_per_round).unwrap_or(usize::MAX),
+            samples: Vec::new(),
+            best_so_far: (f64::INFINITY, t.centroid()),
+            lexico_fallbacks: 0,
+            trace: IpaTrace {
+                iterate_hash: FNV_OFFSET,
+                ..IpaTrace::default()
+            },
+            hash: false,
+            pm,
+            jac: JacobianWork::default(),
+            sys: SupportSystem::default(),
+            gt: GtPivoting::default(),
+            b: RoundBuffers::default(),
+        })
+    }
+
+    /// Folds the stored samples into `best_so_far` (in the order they were
+    /// taken, the first of equal regrets kept).
+    fn fold_samples(&mut self) {
+        let k = self.t.k;
+        if k == 0 {
+            return;
+        }
+        for x in self.samples.chunks(k) {
+            let reg = self.t.max_regret(x);
+            if reg < self.best_so_far.0 {
+                self.best_so_far = (reg, x.to_vec());
+            }
+        }
+        self.samples.clear();
+    }
+
+    /// Best sampled iterate (relative max regret, profile).
+    fn best(&mut self) -> (f64, Vec<f64>) {
+        self.fold_samples();
+        self.best_so_far.clone()
+    }
+
+    /// The polymatrix approximation at `sh` in `self.pm`, in the shifted
+    /// (unscaled) payoffs Gametracer uses, with the same order of
+    /// operations.
+    fn approximate(&mut self, sh: &[f64]) -> Result<(), String> {
+        if self.t.n >= 2 {
+            self.shifted
+                .jacobian_into(sh, self.pm.matrix_mut(), &mut self.jac);
+            self.pm.check_finite().map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 
     /// Calls of the iteration from `zh` with ray `g` until it converges,
@@ -502,12 +811,16 @@ impl Iteration<'_> {
     ) -> RunOutcome {
         let mut rounds = 0;
         let per_call = opts.rounds_per_call.max(1);
+        // Gametracer's pivoting needs the ray's favourites; without them
+        // (a tie) every pivoting attempt fails as `lemke_howson_with` does.
+        let im = favourites(&self.pm, g).ok();
         while rounds < max_rounds {
             let m = per_call.min(max_rounds - rounds);
-            let (end, used) = self.call(g, &mut zh, m, meter);
+            let (end, used) = self.call(g, im.as_deref(), &mut zh, m, meter);
             rounds += used;
             match end {
                 CallEnd::Converged(s) => {
+                    self.trace.converged = Some(s.clone());
                     let ok = match refine_on_support(self.t, &s, opts.max_regret) {
                         Some(y) => coll.offer(&y, true),
                         None => false,
@@ -549,11 +862,55 @@ impl Iteration<'_> {
         }
     }
 
+    /// The approximation's equilibrium into `self.b.s`: on the previous
+    /// support if that works, else by pivoting from the ray's favourite.
+    fn solve_approximation(&mut self, g: &[f64], im: Option<&[usize]>) -> Result<(), String> {
+        let b = &mut self.b;
+        b.support.clear();
+        b.support.extend(b.so.iter().map(|&x| x > 0.0));
+        if self.sys.solve(&self.pm, &b.support, &mut b.sol) && b.sol.iter().all(|&x| !(x < 0.0)) {
+            self.trace.support_solves += 1;
+            b.s.clear();
+            b.s.extend(
+                b.sol
+                    .iter()
+                    .zip(&b.support)
+                    .map(|(&x, &on)| if on { x } else { 0.0 }),
+            );
+            return Ok(());
+        }
+        let first = match im {
+            Some(im) => self.gt.solve(&self.pm, g, im, self.max_pivots, &mut b.s),
+            None => Err(crate::polymatrix::PolymatrixError::Invalid(String::new())),
+        };
+        let pivots = match first {
+            Ok(p) => p,
+            Err(_) => {
+                // Gametracer's pivoting cycled or met a ray (Gambit would
+                // not finish): the lexicographic rule.
+                self.lexico_fallbacks += 1;
+                match lemke_howson_with(&self.pm, g, self.max_pivots, TieRule::Lexicographic) {
+                    Ok(o) => {
+                        b.s.clone_from(&o.profile);
+                        o.pivots
+                    }
+                    Err(e) => {
+                        return Err(format!("could not solve a polymatrix approximation ({e})"))
+                    }
+                }
+            }
+        };
+        self.trace.pivot_solves += 1;
+        self.trace.pivots += pivots;
+        Ok(())
+    }
+
     /// One call of Gametracer's iteration: at most `maxiter` rounds from
     /// `zh` (updated in place). Returns how it ended and the rounds used.
     fn call(
         &mut self,
         g: &[f64],
+        im: Option<&[usize]>,
         zh: &mut Vec<f64>,
         maxiter: usize,
         meter: &mut Meter,
@@ -561,116 +918,105 @@ impl Iteration<'_> {
         let t = self.t;
         let k = t.k;
         let (alpha, fuzz) = (self.alpha, self.fuzz);
-        let mut sh = retract(t, zh);
-        let mut so = sh.clone();
-        let mut sho = vec![0.0; k];
-        let mut y = vec![0.0; k];
-        let mut yh = vec![0.0; k];
+        {
+            let b = &mut self.b;
+            retract_into(t, zh, &mut b.sh, &mut b.sort);
+            b.so.clone_from(&b.sh);
+            for v in [&mut b.sho, &mut b.y, &mut b.yh] {
+                v.clear();
+                v.resize(k, 0.0);
+            }
+        }
         for iter in 1..=maxiter {
             if !meter.tick() {
                 return (CallEnd::Budget, iter - 1);
             }
-            let pm = match self.approximation(&sh) {
-                Ok(p) => p,
-                Err(e) => return (CallEnd::Failed(e), iter),
-            };
-            // The approximation's equilibrium: on the previous support if
-            // that works, else by pivoting from the ray's favourite.
-            let support: Vec<bool> = so.iter().map(|&x| x > 0.0).collect();
-            let s: Vec<f64> = match solve_on_support(&pm, &support) {
-                Some(v) if v.iter().all(|&x| !(x < 0.0)) => v
-                    .iter()
-                    .zip(&support)
-                    .map(|(&x, &on)| if on { x } else { 0.0 })
-                    .collect(),
-                _ => match lemke_howson_with(&pm, g, self.max_pivots, TieRule::FirstIndex).or_else(
-                    |_| {
-                        // Gametracer's pivoting cycled or met a ray (Gambit
-                        // would not finish): the lexicographic rule.
-                        self.lexico_fallbacks += 1;
-                        lemke_howson_with(&pm, g, self.max_pivots, TieRule::Lexicographic)
-                    },
-                ) {
-                    Ok(o) => o.profile,
-                    Err(e) => {
-                        return (
-                            CallEnd::Failed(format!(
-                                "could not solve a polymatrix approximation ({e})"
-                            )),
-                            iter,
-                        )
-                    }
-                },
-            };
-            let values = pm.values(&s);
-            let z: Vec<f64> = values.iter().zip(&s).map(|(v, x)| v + x).collect();
-            let same_support = s.iter().zip(&so).all(|(&a, &b)| (a > 0.0) == (b > 0.0));
+            let sh = std::mem::take(&mut self.b.sh);
+            let ready = self.approximate(&sh);
+            self.b.sh = sh;
+            if let Err(e) = ready {
+                return (CallEnd::Failed(e), iter);
+            }
+            if let Err(e) = self.solve_approximation(g, im) {
+                return (CallEnd::Failed(e), iter);
+            }
+            let b = &mut self.b;
+            self.pm.values_into(&b.s, &mut b.values);
+            b.z.clear();
+            b.z.extend(b.values.iter().zip(&b.s).map(|(v, x)| v + x));
+            let same_support = b.s.iter().zip(&b.so).all(|(&a, &c)| (a > 0.0) == (c > 0.0));
             // Move zh along zh − sh to the projection of z (when the angle
             // is obtuse or the support has not changed).
-            let u: Vec<f64> = zh.iter().zip(&sh).map(|(a, b)| a - b).collect();
-            let uu = dot(&u, &u);
+            b.u.clear();
+            b.u.extend(zh.iter().zip(&b.sh).map(|(a, c)| a - c));
+            let uu = dot(&b.u, &b.u);
             if uu != 0.0 {
-                let zs: Vec<f64> = z.iter().zip(&sh).map(|(a, b)| a - b).collect();
-                let ell = dot(&zs, &u) / uu;
+                b.zs.clear();
+                b.zs.extend(b.z.iter().zip(&b.sh).map(|(a, c)| a - c));
+                let ell = dot(&b.zs, &b.u) / uu;
                 if ell <= 0.0 || same_support {
                     for i in 0..k {
-                        zh[i] = u[i] * ell + sh[i];
-                        yh[i] = (yh[i] - sho[i]) * ell + sho[i];
+                        zh[i] = b.u[i] * ell + b.sh[i];
+                        b.yh[i] = (b.yh[i] - b.sho[i]) * ell + b.sho[i];
                     }
                 }
             }
-            let dz = dist(&z, zh);
-            let ds = dist(&s, &sh);
+            if self.hash {
+                hash_into(&mut self.trace.iterate_hash, &b.sh);
+                hash_into(&mut self.trace.iterate_hash, &b.s);
+                hash_into(&mut self.trace.iterate_hash, zh);
+            }
+            let dz = dist(&b.z, zh);
+            let ds = dist(&b.s, &b.sh);
             if !dz.is_finite() || !ds.is_finite() {
                 return (CallEnd::Failed("met non-finite numbers".into()), iter);
             }
-            // The best iterate (for the last-resort polish), sampled.
+            // The best iterate (for the last-resort polish), sampled; its
+            // regret is computed only if no run converges.
             if iter % 8 == 1 {
-                let reg = t.max_regret(&s);
-                if reg < self.best.0 {
-                    self.best = (reg, s.clone());
+                self.samples.extend_from_slice(&b.s);
+                if self.samples.len() >= MAX_SAMPLE_FLOATS {
+                    self.fold_samples();
                 }
             }
+            let b = &mut self.b;
             if t.n <= 2 || dz < fuzz || ds < fuzz {
-                return (CallEnd::Converged(s), iter);
+                return (CallEnd::Converged(b.s.clone()), iter);
             }
             // First-order step, or the rule of false position once the
-            // support has settled.
-            let mut target = z.clone();
-            if iter > 1 {
-                for i in 0..k {
-                    let d = z[i] - zh[i] - y[i] + yh[i];
+            // support has settled: zt = α z' + (1 − α) zh.
+            b.zt.clear();
+            for i in 0..k {
+                let mut target = b.z[i];
+                if iter > 1 {
+                    let d = b.z[i] - zh[i] - b.y[i] + b.yh[i];
                     if same_support && d > fuzz {
-                        target[i] = (yh[i] * z[i] - zh[i] * y[i]) / d;
+                        target = (b.yh[i] * b.z[i] - zh[i] * b.y[i]) / d;
                     }
                 }
+                b.zt.push((target * (alpha / (1.0 - alpha)) + zh[i]) * (1.0 - alpha));
             }
-            let zt: Vec<f64> = target
-                .iter()
-                .zip(zh.iter())
-                .map(|(a, b)| (a * (alpha / (1.0 - alpha)) + b) * (1.0 - alpha))
-                .collect();
-            so = s;
-            y = z;
-            sho = sh;
-            yh.clone_from(zh);
-            *zh = zt;
-            sh = retract(t, zh);
-            for x in &mut sh {
+            std::mem::swap(&mut b.so, &mut b.s);
+            std::mem::swap(&mut b.y, &mut b.z);
+            std::mem::swap(&mut b.sho, &mut b.sh);
+            b.yh.clone_from(zh);
+            std::mem::swap(zh, &mut b.zt);
+            retract_into(t, zh, &mut b.sh, &mut b.sort);
+            for x in &mut b.sh {
                 if *x < fuzz {
                     *x = 0.0;
                 }
             }
             for j in 0..t.n {
                 let o = t.offsets[j];
-                let sum: f64 = sh[o..o + t.shape[j]].iter().sum();
+                let sum: f64 = b.sh[o..o + t.shape[j]].iter().sum();
                 if !(sum > 0.0) {
                     return (
                         CallEnd::Failed("lost a player's whole strategy set".into()),
                         iter,
                     );
                 }
-                for x in &mut sh[o..o + t.shape[j]] {
+                for x in &mut b.sh[o..o + t.shape[j]] {
                     *x /= sum;
                 }
             }
@@ -808,22 +1154,163 @@ mod tests {
     fn approximation_matches_values() {
         let g = random_game(&[3, 2, 4], 5);
         let t = PayoffTensor::new(&g);
-        let it = Iteration {
-            t: &t,
-            shifted: Shifted::new(&g, &t),
-            alpha: 0.2,
-            fuzz: 1e-6,
-            max_pivots: 100,
-            best: (f64::INFINITY, Vec::new()),
-            lexico_fallbacks: 0,
-        };
+        let mut it =
+            Iteration::new(&g, &t, &IpaOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let mut rng = SplitMix64::new(3);
         for _ in 0..5 {
             let x = rng.profile(&t);
-            let pm = it.approximation(&x).unwrap_or_else(|e| panic!("{e}"));
+            it.approximate(&x).unwrap_or_else(|e| panic!("{e}"));
             let v = t.values(&x);
-            for (a, b) in pm.values(&x).iter().zip(&v) {
+            for (a, b) in it.pm.values(&x).iter().zip(&v) {
                 assert!((a - b * t.scale).abs() < 1e-9, "{a} vs {}", b * t.scale);
+            }
+        }
+    }
+
+    /// The machine-integer shifted table is the rational one, bit for bit,
+    /// on integer, decimal and fractional payoffs (and falls back where the
+    /// numbers are too large).
+    #[test]
+    fn shifted_table_fast_path_is_exact() {
+        use detente_game::Rational;
+        let mut rng = SplitMix64::new(7);
+        let dens = [1i64, 2, 3, 10, 7, 100, 1000, 12, 999_983];
+        for case in 0..40 {
+            let shape = [2usize, 3, 2];
+            let cells = 12;
+            let big = case % 10 == 9;
+            let tables: Vec<Vec<Rational>> = (0..3)
+                .map(|_| {
+                    (0..cells)
+                        .map(|_| {
+                            let a = (rng.next_u64() % 2001) as i64 - 1000;
+                            let d = if case % 4 == 0 {
+                                1
+                            } else {
+                                dens[(rng.next_u64() % dens.len() as u64) as usize]
+                            };
+                            let a = num_bigint::BigInt::from(a);
+                            let a = if big { a << 62 } else { a };
+                            Rational::new(a, d.into())
+                        })
+                        .collect()
+                })
+                .collect();
+            let g = NormalFormGame::from_tables(&shape, &tables).unwrap_or_else(|e| panic!("{e}"));
+            let exact = Shifted::exact_table(&g, 3, cells);
+            match Shifted::small_fractions(&g, 3, cells) {
+                Some(fast) => {
+                    let same = fast
+                        .iter()
+                        .zip(&exact)
+                        .all(|(a, b)| a.to_bits() == b.to_bits());
+                    assert!(same, "case {case}: {fast:?} vs {exact:?}");
+                }
+                None => assert!(big, "case {case}: no fast path"),
+            }
+        }
+    }
+
+    /// Gametracer's `payoffMatrix` as the third session wrote it (fresh
+    /// tensors for every sum, the unused last sum included): the in-place
+    /// Jacobian must equal it bit for bit.
+    fn jacobian_reference(sh: &Shifted, s: &[f64]) -> Vec<f64> {
+        fn contract(
+            sh: &Shifted,
+            buf: &[f64],
+            axes: &mut Vec<usize>,
+            r: usize,
+            s: &[f64],
+        ) -> Vec<f64> {
+            let Some(pos) = axes.iter().position(|&x| x == r) else {
+                return buf.to_vec();
+            };
+            let stride: usize = axes[..pos].iter().map(|&x| sh.shape[x]).product();
+            let outer: usize = axes[pos + 1..].iter().map(|&x| sh.shape[x]).product();
+            let size = sh.shape[r];
+            let w = &s[sh.offsets[r]..sh.offsets[r] + size];
+            let mut next = vec![0.0; stride * outer];
+            for o in 0..outer {
+                let dst = &mut next[o * stride..(o + 1) * stride];
+                let mut first = true;
+                for (i, &wi) in w.iter().enumerate() {
+                    if !(wi > 0.0) {
+                        continue;
+                    }
+                    let src = &buf[(o * size + i) * stride..(o * size + i + 1) * stride];
+                    for (d, &x) in dst.iter_mut().zip(src) {
+                        *d = if first { x * wi } else { *d + wi * x };
+                    }
+                    first = false;
+                }
+            }
+            axes.remove(pos);
+            next
+        }
+        let (n, k) = (sh.n, sh.k);
+        let mut dg = vec![0.0; k * k];
+        let div = (n - 1) as f64;
+        for p in 0..n {
+            let mut cur = sh.pay[p * sh.cells..(p + 1) * sh.cells].to_vec();
+            let mut axes: Vec<usize> = (0..n).collect();
+            for q in (0..n).rev() {
+                if q == p {
+                    continue;
+                }
+                let mut res = cur.clone();
+                let mut rax = axes.clone();
+                for r in (0..q).rev() {
+                    if r != p {
+                        res = contract(sh, &res, &mut rax, r, s);
+                    }
+                }
+                for ia in 0..sh.shape[p] {
+                    for ib in 0..sh.shape[q] {
+                        let idx = if p < q {
+                            ia + ib * sh.shape[p]
+                        } else {
+                            ib + ia * sh.shape[q]
+                        };
+                        dg[(sh.offsets[p] + ia) * k + sh.offsets[q] + ib] = res[idx] / div;
+                    }
+                }
+                cur = contract(sh, &cur, &mut axes, q, s);
+            }
+        }
+        dg
+    }
+
+    /// The in-place Jacobian is the third session's, bit for bit, on
+    /// random profiles with and without zero probabilities.
+    #[test]
+    fn jacobian_is_unchanged() {
+        let mut rng = SplitMix64::new(11);
+        for (shape, seed) in [
+            (&[3usize, 2, 4][..], 1u64),
+            (&[2, 2, 2, 2, 2][..], 2),
+            (&[4, 1, 3, 2][..], 3),
+            (&[2, 3][..], 4),
+        ] {
+            let g = random_game(shape, seed);
+            let t = PayoffTensor::new(&g);
+            let sh = Shifted::new(&g, &t);
+            let mut work = JacobianWork::default();
+            let mut dg = vec![0.0; t.k * t.k];
+            for round in 0..6 {
+                let mut x = rng.profile(&t);
+                if round % 2 == 1 {
+                    // Zero probabilities are skipped in the sums.
+                    for v in x.iter_mut().step_by(3) {
+                        *v = 0.0;
+                    }
+                }
+                sh.jacobian_into(&x, &mut dg, &mut work);
+                let want = jacobian_reference(&sh, &x);
+                let same = dg
+                    .iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{shape:?} round {round}");
             }
         }
     }
