@@ -4,40 +4,49 @@
 //! Shoham, "Simple search methods for finding a Nash equilibrium", *Games
 //! and Economic Behavior* 63 (2008) 642–662 (two players: balanced supports
 //! first, then smaller; more players: smaller total size first, then
-//! balanced), and a support profile is skipped when one of its strategies
-//! is strictly dominated given the other players' supports (their
-//! conditional dominance test). For each remaining support the
-//! indifference equations (every strategy in a player's support earns the
-//! same, probabilities sum to one) are solved:
+//! balanced). A support profile is skipped when one of its strategies is
+//! dominated given the other players' supports (their conditional
+//! dominance test, here weak dominance with one strict inequality, which
+//! suffices because every profile of the others' supports has positive
+//! probability), or when two strategies of one player are equivalent for
+//! every player given the supports (its solutions then form segments, so
+//! none is isolated). For each remaining support the indifference
+//! equations (every strategy in a player's support earns the same,
+//! probabilities sum to one) are solved:
 //!
-//! - when at most two players mix, the system is linear and is solved
+//! - when at most two players mix, the system is linear (each player's
+//!   equations depend only on the other's probabilities) and is solved
 //!   directly (a singular system means a continuum or nothing);
-//! - otherwise the system is multi-affine in the players' probability
-//!   blocks, so its exact range over a box is given by the values at the
-//!   box's corners: boxes whose range excludes zero are discarded, the rest
-//!   bisected (at most `max_boxes_per_support`), and Newton's method is run
-//!   from the centres of the small boxes (width 0.02) that remain; boxes
-//!   within 0.02 of a root already found count as resolved by it, so two
-//!   equilibria closer than that can be missed (the subdivision idea of
-//!   Gambit's `gambit-enumpoly`, with an exact exclusion test that also
-//!   uses the best-response inequalities); probabilities are searched in
-//!   `[1e-6, 1 − 1e-6]` (equilibria with smaller probabilities belong to
-//!   smaller supports, where they are found);
-//! - above 8 unknowns, Newton's method from deterministic pseudo-random
-//!   starts is used instead and the answer is marked incomplete.
+//! - otherwise, up to [`MAX_SUBDIVISION_DIM`] unknowns, by box subdivision
+//!   over the product of simplices with exact exclusion tests (each
+//!   equation, each preconditioned combination of them, each best-response
+//!   inequality) and Krawczyk's existence and uniqueness test, so that
+//!   every isolated root is proven to be the only one in its box and found
+//!   by Newton's method, however close two roots are
+//!   (`enumpoly_box.rs`, which cites the papers); boxes that only
+//!   hold singular solutions (continua of equilibria in degenerate games,
+//!   multiple roots) are resolved by the singular solution Newton's method
+//!   finds in them once they are narrower than a leaf width, which the
+//!   notes count;
+//! - above that, Newton's method from deterministic pseudo-random starts is
+//!   used instead and the answer is marked incomplete.
 //!
 //! A solution is an equilibrium when its probabilities are positive and no
 //! strategy outside the support does better; it is reported as isolated
-//! when the Jacobian of its support system is nonsingular, as non-isolated
-//! (a point of a continuum) otherwise. `complete` is `true` only if every
-//! support was processed without hitting a cap or the budget; even then the
-//! claim is numerical (floating point), like Gambit's.
+//! when Krawczyk's test proves it the only solution in a box around it, as
+//! non-isolated (a point of a continuum, or a multiple root) otherwise.
+//! `complete` is `true` only if every support was processed without
+//! hitting a cap or the budget; even then the claim is numerical (floating
+//! point, with rounding allowances in every test), like Gambit's, and an
+//! isolated equilibrium closer to a continuum of solutions than the
+//! continuum width could be missed (the notes say when such boxes occurred).
 
 // Negated comparisons are deliberate: they also reject NaN. Index loops
 // mirror the formulas over players and strategies.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
 
 use crate::budget::Budget;
+use crate::enumpoly_box::{solve_support, BoxLimits, SupportSystem};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{newton_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use detente_game::NormalFormGame;
@@ -45,6 +54,10 @@ use detente_game::NormalFormGame;
 /// Most strategies per player: beyond this the supports of one player
 /// alone number more than 65 thousand.
 pub const MAX_STRATEGIES: usize = 16;
+
+/// Most unknowns of a support system solved by subdivision (a box has
+/// `2^d` corners); larger systems get Newton's method from many starts.
+pub const MAX_SUBDIVISION_DIM: usize = 12;
 
 /// Options of [`enumpoly`].
 #[derive(Debug, Clone, PartialEq)]
@@ -125,8 +138,11 @@ fn size_profiles(shape: &[usize]) -> Vec<Vec<usize>> {
     }
 }
 
-/// Whether some strategy of some player's support is strictly dominated,
-/// given the other players' supports, by another strategy of that player.
+/// Whether some strategy of some player's support is dominated, given the
+/// other players' supports, by another strategy of that player: weakly at
+/// every profile of the others' supports and strictly at one (all those
+/// profiles have positive probability when the others mix over exactly
+/// their supports, so the dominated strategy earns strictly less).
 fn conditionally_dominated(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
     let n = t.n;
     let strides: Vec<usize> = (0..n).map(|j| t.shape[..j].iter().product()).collect();
@@ -162,10 +178,86 @@ fn conditionally_dominated(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
                 if s2 == s {
                     continue;
                 }
-                let dominated = bases.iter().all(|&c| {
-                    t.pay[(c + s2 * strides[j]) * n + j] > t.pay[(c + s * strides[j]) * n + j]
+                // Every profile of the others' supports has positive
+                // probability, so weak dominance with one strict
+                // inequality already makes `s` a worse reply than `s2`.
+                let mut strict = false;
+                let weakly = bases.iter().all(|&c| {
+                    let a = t.pay[(c + s2 * strides[j]) * n + j];
+                    let b = t.pay[(c + s * strides[j]) * n + j];
+                    strict |= a > b;
+                    a >= b
                 });
-                if dominated {
+                if weakly && strict {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Whether two strategies `a`, `b` of one player's support are equivalent
+/// given the supports: every player earns the same against `a` as against
+/// `b` at every profile of the other players' supports (for the player
+/// owning them: `u_j(a, ·) = u_j(b, ·)`; for another player `p`: with any
+/// strategy of `p`, the rest in their supports). Then every solution of the
+/// support's system with both probabilities positive lies on a segment of
+/// solutions (shift probability between `a` and `b`), so the support has
+/// no isolated equilibrium.
+fn equivalent_pair(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
+    let n = t.n;
+    let strides: Vec<usize> = (0..n).map(|j| t.shape[..j].iter().product()).collect();
+    for j in 0..n {
+        if sets[j].len() < 2 {
+            continue;
+        }
+        // Profiles of everyone but j: players in their supports, except
+        // that player `free` ranges over all its strategies.
+        let cells_with = |free: Option<usize>| -> Vec<usize> {
+            let ranges: Vec<Vec<usize>> = (0..n)
+                .map(|q| {
+                    if q == j {
+                        vec![0]
+                    } else if Some(q) == free {
+                        (0..t.shape[q]).collect()
+                    } else {
+                        sets[q].clone()
+                    }
+                })
+                .collect();
+            let mut out = vec![0usize];
+            for q in 0..n {
+                let mut next = Vec::with_capacity(out.len() * ranges[q].len());
+                for &c in &out {
+                    for &h in &ranges[q] {
+                        next.push(c + h * strides[q]);
+                    }
+                }
+                out = next;
+            }
+            out
+        };
+        let own = cells_with(None);
+        let per_player: Vec<Vec<usize>> = (0..n)
+            .map(|p| {
+                if p == j {
+                    Vec::new()
+                } else {
+                    cells_with(Some(p))
+                }
+            })
+            .collect();
+        for (i, &a) in sets[j].iter().enumerate() {
+            for &b in &sets[j][i + 1..] {
+                let same = |c: usize, p: usize| {
+                    t.pay[(c + a * strides[j]) * n + p] == t.pay[(c + b * strides[j]) * n + p]
+                };
+                if own.iter().all(|&c| same(c, j))
+                    && (0..n)
+                        .filter(|&p| p != j)
+                        .all(|p| per_player[p].iter().all(|&c| same(c, p)))
+                {
                     return true;
                 }
             }
@@ -197,158 +289,59 @@ fn solve_linear(t: &PayoffTensor, support: &[usize], blocks: &[Vec<usize>]) -> S
     }
 }
 
-/// Box subdivision on the reduced coordinates (all but the first support
-/// strategy of each mixing player).
+/// Box subdivision with exclusion and Krawczyk tests
+/// (`enumpoly_box.rs`).
 fn solve_boxes(
     t: &PayoffTensor,
     support: &[usize],
     blocks: &[Vec<usize>],
     max_boxes: usize,
     meter: &mut crate::budget::Meter,
+    stats: &mut BoxStats,
 ) -> SupportOutcome {
-    // Reduced variables and the block each belongs to.
-    let mut vars: Vec<usize> = Vec::new();
-    let mut var_block: Vec<usize> = Vec::new();
-    for (bi, b) in blocks.iter().enumerate() {
-        for &a in &b[1..] {
-            vars.push(a);
-            var_block.push(bi);
-        }
-    }
-    let d = vars.len();
-    let eqs: Vec<(usize, usize)> = blocks
-        .iter()
-        .flat_map(|b| b[1..].iter().map(move |&a| (a, b[0])))
-        .collect();
-    let to_x = |y: &[f64]| -> Vec<f64> {
-        let mut x = vec![0.0; t.k];
-        for b in blocks {
-            x[b[0]] = 1.0;
-        }
-        for (i, &a) in vars.iter().enumerate() {
-            x[a] = y[i];
-            x[blocks[var_block[i]][0]] -= y[i];
-        }
-        x
+    let sys = SupportSystem::new(t, blocks);
+    let limits = BoxLimits {
+        max_boxes,
+        ..Default::default()
     };
-    // Off-support strategies must not beat the support: `v[b] − v[a0] ≤ 0`.
-    let in_support: Vec<bool> = (0..t.k).map(|a| support.contains(&a)).collect();
-    let ineqs: Vec<(usize, usize)> = blocks
-        .iter()
-        .flat_map(|b| {
-            let j = t.owner(b[0]);
-            let o = t.offsets[j];
-            let a0 = b[0];
-            let in_s = &in_support;
-            (o..o + t.shape[j])
-                .filter(move |&c| !in_s[c])
-                .map(move |c| (c, a0))
-        })
-        .collect();
-    let eval = |y: &[f64]| -> (Vec<f64>, Vec<f64>) {
-        let v = t.values(&to_x(y));
-        (
-            eqs.iter().map(|&(a, a0)| v[a] - v[a0]).collect(),
-            ineqs.iter().map(|&(c, a0)| v[c] - v[a0]).collect(),
-        )
-    };
-    // Solutions with a zero probability belong to a smaller support (and
-    // are found there): search probabilities in [DELTA, 1 − DELTA], which
-    // keeps the continua that degenerate games have on the faces out.
-    const DELTA: f64 = 1e-6;
-    let mut stack: Vec<(Vec<f64>, Vec<f64>)> = vec![(vec![DELTA; d], vec![1.0 - DELTA; d])];
-    let mut boxes = 0usize;
-    let mut roots: Vec<(Vec<f64>, bool)> = Vec::new();
-    let mut exhaustive = true;
-    let mut leaves = 0usize;
-    while let Some((lo, hi)) = stack.pop() {
-        boxes += 1;
-        if boxes > max_boxes || !meter.tick() {
-            exhaustive = false;
-            break;
-        }
-        // Simplex constraint per block: Σ lo ≤ 1.
-        let mut sums = vec![0.0; blocks.len()];
-        for i in 0..d {
-            sums[var_block[i]] += lo[i];
-        }
-        if sums.iter().any(|s| *s > 1.0 - DELTA) {
-            continue;
-        }
-        // Exact range of every equation over the box (corner values: the
-        // equations are affine in each coordinate).
-        let mut mins = vec![f64::INFINITY; d];
-        let mut maxs = vec![f64::NEG_INFINITY; d];
-        let mut ineq_min = vec![f64::INFINITY; ineqs.len()];
-        for corner in 0..(1usize << d) {
-            let y: Vec<f64> = (0..d)
-                .map(|i| if corner >> i & 1 == 1 { hi[i] } else { lo[i] })
-                .collect();
-            let (e_vals, i_vals) = eval(&y);
-            for (e, val) in e_vals.into_iter().enumerate() {
-                mins[e] = mins[e].min(val);
-                maxs[e] = maxs[e].max(val);
-            }
-            for (e, val) in i_vals.into_iter().enumerate() {
-                ineq_min[e] = ineq_min[e].min(val);
-            }
-        }
-        if (0..d).any(|e| mins[e] > 1e-15 || maxs[e] < -1e-15)
-            || ineq_min.iter().any(|&m| m > 1e-12)
-        {
-            continue;
-        }
-        let (wi, width) =
-            (0..d)
-                .map(|i| (i, hi[i] - lo[i]))
-                .fold((0, 0.0), |b, c| if c.1 > b.1 { c } else { b });
-        // A box within `NEAR` of a root already found (in every
-        // coordinate) is taken as resolved by it.
-        const NEAR: f64 = 0.02;
-        let near_known = roots.iter().any(|(x, _)| {
-            vars.iter()
-                .enumerate()
-                .all(|(i, &a)| lo[i] >= x[a] - NEAR && hi[i] <= x[a] + NEAR)
-        });
-        if near_known {
-            continue;
-        }
-        if width < NEAR {
-            leaves += 1;
-            let centre: Vec<f64> = (0..d).map(|i| 0.5 * (lo[i] + hi[i])).collect();
-            if let Some((x, regular)) = newton_on_support(t, support, &to_x(&centre), 40) {
-                let same = roots
-                    .iter()
-                    .any(|(r, _)| r.iter().zip(&x).all(|(a, b)| (a - b).abs() < 1e-9));
-                if !same {
-                    roots.push((x, regular));
-                }
-            }
-            continue;
-        }
-        let mid = 0.5 * (lo[wi] + hi[wi]);
-        let mut hi1 = hi.clone();
-        hi1[wi] = mid;
-        let mut lo2 = lo.clone();
-        lo2[wi] = mid;
-        stack.push((lo2, hi));
-        stack.push((lo, hi1));
-    }
-    let note = if !exhaustive {
+    let out = solve_support(&sys, &limits, meter);
+    stats.boxes += out.boxes;
+    stats.singular_leaves += out.singular_leaves;
+    stats.continuum_boxes += out.continuum_boxes;
+    stats.unresolved += out.unresolved;
+    let note = if out.capped {
         Some(format!(
-            "enumpoly: support {:?}: stopped after {} boxes ({} small boxes left unresolved; a continuum of solutions or a budget limit)",
+            "enumpoly: support {:?}: stopped after {} boxes ({} proven to hold one root, {} resolved by a point of a continuum, {} small boxes around singular solutions): a continuum of solutions of higher dimension or a budget limit",
             support,
-            boxes.min(max_boxes),
-            leaves
+            out.boxes.min(max_boxes),
+            out.unique,
+            out.continuum_boxes,
+            out.singular_leaves
+        ))
+    } else if out.unresolved > 0 {
+        Some(format!(
+            "enumpoly: support {:?}: {} boxes narrower than {:e} left without a root or an exclusion",
+            support,
+            out.unresolved,
+            limits.min_width
         ))
     } else {
         None
     };
     SupportOutcome {
-        roots,
-        exhaustive,
+        roots: out.roots.into_iter().map(|r| (r.x, r.regular)).collect(),
+        exhaustive: out.exhaustive,
         note,
     }
+}
+
+/// Counters over all supports solved by subdivision.
+#[derive(Debug, Default)]
+struct BoxStats {
+    boxes: usize,
+    singular_leaves: usize,
+    continuum_boxes: usize,
+    unresolved: usize,
 }
 
 fn solve_multistart(t: &PayoffTensor, support: &[usize], seed: u64) -> SupportOutcome {
@@ -408,7 +401,9 @@ pub fn enumpoly(
     let mut complete = true;
     let mut supports_done = 0u64;
     let mut skipped = 0u64;
+    let mut equivalent = 0u64;
     let mut continua = 0u64;
+    let mut box_stats = BoxStats::default();
     let mut combos: Vec<Vec<Option<Vec<Vec<usize>>>>> =
         t.shape.iter().map(|&s| vec![None; s + 1]).collect();
     'outer: for sizes in size_profiles(&t.shape) {
@@ -444,6 +439,8 @@ pub fn enumpoly(
             supports_done += 1;
             if conditionally_dominated(&t, &sets) {
                 skipped += 1;
+            } else if equivalent_pair(&t, &sets) {
+                equivalent += 1;
             } else {
                 let blocks: Vec<Vec<usize>> = sets
                     .iter()
@@ -455,13 +452,14 @@ pub fn enumpoly(
                 let d: usize = blocks.iter().map(|b| b.len() - 1).sum();
                 let outcome = if mixing <= 2 {
                     solve_linear(&t, &support, &blocks)
-                } else if d <= 8 {
+                } else if d <= MAX_SUBDIVISION_DIM {
                     solve_boxes(
                         &t,
                         &support,
                         &blocks,
                         opts.max_boxes_per_support,
                         &mut meter,
+                        &mut box_stats,
                     )
                 } else {
                     solve_multistart(&t, &support, supports_done)
@@ -509,6 +507,31 @@ pub fn enumpoly(
     coll.note(format!(
         "enumpoly: {supports_done} support profiles examined, {skipped} skipped by conditional dominance"
     ));
+    if equivalent > 0 {
+        coll.note(format!(
+            "enumpoly: {equivalent} support profiles skipped because two strategies of one player in them are equivalent for every player given the others' supports: their equilibria form continua (none is isolated)"
+        ));
+    }
+    if box_stats.boxes > 0 {
+        coll.note(format!(
+            "enumpoly: {} boxes examined by subdivision",
+            box_stats.boxes
+        ));
+    }
+    if box_stats.continuum_boxes > 0 {
+        coll.note(format!(
+            "enumpoly: {} boxes narrower than {} resolved by a point of a continuum of solutions found in them; an isolated equilibrium that close to a continuum would be missed",
+            box_stats.continuum_boxes,
+            BoxLimits::default().continuum_width
+        ));
+    }
+    if box_stats.singular_leaves > 0 {
+        coll.note(format!(
+            "enumpoly: {} boxes narrower than {} resolved by a singular solution (a point of a continuum or a multiple root) found in them; an isolated equilibrium that close to a singular one would be missed",
+            box_stats.singular_leaves,
+            BoxLimits::default().leaf_width
+        ));
+    }
     if continua > 0 {
         coll.note(format!(
             "enumpoly: equilibria that are not isolated (continua) on {continua} supports; one point of each is reported apart (`nonisolated`)"
@@ -555,14 +578,101 @@ mod tests {
     fn small_games() {
         let res = enumpoly(&matching_pennies(), &EnumpolyOptions::default()).unwrap_or_default();
         assert_eq!(res.equilibria.len(), 1);
-        // One player, ties: a continuum; the two pure optima are isolated.
+        // One player, ties: a continuum (strategies 2 and 3 are
+        // equivalent, so their support is skipped and said so); the two
+        // pure optima are isolated.
         let g = game(&[3], &[vec![0, 4, 4]]);
         let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
         assert_eq!(res.equilibria.len(), 2);
-        assert_eq!(res.nonisolated.len(), 1);
+        assert!(res.nonisolated.is_empty());
+        assert!(res.notes.iter().any(|n| n.contains("equivalent")));
+        // Two players with a segment of equilibria not made by equivalent
+        // strategies: player 2 is indifferent, player 1 strictly prefers
+        // row 1 when player 2's first column has probability above 1/2.
+        let g = game(&[2, 2], &[vec![1, 0, 0, 1], vec![0, 0, 0, 0]]);
+        let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+        assert!(res.complete);
+        for e in res.equilibria.iter().chain(&res.nonisolated) {
+            let r = crate::nplayer_util::independent_max_regret(&g, &e.profile);
+            assert!(r <= 1e-9, "{:?}", e.profile);
+        }
         let g = game(&[1, 1, 1], &[vec![1], vec![2], vec![3]]);
         let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
         assert_eq!(res.equilibria.len(), 1);
+    }
+
+    #[test]
+    fn a_curve_of_mixed_equilibria_is_resolved_not_capped() {
+        // Nau, Gomez Canovas and Hansen (2004), section 5
+        // (`nau2004/sec5.nfg`): 3 pure equilibria and a curve of
+        // completely mixed ones, whose boxes used to exhaust the box cap.
+        let g = game(
+            &[2, 2, 2],
+            &[
+                vec![0, 3, 0, 0, 1, 0, 0, 0],
+                vec![0, 0, 3, 0, 1, 0, 0, 0],
+                vec![2, 0, 0, 0, 0, 0, 0, 3],
+            ],
+        );
+        let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+        assert!(res.complete, "{:?}", res.notes);
+        assert_eq!(res.equilibria.len(), 3, "{:?}", res.equilibria);
+        assert!(res.equilibria.iter().all(|e| e
+            .profile
+            .iter()
+            .flatten()
+            .all(|&p| p == 0.0 || p == 1.0)));
+        let mixed = res
+            .nonisolated
+            .iter()
+            .filter(|e| e.profile.iter().flatten().all(|&p| p > 0.0))
+            .count();
+        assert_eq!(mixed, 1, "{:?}", res.nonisolated);
+        assert!(res.notes.iter().any(|n| n.contains("continuum")));
+    }
+
+    #[test]
+    fn weakly_dominated_and_equivalent_supports_are_skipped() {
+        // Coordination: with player 3 on its strategy 2 and player 1
+        // mixing, player 2's strategy 1 earns nothing and its strategy 2
+        // earns 1 against player 1's strategy 2: weak dominance with one
+        // strict inequality (not strict dominance) skips the support.
+        let g = game(
+            &[2, 2, 2],
+            &[
+                vec![1, 0, 0, 0, 0, 0, 0, 1],
+                vec![1, 0, 0, 0, 0, 0, 0, 1],
+                vec![1, 0, 0, 0, 0, 0, 0, 1],
+            ],
+        );
+        let t = PayoffTensor::new(&g);
+        assert!(conditionally_dominated(&t, &[vec![0, 1], vec![0], vec![1]]));
+        assert!(!conditionally_dominated(
+            &t,
+            &[vec![0, 1], vec![0, 1], vec![0, 1]]
+        ));
+        // Player 1's two strategies are the same for everyone.
+        let g = game(
+            &[2, 2, 2],
+            &[
+                vec![3, 3, 1, 1, 0, 0, 2, 2],
+                vec![1, 1, 0, 0, 4, 4, 2, 2],
+                vec![0, 0, 5, 5, 1, 1, 2, 2],
+            ],
+        );
+        let t = PayoffTensor::new(&g);
+        assert!(equivalent_pair(&t, &[vec![0, 1], vec![0, 1], vec![0, 1]]));
+        // Not when one of the others' payoffs tells them apart.
+        let g = game(
+            &[2, 2, 2],
+            &[
+                vec![3, 3, 1, 1, 0, 0, 2, 2],
+                vec![1, 1, 0, 0, 4, 4, 2, 3],
+                vec![0, 0, 5, 5, 1, 1, 2, 2],
+            ],
+        );
+        let t = PayoffTensor::new(&g);
+        assert!(!equivalent_pair(&t, &[vec![0, 1], vec![0, 1], vec![0, 1]]));
     }
 
     #[test]
@@ -583,5 +693,67 @@ mod tests {
         };
         let res = enumpoly(&g, &opts).unwrap_or_default();
         assert!(res.budget_exhausted && !res.complete);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::nplayer_util::independent_max_regret;
+    use crate::nplayer_util::tests::game;
+    use detente_game::Scalar;
+    use proptest::prelude::*;
+
+    /// Totally mixed solutions of the full support's system found by
+    /// Newton's method from a grid of starts, with regular Jacobian.
+    fn multistart_mixed(t: &PayoffTensor) -> Vec<Vec<f64>> {
+        let support: Vec<usize> = (0..t.k).collect();
+        let mut rng = SplitMix64::new(11);
+        let mut found: Vec<Vec<f64>> = Vec::new();
+        for _ in 0..300 {
+            let x0 = rng.profile(t);
+            if let Some((x, true)) = newton_on_support(t, &support, &x0, 60) {
+                if x.iter().all(|&v| v > 1e-6)
+                    && !found
+                        .iter()
+                        .any(|y| y.iter().zip(&x).all(|(a, b)| (a - b).abs() < 1e-7))
+                {
+                    found.push(x);
+                }
+            }
+        }
+        found
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn enumpoly_is_verified_and_finds_every_mixed_root(
+            three in any::<bool>(),
+            pay in proptest::collection::vec(-9i64..10, 36),
+        ) {
+            let shape: Vec<usize> = if three { vec![3, 2, 2] } else { vec![2, 2, 2] };
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..3).map(|p| pay[p * cells..(p + 1) * cells].to_vec()).collect();
+            let g = game(&shape, &tables);
+            let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let (lo, hi) = g.payoff_range();
+            let range = (hi - lo).to_f64().max(1e-300);
+            for e in res.equilibria.iter().chain(&res.nonisolated) {
+                let r = independent_max_regret(&g, &e.profile);
+                prop_assert!(r <= 1e-8 * range, "regret {r}");
+            }
+            let t = PayoffTensor::new(&g);
+            for x in multistart_mixed(&t) {
+                let nested = t.nest(&x);
+                if independent_max_regret(&g, &nested) > 1e-8 * range {
+                    continue;
+                }
+                let hit = res.equilibria.iter().chain(&res.nonisolated).any(|e| {
+                    e.profile.iter().flatten().zip(&x).all(|(a, b)| (a - b).abs() < 1e-6)
+                });
+                prop_assert!(hit, "totally mixed equilibrium {x:?} missed; notes {:?}", res.notes);
+            }
+        }
     }
 }

@@ -29,6 +29,7 @@ pub mod backward;
 pub mod behavior;
 pub mod budget;
 pub mod enumpoly;
+mod enumpoly_box;
 pub mod gnm;
 mod gnm_trace;
 pub mod ipa;
