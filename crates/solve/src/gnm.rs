@@ -20,13 +20,21 @@
 //! Gambit's `gambit-gnm` uses the first strategy of each player as the
 //! default ray, which is not generic: on the McKelvey–McLennan 2×2×2 game
 //! its path is a closed loop and Gambit runs for minutes. Here a path that
-//! comes back to a support change it already passed is stopped as a loop,
-//! and every ray has a step budget; when a ray loops, stalls, runs out of
-//! its budget or finds nothing, further seeded random rays are tried, and
-//! the result says which rays were used and how each ended.
-//! On degenerate games the path can cross `λ = 0` many times inside one
-//! continuum of equilibria; one point of each convex set of equilibria is
-//! kept.
+//! comes back to a support cell at a point where it entered it before is
+//! stopped as a loop, and every ray has a step budget. Degenerate games
+//! (ties, duplicate strategies of reduced strategic forms) put several
+//! support walls through one point; the tracer chooses the cell the path
+//! goes on in there ([`crate::gnm_trace`]), where Gametracer's Euler steps
+//! skip walls at distance zero and often end the path. When the given rays
+//! find nothing, seeded random rays are tried, as long as each adds a new
+//! equilibrium; when they found equilibria but stopped early, the answer
+//! is the equilibria on the traced part of the path (as Gambit's), with a
+//! note ([`GnmOptions::restart_after_stop`] restarts there too). The result
+//! says which rays were used and how each ended.
+//! Every crossing of `λ = 0` by the given rays is reported (on a continuum
+//! of equilibria, both ends where the path meets it, as Gambit does);
+//! random rays add only equilibria outside the convex sets of equilibria
+//! already reported.
 
 // Negated comparisons are deliberate: they also reject NaN. Index loops
 // mirror the formulas over players and strategies.
@@ -39,6 +47,10 @@ use crate::nplayer_util::{
 };
 use detente_game::NormalFormGame;
 
+/// Relative max regret under which a located crossing is kept as it is
+/// (rounding level; above it, Newton's method on its support polishes it).
+const EXACT_REGRET: f64 = 1e-13;
+
 /// Options of [`gnm`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GnmOptions {
@@ -47,9 +59,17 @@ pub struct GnmOptions {
     pub rays: Vec<Vec<Vec<f64>>>,
     /// Seeded random rays to try after the given ones.
     pub random_rays: usize,
-    /// Try the random rays only if the given rays found no equilibrium or
-    /// stopped early (stall or per-ray budget).
+    /// Try the random rays only if needed: when the given rays found no
+    /// equilibrium (or, with [`Self::restart_after_stop`], stopped early),
+    /// and only as long as each random ray adds a new equilibrium.
+    /// `false`: every random ray is traced.
     pub random_rays_only_if_needed: bool,
+    /// With [`Self::random_rays_only_if_needed`], also restart when the
+    /// given rays found equilibria but stopped early (a loop, a stall or
+    /// the per-ray budget at a degenerate point). Off by default: like
+    /// Gambit's gnm, the answer is then the equilibria on the traced part
+    /// of the path, and a note says where it stopped.
+    pub restart_after_stop: bool,
     /// Seed of the random rays.
     pub seed: u64,
     /// Stop a ray when `λ` falls below this (rescaled payoffs; Gambit's
@@ -69,6 +89,7 @@ impl Default for GnmOptions {
             rays: Vec::new(),
             random_rays: 4,
             random_rays_only_if_needed: true,
+            restart_after_stop: false,
             seed: 0,
             end_lambda: -10.0,
             steps_per_ray: 20_000,
@@ -233,19 +254,29 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
     }
     let mut meter = opts.budget.start();
     let mut coll = Collector::new(game, &t, opts.max_regret);
-    coll.merge_components = true;
     let mut all_clean = true;
+    // Found by the given rays; whether the last random ray added one.
+    let mut given_found = 0;
+    let mut last_added = true;
+    let mut given_clean = true;
+    let mut restarts = 0;
     for (i, ray) in rays.iter().enumerate() {
-        if i >= given
-            && opts.random_rays_only_if_needed
-            && all_clean
-            && !coll.result.equilibria.is_empty()
-        {
-            break;
+        if i >= given && opts.random_rays_only_if_needed {
+            let needed = given_found == 0 || (opts.restart_after_stop && !given_clean);
+            // Restarts stop as soon as one adds nothing new.
+            if !needed || !last_added {
+                break;
+            }
         }
         if meter.exhausted() {
             break;
         }
+        // Every crossing of the given rays is reported, as Gambit reports
+        // every crossing of its path (on a continuum of equilibria, both
+        // ends where the path meets it); the random rays' finds are kept
+        // only when they lie outside the convex sets already reported.
+        coll.merge_components = i >= given;
+        let before = coll.result.equilibria.len();
         let sys = GnmSystem {
             values: Values::Game(&t),
             ray: ray.clone(),
@@ -256,7 +287,15 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
         let mut found = 0;
         let mut rejected = out.unlocated;
         for x in &out.crossings {
-            match refine_on_support(&t, x, opts.max_regret) {
+            // Crossings are located as exact zeros of their cell's system:
+            // polish only those that are not already equilibria to
+            // rounding.
+            let polished = if t.max_regret(x) <= EXACT_REGRET {
+                Some(x.clone())
+            } else {
+                refine_on_support(&t, x, opts.max_regret)
+            };
+            match polished {
                 Some(y) if coll.offer(&y, true) => found += 1,
                 _ => rejected += 1,
             }
@@ -304,6 +343,19 @@ pub fn gnm(game: &NormalFormGame, opts: &GnmOptions) -> Result<NplayerResult, So
         if rejected > 0 {
             all_clean = false;
         }
+        let added = coll.result.equilibria.len() - before;
+        if i < given {
+            given_found += added;
+            given_clean = all_clean;
+        } else {
+            last_added = added > 0;
+            restarts += 1;
+        }
+    }
+    if !given_clean && given_found > 0 && restarts == 0 {
+        coll.note(
+            "gnm: the path stopped early (see above) after the equilibria listed; equilibria further along it were not traced (Gambit's gnm also reports the equilibria on the part of the path it traces)",
+        );
     }
     if coll.merged > 0 {
         let merged = coll.merged;
@@ -441,6 +493,63 @@ mod tests {
         }
         let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
         assert!(!res.equilibria.is_empty(), "{:?}", res.notes);
+    }
+
+    /// The reduced strategic form of `contrib/2s2x2x2.efg` (Gambit
+    /// catalog): the first-strategy path meets 6 equilibria (Gambit's gnm
+    /// reports the first) and then closes on itself. By default the answer
+    /// is those 6 with a note, without restarts; `restart_after_stop`
+    /// restarts with random rays, which stop once one adds nothing new.
+    #[test]
+    fn stopped_path_keeps_its_equilibria_and_restarts_only_on_request() {
+        let g = game(
+            &[3, 3, 3],
+            &[
+                vec![
+                    18, 9, 0, 9, 18, 0, 0, 0, 9, 9, 12, 0, 12, 9, 0, 0, 0, 9, 0, 0, 3, 0, 0, 3, 3,
+                    3, 0,
+                ],
+                vec![
+                    16, 8, 0, 8, 16, 0, 0, 0, 8, 8, 12, 0, 12, 8, 0, 0, 0, 8, 0, 0, 4, 0, 0, 4, 4,
+                    4, 0,
+                ],
+                vec![
+                    24, 12, 0, 12, 14, 0, 0, 0, 2, 12, 18, 0, 18, 12, 0, 0, 0, 2, 0, 0, 6, 0, 0, 6,
+                    6, 6, 0,
+                ],
+            ],
+        );
+        let res = gnm(&g, &GnmOptions::default()).unwrap_or_default();
+        assert_eq!(res.equilibria.len(), 6, "{:?}", res.notes);
+        assert!(!res.complete);
+        assert!(
+            res.notes.iter().any(|n| n.contains("were not traced")),
+            "{:?}",
+            res.notes
+        );
+        assert!(!res.notes.iter().any(|n| n.contains("random ray")));
+        // Gambit's equilibrium: everyone's first strategy.
+        assert_eq!(
+            res.equilibria[0].profile,
+            vec![vec![1.0, 0.0, 0.0]; 3],
+            "{:?}",
+            res.notes
+        );
+        let opts = GnmOptions {
+            restart_after_stop: true,
+            ..Default::default()
+        };
+        let more = gnm(&g, &opts).unwrap_or_default();
+        let restarts = more
+            .notes
+            .iter()
+            .filter(|n| n.contains("random ray"))
+            .count();
+        assert!((1..=4).contains(&restarts), "{:?}", more.notes);
+        assert!(more.equilibria.len() >= res.equilibria.len());
+        for e in res.equilibria.iter().chain(&more.equilibria) {
+            assert!(independent_max_regret(&g, &e.profile) <= 24e-9);
+        }
     }
 
     /// Random 3-player games: a ray that reaches the end of its path

@@ -19,6 +19,14 @@
 //!   polynomial system (no kinks, so large steps and quadratic
 //!   convergence);
 //! - at a wall the support changes and tracing goes on in the next cell;
+//!   degenerate games put several walls through one point (a *corner*):
+//!   every cell meeting there is a candidate, and the path goes on in one
+//!   where its oriented tangent points inside, preferring a cell it has
+//!   not entered before (where two pieces of path cross, the other
+//!   outgoing piece, so the path does not close on itself); a cell whose
+//!   system is singular (duplicate strategies of a reduced strategic form:
+//!   a sheet of solutions) is not entered, the path runs along its wall
+//!   ([`next_cell`]);
 //! - the tangent is oriented by the sign of the determinant of
 //!   `[∂H/∂(z, λ); τᵀ]` (the adjugate orientation GameTracer uses:
 //!   `(dz, dλ) ∝ (adj(DF) b, det DF)`), kept for the whole path;
@@ -36,7 +44,7 @@
 
 use crate::budget::Meter;
 use crate::gnm::{start_of_ray, GnmSystem, RayOutcome, Values};
-use crate::nplayer_util::{project_to_simplices, Lu, PayoffTensor, TraceEnd};
+use crate::nplayer_util::{project_to_simplices, PayoffTensor, TraceEnd};
 use std::collections::HashMap;
 
 /// Half-width of the band around `λ = 0` inside which `λ`'s sign is not
@@ -69,11 +77,16 @@ struct Cells<'s, 'a> {
     theta: Vec<f64>,
     v: Vec<f64>,
     d: Vec<f64>,
-    sums: Vec<f64>,
     /// Residual `H(y)` (k entries) and room for the extra row's residual.
     res: Vec<f64>,
     /// Augmented matrix `[∂H/∂(z, λ); row]`, `(k + 1)²`, row-major.
     a: Vec<f64>,
+    /// Factorisation of `a`, the Newton right-hand side and step, and the
+    /// last unit vector `e_{k+1}`.
+    fact: Fact,
+    rhs: Vec<f64>,
+    dx: Vec<f64>,
+    e_last: Vec<f64>,
 }
 
 impl<'s, 'a> Cells<'s, 'a> {
@@ -90,9 +103,24 @@ impl<'s, 'a> Cells<'s, 'a> {
             theta: vec![0.0; t.n],
             v: vec![0.0; k],
             d: vec![0.0; k * k],
-            sums: vec![0.0; t.n],
             res: vec![0.0; k + 1],
             a: vec![0.0; (k + 1) * (k + 1)],
+            fact: Fact::new(k + 1),
+            rhs: vec![0.0; k + 1],
+            dx: vec![0.0; k + 1],
+            e_last: (0..=k).map(|i| if i == k { 1.0 } else { 0.0 }).collect(),
+        }
+    }
+
+    /// Makes `support` the current support.
+    fn set_support(&mut self, support: &[bool]) {
+        self.support.copy_from_slice(support);
+        for j in 0..self.t.n {
+            let o = self.t.offsets[j];
+            self.size[j] = self.support[o..o + self.t.shape[j]]
+                .iter()
+                .filter(|&&b| b)
+                .count();
         }
     }
 
@@ -181,28 +209,36 @@ impl<'s, 'a> Cells<'s, 'a> {
             Values::Poly { d0, .. } => d0,
         };
         let ray = &self.sys.ray;
+        let t = self.t;
         for a in 0..k {
             self.res[a] = y[a] - self.x[a] - self.v[a] - lambda * ray[a];
             let row_d = &d[a * k..(a + 1) * k];
-            self.sums.iter_mut().for_each(|s| *s = 0.0);
-            for b in 0..k {
-                if self.support[b] {
-                    self.sums[self.owner[b]] += row_d[b];
-                }
-            }
             let ja = self.owner[a];
             let row = &mut self.a[a * dim..(a + 1) * dim];
-            for c in 0..k {
-                let mut val = if a == c { 1.0 } else { 0.0 };
-                if self.support[c] {
-                    let q = self.owner[c];
-                    let sz = self.size[q] as f64;
-                    if q == ja && self.support[a] {
-                        val -= if a == c { 1.0 - 1.0 / sz } else { -1.0 / sz };
+            // Player by player: the mean of the row's derivatives over the
+            // support, then the entries of the player's columns.
+            for q in 0..t.n {
+                let o = t.offsets[q];
+                let cols = o..o + t.shape[q];
+                let mut sum = 0.0;
+                for c in cols.clone() {
+                    if self.support[c] {
+                        sum += row_d[c];
                     }
-                    val -= row_d[c] - self.sums[q] / sz;
                 }
-                row[c] = val;
+                let sz = self.size[q] as f64;
+                let mean = sum / sz;
+                let own = q == ja && self.support[a];
+                for c in cols {
+                    let mut val = if a == c { 1.0 } else { 0.0 };
+                    if self.support[c] {
+                        if own {
+                            val -= if a == c { 1.0 - 1.0 / sz } else { -1.0 / sz };
+                        }
+                        val -= row_d[c] - mean;
+                    }
+                    row[c] = val;
+                }
             }
             row[k] = -ray[a];
         }
@@ -258,7 +294,6 @@ impl<'s, 'a> Cells<'s, 'a> {
         orient: f64,
     ) -> Option<(Vec<f64>, usize, Option<Vec<f64>>)> {
         let k = self.k;
-        let dim = k + 1;
         let mut y = start.to_vec();
         let mut last_dn = f64::INFINITY;
         for it in 0..8 {
@@ -269,10 +304,14 @@ impl<'s, 'a> Cells<'s, 'a> {
             if !rn.is_finite() {
                 return None;
             }
-            let lu = Lu::new(&self.a, dim)?;
-            let rhs: Vec<f64> = self.res.iter().map(|v| -v).collect();
-            let dx = lu.solve(&rhs);
-            let dn = inf_norm(&dx);
+            if !self.fact.factor(&self.a) {
+                return None;
+            }
+            for (r, v) in self.rhs.iter_mut().zip(&self.res) {
+                *r = -v;
+            }
+            self.fact.solve_into(&self.rhs, &mut self.dx);
+            let dn = inf_norm(&self.dx);
             let limit = match row {
                 Row::Tangent(..) => (0.5 * step).max(1e-9),
                 _ => step.max(1e-9),
@@ -283,7 +322,7 @@ impl<'s, 'a> Cells<'s, 'a> {
             {
                 return None;
             }
-            for (a, d) in y.iter_mut().zip(&dx) {
+            for (a, d) in y.iter_mut().zip(&self.dx) {
                 *a += d;
             }
             last_dn = dn;
@@ -292,12 +331,14 @@ impl<'s, 'a> Cells<'s, 'a> {
             if dn <= 1e-7 * (1.0 + inf_norm(&y)) {
                 let tangent = match row {
                     Row::Tangent(..) => {
-                        let mut e = vec![0.0; dim];
-                        e[k] = 1.0;
-                        let mut t = lu.solve(&e);
+                        let mut t = self.fact.solve(&self.e_last);
                         let norm = t.iter().map(|v| v * v).sum::<f64>().sqrt();
                         if norm > 0.0 && norm.is_finite() {
-                            let s = if lu.det_sign != orient { -1.0 } else { 1.0 } / norm;
+                            let s = if self.fact.det_sign != orient {
+                                -1.0
+                            } else {
+                                1.0
+                            } / norm;
                             t.iter_mut().for_each(|v| *v *= s);
                             Some(t)
                         } else {
@@ -325,6 +366,21 @@ impl<'s, 'a> Cells<'s, 'a> {
         orient: f64,
         reuse_values: bool,
     ) -> Option<Vec<f64>> {
+        self.tangent_with(y, reference, orient, reuse_values, None)
+    }
+
+    /// [`Self::tangent`]; where `[∂H; referenceᵀ]` is singular, the unit
+    /// rows tried instead are those of `rows` (default: all, `λ` first),
+    /// so that a singular `∂H` (candidate cells at a corner) costs few
+    /// factorisations.
+    fn tangent_with(
+        &mut self,
+        y: &[f64],
+        reference: &[f64],
+        orient: f64,
+        reuse_values: bool,
+        rows: Option<&[usize]>,
+    ) -> Option<Vec<f64>> {
         let k = self.k;
         let dim = k + 1;
         if reuse_values {
@@ -333,38 +389,36 @@ impl<'s, 'a> Cells<'s, 'a> {
         } else {
             self.eval(y);
         }
-        let mut e = vec![0.0; dim];
-        e[k] = 1.0;
         self.a[k * dim..].copy_from_slice(reference);
         // det [J; tᵀ] = det [J; rᵀ] · |t|² for t = [J; rᵀ]⁻¹ e (matrix
         // determinant lemma, rᵀ t = 1), so one factorisation gives the
         // direction and its orientation.
-        let (lu, mut t) = match Lu::new(&self.a, dim) {
-            Some(lu) => {
-                let t = lu.solve(&e);
-                (lu, t)
-            }
-            None => {
-                // A right-angle turn: any row that works.
-                let mut found = None;
-                for i in (0..dim).rev() {
-                    let last = &mut self.a[k * dim..];
-                    last.iter_mut().for_each(|v| *v = 0.0);
-                    last[i] = 1.0;
-                    if let Some(lu) = Lu::new(&self.a, dim) {
-                        let t = lu.solve(&e);
-                        found = Some((lu, t));
-                        break;
-                    }
+        if !self.fact.factor(&self.a) {
+            // A right-angle turn: any row that works.
+            let mut found = false;
+            let all: Vec<usize> = match rows {
+                Some(_) => Vec::new(),
+                None => (0..dim).rev().collect(),
+            };
+            for &i in rows.unwrap_or(&all) {
+                let last = &mut self.a[k * dim..];
+                last.iter_mut().for_each(|v| *v = 0.0);
+                last[i] = 1.0;
+                if self.fact.factor(&self.a) {
+                    found = true;
+                    break;
                 }
-                found?
             }
-        };
+            if !found {
+                return None;
+            }
+        }
+        let mut t = self.fact.solve(&self.e_last);
         let norm = t.iter().map(|v| v * v).sum::<f64>().sqrt();
         if !(norm > 0.0) || !norm.is_finite() {
             return None;
         }
-        let flip = lu.det_sign != orient;
+        let flip = self.fact.det_sign != orient;
         let s = if flip { -1.0 / norm } else { 1.0 / norm };
         t.iter_mut().for_each(|v| *v *= s);
         Some(t)
@@ -377,6 +431,335 @@ impl<'s, 'a> Cells<'s, 'a> {
         let mut x = self.x.clone();
         self.t.normalize(&mut x);
         x
+    }
+}
+
+/// Support cells already entered, by (support and orientation, `λ`
+/// rounded to 1e-6), with the points where they were entered.
+type Passed = HashMap<(u64, i64), Vec<Vec<f64>>>;
+
+/// Most strategies considered at one corner (several walls through one
+/// point): the candidate cells are the `2^m − 1` toggles of those walls.
+const MAX_TIGHT: usize = 8;
+/// Most candidate cells tried at one corner (by number of walls
+/// crossed at once: all single and double crossings of up to 8 walls),
+/// and in games with more than `LARGE` strategies (each candidate costs a
+/// factorisation of the whole system).
+const MAX_CANDIDATES: usize = 36;
+const MAX_CANDIDATES_LARGE: usize = 8;
+const LARGE: usize = 60;
+/// A slack rate below `-RATE_TOL` leaves its cell.
+const RATE_TOL: f64 = 1e-9;
+
+fn state_key(support: &[bool], orient: f64) -> u64 {
+    support.iter().fold(u64::from(orient > 0.0), |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn was_passed(passed: &Passed, state: u64, key: i64, y: &[f64], tol: f64) -> bool {
+    (key - 1..=key + 1).any(|q| {
+        passed
+            .get(&(state, q))
+            .is_some_and(|ps| ps.iter().any(|p| distance(p, y) <= tol))
+    })
+}
+
+/// Where the path goes from a wall point.
+enum NextCell {
+    /// Into the cell of `support`, along `tangent`, with orientation
+    /// `orient`; `along` lists the strategies whose walls the path runs
+    /// along (slack zero and not increasing).
+    Enter {
+        support: Vec<bool>,
+        tangent: Vec<f64>,
+        orient: f64,
+        along: Vec<usize>,
+    },
+    /// On along the wall in the current cell, along this tangent.
+    Along(Vec<f64>),
+}
+
+/// The cell the path enters at wall point `y` (reached along `tau` on the
+/// wall of strategy `i`), after [`Cells::eval`] at `y`.
+///
+/// At a simple wall this is the neighbour across it. Degenerate games put
+/// several walls through one point (a *corner*: every strategy whose slack
+/// is zero there): every cell meeting there is a candidate, and the path
+/// goes on in one whose oriented tangent points into it (no tight slack
+/// decreasing). Where two pieces of path cross at the corner, both
+/// outgoing pieces qualify: the one not entered before is taken, so that
+/// the path does not close on itself; Gametracer (whose Euler steps stop
+/// at the first wall and skip walls at distance zero) wanders at such
+/// points and often ends its path there. A cell whose system is singular
+/// (duplicate strategies: a sheet of solutions) is not entered; if no
+/// cell qualifies and the path can run along the wall in the current
+/// cell, it does. If nothing qualifies with the path's orientation, the
+/// opposite one is tried (a wall point where the determinant's sign is not
+/// kept).
+fn next_cell(
+    cells: &mut Cells<'_, '_>,
+    y: &[f64],
+    tau: &[f64],
+    orient: f64,
+    i: usize,
+    passed: &Passed,
+) -> Option<NextCell> {
+    let k = cells.k;
+    cells.project(&y[..k]);
+    let tight_tol = 1e-9 * (1.0 + inf_norm(y));
+    let mut tight = vec![i];
+    for c in 0..k {
+        if c != i && cells.slack(&y[..k], c).abs() <= tight_tol {
+            tight.push(c);
+        }
+    }
+    // The walls the path meets here (slack decreasing along `tau`); the
+    // other tight ones it runs along (duplicate strategies) and keeps.
+    let mut hit = vec![i];
+    for &c in &tight[1..] {
+        if hit.len() < MAX_TIGHT && cells.slack_rate(&tau[..k], c) < -RATE_TOL {
+            hit.push(c);
+        }
+    }
+    let old = cells.support.clone();
+    let search = Search {
+        old: &old,
+        tight: &tight,
+        y,
+        tau,
+        i,
+        passed,
+    };
+    for o in [orient, -orient] {
+        let mut best = search.run(cells, &hit, o);
+        if best.is_none() && o == orient && tight.len() > hit.len() {
+            // Toggling the walls met is not enough: the tight ones too.
+            let some: Vec<usize> = tight.iter().copied().take(MAX_TIGHT - 2).collect();
+            best = search.run(cells, &some, o);
+        }
+        cells.set_support(&old);
+        if let Some((support, tangent, along)) = best {
+            return Some(NextCell::Enter {
+                support,
+                tangent,
+                orient: o,
+                along,
+            });
+        }
+        if o == orient {
+            // Along the wall in the current cell?
+            if let Some(nt) = cells.tangent(y, tau, orient, true) {
+                if tight
+                    .iter()
+                    .all(|&c| cells.slack_rate(&nt[..k], c) >= -RATE_TOL)
+                {
+                    return Some(NextCell::Along(nt));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The candidate cells at a corner (see [`next_cell`]).
+struct Search<'q> {
+    old: &'q [bool],
+    tight: &'q [usize],
+    y: &'q [f64],
+    tau: &'q [f64],
+    i: usize,
+    passed: &'q Passed,
+}
+
+impl Search<'_> {
+    /// The best cell among the toggles of subsets of `toggles` (the first
+    /// being the wall hit), for orientation `o`: by number of walls
+    /// crossed at once (a simple crossing first), preferring a cell not
+    /// entered before, the tangent strictly inside (no tight slack
+    /// constant), crossing the wall hit, fewer walls, the most inward. The
+    /// search stops after the first level that has a new cell with the
+    /// tangent strictly inside that crosses the wall hit.
+    fn run(
+        &self,
+        cells: &mut Cells<'_, '_>,
+        toggles: &[usize],
+        o: f64,
+    ) -> Option<(Vec<bool>, Vec<f64>, Vec<usize>)> {
+        type Rank = (bool, bool, bool, std::cmp::Reverse<u32>, f64);
+        type Ranked = (Rank, Vec<bool>, Vec<f64>, Vec<usize>);
+        let k = cells.k;
+        let n = cells.t.n;
+        let y = self.y;
+        let key = (y[k] * 1e6).round() as i64;
+        let tol = 1e-8 * (1.0 + inf_norm(y));
+        let m = toggles.len();
+        // Unit rows for a tangent orthogonal to `tau`: λ and the wall hit.
+        let rows = [k, self.i];
+        let mut best: Option<Ranked> = None;
+        let mut tried = 0;
+        let cap = if k > LARGE {
+            MAX_CANDIDATES_LARGE
+        } else {
+            MAX_CANDIDATES
+        };
+        for level in 1..=m as u32 {
+            for mask in 1u32..(1u32 << m) {
+                if mask.count_ones() != level || tried >= cap {
+                    continue;
+                }
+                tried += 1;
+                let mut sup = self.old.to_vec();
+                for (b, &c) in toggles.iter().enumerate() {
+                    if mask & (1 << b) != 0 {
+                        sup[c] = !sup[c];
+                    }
+                }
+                let empty = (0..n).any(|j| {
+                    let off = cells.t.offsets[j];
+                    !(off..off + cells.t.shape[j]).any(|c| sup[c])
+                });
+                if empty {
+                    continue;
+                }
+                cells.set_support(&sup);
+                let Some(nt) = cells.tangent_with(y, self.tau, o, true, Some(&rows)) else {
+                    continue;
+                };
+                let mut score = f64::INFINITY;
+                let mut along = vec![self.i];
+                for &c in self.tight {
+                    let r = cells.slack_rate(&nt[..k], c);
+                    score = score.min(r);
+                    if r <= RATE_TOL && !along.contains(&c) {
+                        along.push(c);
+                    }
+                }
+                if !(score >= -RATE_TOL) {
+                    continue;
+                }
+                let fresh = !was_passed(self.passed, state_key(&sup, o), key, y, tol);
+                let rank: Rank = (
+                    fresh,
+                    score > RATE_TOL,
+                    toggles.first() == Some(&self.i) && mask & 1 != 0,
+                    std::cmp::Reverse(level),
+                    score,
+                );
+                let better = match &best {
+                    None => true,
+                    Some((r, ..)) => rank.partial_cmp(r) == Some(std::cmp::Ordering::Greater),
+                };
+                if better {
+                    best = Some((rank, sup, nt, along));
+                }
+            }
+            if best.as_ref().is_some_and(|(r, ..)| r.0 && r.1 && r.2) {
+                break;
+            }
+        }
+        best.map(|(_, s, t, a)| (s, t, a))
+    }
+}
+
+/// LU factorisation with partial pivoting into buffers kept for the whole
+/// path (the arithmetic of [`crate::nplayer_util::Lu`], without an
+/// allocation per factorisation): fails when a pivot is below `1e-13`
+/// times the largest entry.
+struct Fact {
+    n: usize,
+    lu: Vec<f64>,
+    perm: Vec<usize>,
+    /// Sign of the determinant of the last matrix factorised.
+    det_sign: f64,
+}
+
+impl Fact {
+    fn new(n: usize) -> Self {
+        Fact {
+            n,
+            lu: vec![0.0; n * n],
+            perm: (0..n).collect(),
+            det_sign: 1.0,
+        }
+    }
+
+    fn factor(&mut self, a: &[f64]) -> bool {
+        let n = self.n;
+        let lu = &mut self.lu;
+        lu.copy_from_slice(a);
+        self.perm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
+        let mut sign = 1.0;
+        let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !(amax > 0.0) || !amax.is_finite() {
+            return false;
+        }
+        for c in 0..n {
+            let mut piv = c;
+            let mut best = lu[c * n + c].abs();
+            for r in (c + 1)..n {
+                let v = lu[r * n + c].abs();
+                if v > best {
+                    best = v;
+                    piv = r;
+                }
+            }
+            if !(best > 1e-13 * amax) {
+                return false;
+            }
+            if piv != c {
+                for col in 0..n {
+                    lu.swap(c * n + col, piv * n + col);
+                }
+                self.perm.swap(c, piv);
+                sign = -sign;
+            }
+            let d = lu[c * n + c];
+            if d < 0.0 {
+                sign = -sign;
+            }
+            for r in (c + 1)..n {
+                let f = lu[r * n + c] / d;
+                if f != 0.0 {
+                    lu[r * n + c] = f;
+                    for col in (c + 1)..n {
+                        lu[r * n + col] -= f * lu[c * n + col];
+                    }
+                } else {
+                    lu[r * n + c] = 0.0;
+                }
+            }
+        }
+        self.det_sign = sign;
+        true
+    }
+
+    /// Solves with the last factorisation into `y`.
+    fn solve_into(&self, b: &[f64], y: &mut [f64]) {
+        let n = self.n;
+        for (yi, &p) in y.iter_mut().zip(&self.perm) {
+            *yi = b[p];
+        }
+        for r in 0..n {
+            let mut s = y[r];
+            for c in 0..r {
+                s -= self.lu[r * n + c] * y[c];
+            }
+            y[r] = s;
+        }
+        for r in (0..n).rev() {
+            let mut s = y[r];
+            for c in (r + 1)..n {
+                s -= self.lu[r * n + c] * y[c];
+            }
+            y[r] = s / self.lu[r * n + r];
+        }
+    }
+
+    fn solve(&self, b: &[f64]) -> Vec<f64> {
+        let mut y = vec![0.0; self.n];
+        self.solve_into(b, &mut y);
+        y
     }
 }
 
@@ -439,12 +822,11 @@ pub(crate) fn trace_cells(
     hint[k] = -1.0;
     cells.eval(&y);
     cells.a[k * dim..].copy_from_slice(&hint);
-    let mut orient = match Lu::new(&cells.a, dim) {
-        Some(lu) => lu.det_sign,
-        None => {
-            outcome.end = TraceEnd::Singular;
-            return outcome;
-        }
+    let mut orient = if cells.fact.factor(&cells.a) {
+        cells.fact.det_sign
+    } else {
+        outcome.end = TraceEnd::Singular;
+        return outcome;
     };
     let Some(mut tau) = cells.tangent(&y, &hint, orient, false) else {
         outcome.end = TraceEnd::Singular;
@@ -456,12 +838,12 @@ pub(crate) fn trace_cells(
     let mut sign = band_sign(y[k]);
     // The wall crossed last: its slack starts at zero and is not a wall
     // ahead until the path has left it.
-    let mut excluded: Option<usize> = None;
+    let mut excluded: Vec<usize> = Vec::new();
     let mut slack = vec![0.0; k];
     // Walls passed, by (strategy, support and orientation, λ rounded to
     // 1e-6): a path that passes the same wall at the same point in the
     // same state again runs in a loop.
-    let mut passed: HashMap<(usize, u64, i64), Vec<Vec<f64>>> = HashMap::new();
+    let mut passed: Passed = HashMap::new();
     loop {
         if !meter.tick() {
             outcome.end = TraceEnd::Budget;
@@ -474,7 +856,7 @@ pub(crate) fn trace_cells(
         for i in 0..k {
             slack[i] = cells.slack(&y[..k], i);
             let rate = cells.slack_rate(&tau[..k], i);
-            if !(rate < 0.0) || (excluded == Some(i) && slack[i] <= WALL_TOL) {
+            if !(rate < 0.0) || (excluded.contains(&i) && slack[i] <= WALL_TOL) {
                 continue;
             }
             let dist = slack[i].max(0.0) / -rate;
@@ -518,7 +900,8 @@ pub(crate) fn trace_cells(
                 continue;
             }
             let s_new = cells.slack(&yc[..k], i);
-            if s_new < -WALL_TOL && !(excluded == Some(i) && slack[i] <= WALL_TOL && s_new > -1e-7)
+            if s_new < -WALL_TOL
+                && !(excluded.contains(&i) && slack[i] <= WALL_TOL && s_new > -1e-7)
             {
                 let f = if slack[i] > s_new {
                     (slack[i].max(0.0) / (slack[i].max(0.0) - s_new)).clamp(0.0, 1.0)
@@ -538,7 +921,7 @@ pub(crate) fn trace_cells(
                 .filter(|(yb, _, _)| {
                     cells.project(&yb[..k]);
                     (0..k).all(|c| {
-                        c == i || excluded == Some(c) || cells.slack(&yb[..k], c) >= -WALL_TOL
+                        c == i || excluded.contains(&c) || cells.slack(&yb[..k], c) >= -WALL_TOL
                     })
                 });
             match landed {
@@ -645,66 +1028,56 @@ pub(crate) fn trace_cells(
         }
         match hit {
             Some(i) => {
-                let j = cells.owner[i];
-                if cells.support[i] {
-                    if cells.size[j] == 1 {
-                        // A player's last strategy cannot leave.
-                        outcome.end = TraceEnd::Stalled;
-                        return outcome;
-                    }
-                    cells.support[i] = false;
-                    cells.size[j] -= 1;
-                } else {
-                    cells.support[i] = true;
-                    cells.size[j] += 1;
-                }
-                if excluded == Some(i) && advance <= 1e-12 {
+                if excluded.contains(&i) && advance <= 1e-12 {
                     // Back through the wall just crossed without moving:
                     // a degenerate point the path cannot pass.
                     outcome.end = TraceEnd::Stalled;
                     return outcome;
                 }
-                excluded = Some(i);
+                // The values at the wall point, shared by every cell that
+                // meets there (the profile is the same in all of them).
+                if crossed {
+                    cells.eval(&y);
+                }
+                let step = next_cell(&mut cells, &y, &tau, orient, i, &passed);
+                let Some(step) = step else {
+                    outcome.end = TraceEnd::Stalled;
+                    return outcome;
+                };
+                match step {
+                    NextCell::Enter {
+                        support,
+                        tangent,
+                        orient: o,
+                        along,
+                    } => {
+                        cells.set_support(&support);
+                        orient = o;
+                        tau = tangent;
+                        excluded = along;
+                    }
+                    NextCell::Along(nt) => {
+                        // The cell beyond is singular (a sheet of
+                        // equilibria of duplicate strategies): the path
+                        // runs along this wall in the current cell.
+                        if !excluded.contains(&i) {
+                            excluded.push(i);
+                        }
+                        tau = nt;
+                    }
+                }
                 if y[k].is_finite() && y[k].abs() < 1e12 {
-                    // The state is the wall, the new support, the
-                    // orientation and the point: several walls can meet
-                    // at one point, and passing them one by one is no loop.
-                    let state = cells.support.iter().fold(u64::from(orient > 0.0), |h, &b| {
-                        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                    });
+                    // The state is the support, the orientation and the
+                    // point: a path that comes back to it runs in a loop.
+                    let state = state_key(&cells.support, orient);
                     let key = (y[k] * 1e6).round() as i64;
                     let tol = 1e-8 * (1.0 + inf_norm(&y));
-                    let seen = (key - 1..=key + 1).any(|q| {
-                        passed
-                            .get(&(i, state, q))
-                            .is_some_and(|ps| ps.iter().any(|p| distance(p, &y) <= tol))
-                    });
-                    if seen {
+                    if was_passed(&passed, state, key, &y, tol) {
                         outcome.cycled = true;
                         outcome.end = TraceEnd::Stalled;
                         return outcome;
                     }
-                    passed.entry((i, state, key)).or_default().push(y.clone());
-                }
-                // The new cell's tangent; the profile, hence the values,
-                // are those just computed at the wall (unless a crossing
-                // was located since).
-                match cells.tangent(&y, &tau, orient, !crossed) {
-                    Some(mut nt) => {
-                        if cells.slack_rate(&nt[..k], i) < 0.0 {
-                            // The oriented tangent leads back through the
-                            // wall (a degenerate wall point, where the
-                            // determinant's sign is not kept): go into the
-                            // new cell and keep that orientation from here.
-                            nt.iter_mut().for_each(|v| *v = -*v);
-                            orient = -orient;
-                        }
-                        tau = nt;
-                    }
-                    None => {
-                        outcome.end = TraceEnd::Stalled;
-                        return outcome;
-                    }
+                    passed.entry((state, key)).or_default().push(y.clone());
                 }
             }
             None => {
@@ -717,6 +1090,133 @@ pub(crate) fn trace_cells(
                     h *= 0.7;
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::Budget;
+    use crate::nplayer_util::tests::game;
+
+    /// Traces the first-strategy ray (Gambit's default) of `g`.
+    fn first_ray(g: &detente_game::NormalFormGame) -> (PayoffTensor, RayOutcome) {
+        let t = PayoffTensor::new(g);
+        let mut ray = vec![0.0; t.k];
+        for j in 0..t.n {
+            ray[t.offsets[j]] = 1.0;
+        }
+        let sys = GnmSystem {
+            values: Values::Game(&t),
+            ray,
+        };
+        let mut meter = Budget::new(20_000, None).start();
+        let out = trace_cells(&sys, -10.0, false, &mut meter);
+        (t, out)
+    }
+
+    fn near(a: &[f64], b: &[f64], tol: f64) -> bool {
+        a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol)
+    }
+
+    /// `contrib/g3.nfg` of the Gambit catalog (2×2×2×2). Its first-strategy
+    /// path passes twice through a corner where three walls meet, once on
+    /// each of two crossing pieces; the tracer used to leave the second
+    /// time along the piece it had taken the first time and loop. Now it
+    /// takes the other piece, reaches the end of the path, and its
+    /// crossings are Gambit 16.7's five equilibria (`gnm_solve`).
+    #[test]
+    fn corner_where_two_pieces_cross_takes_the_new_one() {
+        let g = game(
+            &[2, 2, 2, 2],
+            &[
+                vec![
+                    -3, -4, -3, -1, -4, -4, -4, -6, -3, -1, -3, -1, -2, -3, -1, -8,
+                ],
+                vec![
+                    -4, -5, -5, -8, -2, -3, -7, -3, -6, -3, -2, -6, -4, -6, -4, -5,
+                ],
+                vec![
+                    -1, -3, -3, -3, -2, -4, -6, -1, -6, -3, -3, -2, -2, -6, -5, -5,
+                ],
+                vec![
+                    -6, -3, -5, -3, -3, -2, -1, -2, -2, -4, -5, -1, -6, -7, -3, -5,
+                ],
+            ],
+        );
+        let (t, out) = first_ray(&g);
+        assert!(out.reached_end && !out.cycled, "{out:?}");
+        assert_eq!(out.crossings.len(), 5, "{out:?}");
+        let gambit: [[f64; 8]; 5] = [
+            [
+                0.711114, 0.288886, 0.693791, 0.306209, 0.620119, 0.379881, 0.364556, 0.635444,
+            ],
+            [
+                1.0, 0.0, 0.564313, 0.435687, 0.531843, 0.468157, 0.425474, 0.574526,
+            ],
+            [1.0, 0.0, 1.0, 0.0, 0.428571, 0.571429, 0.8, 0.2],
+            [
+                0.63175, 0.36825, 1.0, 0.0, 0.633815, 0.366185, 0.587161, 0.412839,
+            ],
+            [0.2, 0.8, 1.0, 0.0, 1.0, 0.0, 0.666667, 0.333333],
+        ];
+        for e in &gambit {
+            assert!(
+                out.crossings.iter().any(|x| near(x, e, 1e-5)),
+                "Gambit's {e:?} not among {:?}",
+                out.crossings
+            );
+        }
+        for x in &out.crossings {
+            assert!(t.max_regret(x) < 1e-12, "{x:?}");
+        }
+    }
+
+    /// The reduced strategic form of Selten's (1975) Figure 3 tree
+    /// (`catalog/journals/ijgt/selten1975/fig3.efg`): player 1's
+    /// strategies 2 and 3 differ only after player 2's first strategy, so
+    /// where player 2 plays his second they are duplicates and the cell
+    /// with both in the support is singular (a sheet of solutions). The
+    /// tracer used to stop there after 3 of the 5 equilibria Gambit's gnm
+    /// finds; it now runs along the sheet's wall and reaches the end: the
+    /// first three crossings are Gambit's, the last two lie in the same
+    /// convex sets of equilibria as Gambit's (player 1 on strategy 2
+    /// where Gambit has the duplicate 3: a tie that rounding decides in
+    /// Gametracer).
+    #[test]
+    fn duplicate_strategies_singular_cell_is_passed() {
+        let g = game(
+            &[3, 2, 2],
+            &[
+                vec![3, 4, 2, 3, 1, 1, 0, 0, 2, 0, 1, 1],
+                vec![0, 4, 0, 0, 3, 3, 0, 0, 0, 0, 3, 3],
+                vec![3, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0, 0],
+            ],
+        );
+        let (t, out) = first_ray(&g);
+        assert!(out.reached_end, "{out:?}");
+        assert_eq!(out.crossings.len(), 5, "{out:?}");
+        let exact: [[f64; 7]; 3] = [
+            [25.0 / 49.0, 24.0 / 49.0, 0.0, 0.625, 0.375, 0.75, 0.25],
+            [1.0, 0.0, 0.0, 2.0 / 3.0, 1.0 / 3.0, 1.0, 0.0],
+            [1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0],
+        ];
+        for e in &exact {
+            assert!(out.crossings.iter().any(|x| near(x, e, 1e-9)), "{e:?}");
+        }
+        // Gambit: (0, 0, 1; 0, 1; 1/3, 2/3) and (0, 0, 1; 0, 1; 0, 1).
+        for p3 in [1.0 / 3.0, 0.0] {
+            assert!(
+                out.crossings.iter().any(|x| {
+                    x[0].abs() < 1e-9 && near(&x[3..], &[0.0, 1.0, p3, 1.0 - p3], 1e-9)
+                }),
+                "{:?}",
+                out.crossings
+            );
+        }
+        for x in &out.crossings {
+            assert!(t.max_regret(x) < 1e-12, "{x:?}");
         }
     }
 }

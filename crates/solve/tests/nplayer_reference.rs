@@ -11,7 +11,8 @@
 //!   support, then within 1e-6) where Gambit's answer is itself an
 //!   equilibrium (max regret ≤ 1e-6 × range), except the cases listed in
 //!   `EXPECTED_DIFFERENCES` with their reasons;
-//! - `enumpoly` must find every equilibrium Gambit's enumpoly found
+//! - `enumpoly` must find every equilibrium Gambit's enumpoly found, among
+//!   its isolated ones, and finish its search (`complete`)
 //!   (strategic-form games; Gambit reports behaviour profiles for trees).
 
 use detente_game::{read_game_file, NormalFormGame, Scalar};
@@ -34,17 +35,12 @@ use std::time::Duration;
 /// verified equilibria.
 const SIMPDIV_PATH: &str =
     "different simplicial path (labelling/directions), another verified equilibrium";
-/// Why gnm differs on this degenerate game: ties on the path are broken
-/// differently. (Restored by the ipa helper after its edit of this file
-/// removed the gnm helper's definition by accident; the gnm helper's
-/// wording may differ.)
-const GNM_TIE: &str =
-    "degenerate game: ties on the path broken differently, another verified equilibrium";
-/// (game, method, why Detente's answer differs from Gambit's). logit
-/// agrees everywhere (up to convex sets of equilibria), gnm except on one
-/// degenerate game.
+/// (game, method, why Detente's answer differs from Gambit's). logit and
+/// gnm agree everywhere (up to convex sets of equilibria: gnm's path on
+/// `tests/3_player_PI_2_dev_off_eq_path.efg` and the duplicate strategies
+/// of `selten1975/fig3.efg` meet continua of equilibria at other points
+/// than Gambit's).
 const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[
-    ("tests/3_player_PI_2_dev_off_eq_path.efg", "gnm", GNM_TIE),
     (
         "catalog/conf/itcs/jakobsen2016/fig3.efg",
         "simpdiv",
@@ -423,12 +419,9 @@ fn enumpoly_finds_gambits_equilibria() {
         )
         .unwrap_or_default();
         check_verified(&case, "enumpoly", &res);
-        let ours: Vec<&Vec<Vec<f64>>> = res
-            .equilibria
-            .iter()
-            .chain(&res.nonisolated)
-            .map(|e| &e.profile)
-            .collect();
+        // Gambit's equilibria are isolated: they must be among Detente's
+        // isolated ones (proven so by Krawczyk's test).
+        let ours: Vec<&Vec<Vec<f64>>> = res.equilibria.iter().map(|e| &e.profile).collect();
         let line = match gambit_profiles(&case, "enumpoly") {
             Some(gambit) => {
                 let mut missing = 0;
@@ -443,6 +436,13 @@ fn enumpoly_finds_gambits_equilibria() {
                     missing, 0,
                     "{}: enumpoly misses Gambit equilibria",
                     case.name
+                );
+                // Where Gambit finishes, Detente's search must finish too
+                // (no box cap, no budget, no multistart fallback).
+                assert!(
+                    res.complete,
+                    "{}: enumpoly incomplete: {:?}",
+                    case.name, res.notes
                 );
                 format!(
                     "{}: Gambit {}, Detente {} isolated + {} non-isolated, complete {}",
