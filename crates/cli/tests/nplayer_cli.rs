@@ -255,7 +255,7 @@ fn a_step_budget_is_obeyed_and_said() {
         ]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("the budget ran out") && err.contains("limits: 2 steps"),
+            err.contains("the budget ran out"),
             "{method}: no word on the budget: {err}"
         );
         if o.status.success() {
