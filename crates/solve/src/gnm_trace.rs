@@ -44,7 +44,7 @@
 
 use crate::budget::Meter;
 use crate::gnm::{start_of_ray, GnmSystem, RayOutcome, Values};
-use crate::nplayer_util::{project_to_simplices, PayoffTensor, TraceEnd};
+use crate::nplayer_util::{project_to_simplices, Lu, PayoffTensor, TraceEnd};
 use std::collections::HashMap;
 
 /// Half-width of the band around `λ = 0` inside which `λ`'s sign is not
@@ -83,7 +83,7 @@ struct Cells<'s, 'a> {
     a: Vec<f64>,
     /// Factorisation of `a`, the Newton right-hand side and step, and the
     /// last unit vector `e_{k+1}`.
-    fact: Fact,
+    fact: Lu,
     rhs: Vec<f64>,
     dx: Vec<f64>,
     e_last: Vec<f64>,
@@ -105,7 +105,7 @@ impl<'s, 'a> Cells<'s, 'a> {
             d: vec![0.0; k * k],
             res: vec![0.0; k + 1],
             a: vec![0.0; (k + 1) * (k + 1)],
-            fact: Fact::new(k + 1),
+            fact: Lu::with_size(k + 1),
             rhs: vec![0.0; k + 1],
             dx: vec![0.0; k + 1],
             e_last: (0..=k).map(|i| if i == k { 1.0 } else { 0.0 }).collect(),
@@ -304,7 +304,7 @@ impl<'s, 'a> Cells<'s, 'a> {
             if !rn.is_finite() {
                 return None;
             }
-            if !self.fact.factor(&self.a) {
+            if !self.fact.refactor(&self.a) {
                 return None;
             }
             for (r, v) in self.rhs.iter_mut().zip(&self.res) {
@@ -393,7 +393,7 @@ impl<'s, 'a> Cells<'s, 'a> {
         // det [J; tᵀ] = det [J; rᵀ] · |t|² for t = [J; rᵀ]⁻¹ e (matrix
         // determinant lemma, rᵀ t = 1), so one factorisation gives the
         // direction and its orientation.
-        if !self.fact.factor(&self.a) {
+        if !self.fact.refactor(&self.a) {
             // A right-angle turn: any row that works.
             let mut found = false;
             let all: Vec<usize> = match rows {
@@ -404,7 +404,7 @@ impl<'s, 'a> Cells<'s, 'a> {
                 let last = &mut self.a[k * dim..];
                 last.iter_mut().for_each(|v| *v = 0.0);
                 last[i] = 1.0;
-                if self.fact.factor(&self.a) {
+                if self.fact.refactor(&self.a) {
                     found = true;
                     break;
                 }
@@ -662,107 +662,6 @@ impl Search<'_> {
     }
 }
 
-/// LU factorisation with partial pivoting into buffers kept for the whole
-/// path (the arithmetic of [`crate::nplayer_util::Lu`], without an
-/// allocation per factorisation): fails when a pivot is below `1e-13`
-/// times the largest entry.
-struct Fact {
-    n: usize,
-    lu: Vec<f64>,
-    perm: Vec<usize>,
-    /// Sign of the determinant of the last matrix factorised.
-    det_sign: f64,
-}
-
-impl Fact {
-    fn new(n: usize) -> Self {
-        Fact {
-            n,
-            lu: vec![0.0; n * n],
-            perm: (0..n).collect(),
-            det_sign: 1.0,
-        }
-    }
-
-    fn factor(&mut self, a: &[f64]) -> bool {
-        let n = self.n;
-        let lu = &mut self.lu;
-        lu.copy_from_slice(a);
-        self.perm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
-        let mut sign = 1.0;
-        let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        if !(amax > 0.0) || !amax.is_finite() {
-            return false;
-        }
-        for c in 0..n {
-            let mut piv = c;
-            let mut best = lu[c * n + c].abs();
-            for r in (c + 1)..n {
-                let v = lu[r * n + c].abs();
-                if v > best {
-                    best = v;
-                    piv = r;
-                }
-            }
-            if !(best > 1e-13 * amax) {
-                return false;
-            }
-            if piv != c {
-                for col in 0..n {
-                    lu.swap(c * n + col, piv * n + col);
-                }
-                self.perm.swap(c, piv);
-                sign = -sign;
-            }
-            let d = lu[c * n + c];
-            if d < 0.0 {
-                sign = -sign;
-            }
-            for r in (c + 1)..n {
-                let f = lu[r * n + c] / d;
-                if f != 0.0 {
-                    lu[r * n + c] = f;
-                    for col in (c + 1)..n {
-                        lu[r * n + col] -= f * lu[c * n + col];
-                    }
-                } else {
-                    lu[r * n + c] = 0.0;
-                }
-            }
-        }
-        self.det_sign = sign;
-        true
-    }
-
-    /// Solves with the last factorisation into `y`.
-    fn solve_into(&self, b: &[f64], y: &mut [f64]) {
-        let n = self.n;
-        for (yi, &p) in y.iter_mut().zip(&self.perm) {
-            *yi = b[p];
-        }
-        for r in 0..n {
-            let mut s = y[r];
-            for c in 0..r {
-                s -= self.lu[r * n + c] * y[c];
-            }
-            y[r] = s;
-        }
-        for r in (0..n).rev() {
-            let mut s = y[r];
-            for c in (r + 1)..n {
-                s -= self.lu[r * n + c] * y[c];
-            }
-            y[r] = s / self.lu[r * n + r];
-        }
-    }
-
-    fn solve(&self, b: &[f64]) -> Vec<f64> {
-        let mut y = vec![0.0; self.n];
-        self.solve_into(b, &mut y);
-        y
-    }
-}
-
 fn inf_norm(v: &[f64]) -> f64 {
     v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
@@ -822,7 +721,7 @@ pub(crate) fn trace_cells(
     hint[k] = -1.0;
     cells.eval(&y);
     cells.a[k * dim..].copy_from_slice(&hint);
-    let mut orient = if cells.fact.factor(&cells.a) {
+    let mut orient = if cells.fact.refactor(&cells.a) {
         cells.fact.det_sign
     } else {
         outcome.end = TraceEnd::Singular;

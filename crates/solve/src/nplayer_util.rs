@@ -438,13 +438,36 @@ pub struct Lu {
 }
 
 impl Lu {
+    /// The factorisation of `a` (`n × n`), or `None` when a pivot is too
+    /// small.
     pub fn new(a: &[f64], n: usize) -> Option<Lu> {
-        let mut lu = a.to_vec();
-        let mut perm: Vec<usize> = (0..n).collect();
+        let mut lu = Lu::with_size(n);
+        lu.refactor(a).then_some(lu)
+    }
+
+    /// Room for `n × n` factorisations, to be filled by [`Lu::refactor`]
+    /// (no allocation per factorisation).
+    pub fn with_size(n: usize) -> Lu {
+        Lu {
+            n,
+            lu: vec![0.0; n * n],
+            perm: (0..n).collect(),
+            det_sign: 1.0,
+        }
+    }
+
+    /// Factorises `a` (`n × n`, row-major) in place of the previous
+    /// factorisation; `false` when a pivot is below `1e-13` times the
+    /// largest entry (the factorisation is then unusable).
+    pub fn refactor(&mut self, a: &[f64]) -> bool {
+        let n = self.n;
+        let lu = &mut self.lu;
+        lu.copy_from_slice(a);
+        self.perm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
         let mut sign = 1.0;
         let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if !(amax > 0.0) || !amax.is_finite() {
-            return None;
+            return false;
         }
         for c in 0..n {
             let mut piv = c;
@@ -457,13 +480,13 @@ impl Lu {
                 }
             }
             if !(best > 1e-13 * amax) {
-                return None;
+                return false;
             }
             if piv != c {
                 for col in 0..n {
                     lu.swap(c * n + col, piv * n + col);
                 }
-                perm.swap(c, piv);
+                self.perm.swap(c, piv);
                 sign = -sign;
             }
             let d = lu[c * n + c];
@@ -482,17 +505,16 @@ impl Lu {
                 }
             }
         }
-        Some(Lu {
-            n,
-            lu,
-            perm,
-            det_sign: sign,
-        })
+        self.det_sign = sign;
+        true
     }
 
-    pub fn solve(&self, b: &[f64]) -> Vec<f64> {
+    /// Solves `A y = b` with the factorisation, into `y`.
+    pub fn solve_into(&self, b: &[f64], y: &mut [f64]) {
         let n = self.n;
-        let mut y: Vec<f64> = self.perm.iter().map(|&p| b[p]).collect();
+        for (yi, &p) in y.iter_mut().zip(&self.perm) {
+            *yi = b[p];
+        }
         for r in 0..n {
             let mut s = y[r];
             for c in 0..r {
@@ -507,6 +529,12 @@ impl Lu {
             }
             y[r] = s / self.lu[r * n + r];
         }
+    }
+
+    /// Solves `A y = b` with the factorisation.
+    pub fn solve(&self, b: &[f64]) -> Vec<f64> {
+        let mut y = vec![0.0; self.n];
+        self.solve_into(b, &mut y);
         y
     }
 }
