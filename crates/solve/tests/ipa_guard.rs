@@ -25,22 +25,12 @@ use std::path::{Path, PathBuf};
 
 const RECORD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ipa_guard.json");
 
+mod common;
+
+/// The Gambit catalog, or `None` (after `common::shared_dir`'s notice; the
+/// guard then runs on the benchmark games only).
 fn shared_games() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/games/gambit"
-    ));
-    if p.is_dir() {
-        return Some(p);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared games not found at {}", p.display());
-    }
-    eprintln!(
-        "notice: {} absent; the ipa guard runs on the benchmark games only",
-        p.display()
-    );
-    None
+    common::shared_dir().map(|d| d.join("games/gambit"))
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
