@@ -707,7 +707,8 @@ pub(crate) fn report_notes(
             "detente: {name}: {nonisolated} equilibria lie in continua (not isolated); one point of each is printed after the isolated ones"
         );
     }
-    if found == 0 {
+    // Said once: some methods' own notes already say it.
+    if found == 0 && !notes.iter().any(|n| n.contains("no verified equilibrium")) {
         eprintln!("detente: {name}: no verified equilibrium found");
     }
 }
