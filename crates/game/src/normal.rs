@@ -281,6 +281,47 @@ impl NormalFormGame {
         })
     }
 
+    /// The whole table in `f64`, `[cell * n + player]`: bit for bit
+    /// [`Self::payoff_table::<f64>`](Self::payoff_table), faster. Payoffs
+    /// whose numerator and denominator are at most 2^53 in magnitude (every
+    /// integer or small fraction) are converted from machine integers, which
+    /// is exact and then the same single division the general conversion
+    /// does; others take the general conversion.
+    pub fn payoff_table_f64(&self) -> Vec<f64> {
+        self.payoffs.iter().map(small_rational_to_f64).collect()
+    }
+
+    /// Smallest payoff, largest payoff and their difference, each the
+    /// nearest `f64` of the exact number: bit for bit
+    /// `(lo.to_f64(), hi.to_f64(), (hi - lo).to_f64())` with
+    /// `(lo, hi) =` [`Self::payoff_range`], without big-rational arithmetic
+    /// when every payoff is an integer of magnitude at most 2^53.
+    pub fn payoff_range_f64(&self) -> (f64, f64, f64) {
+        let general = || {
+            let (lo, hi) = self.payoff_range();
+            let range = &hi - &lo;
+            (lo.to_f64(), hi.to_f64(), range.to_f64())
+        };
+        let mut bounds: Option<(i64, i64)> = None;
+        for v in &self.payoffs {
+            let Some(i) = small_integer(v) else {
+                return general();
+            };
+            bounds = Some(match bounds {
+                None => (i, i),
+                Some((lo, hi)) => (lo.min(i), hi.max(i)),
+            });
+        }
+        let (lo, hi) = bounds.unwrap_or((0, 0));
+        // |lo|, |hi| ≤ 2^53, so hi - lo fits in i64; at most 2^53 it is
+        // exact in f64 too (else the general path).
+        let range = hi - lo;
+        if range > EXACT_INT {
+            return general();
+        }
+        (lo as f64, hi as f64, range as f64)
+    }
+
     /// Whether payoffs sum to the same constant in every cell.
     pub fn is_constant_sum(&self) -> bool {
         let n = self.players.len();
@@ -329,6 +370,36 @@ impl NormalFormGame {
         assert_eq!(players.len(), self.players.len());
         self.players = players;
     }
+}
+
+/// Integers and fractions whose terms are at most this in magnitude convert
+/// to `f64` exactly.
+const EXACT_INT: i64 = 1 << 53;
+
+/// `r` as a machine integer when it is an integer of magnitude at most
+/// 2^53.
+fn small_integer(r: &Rational) -> Option<i64> {
+    use num_traits::{One, ToPrimitive};
+    if !r.denom().is_one() {
+        return None;
+    }
+    r.numer().to_i64().filter(|v| v.abs() <= EXACT_INT)
+}
+
+/// `rational_to_f64(r)`, bit for bit: when numerator and denominator are at
+/// most 2^53 in magnitude both convert exactly and the one division is the
+/// same; otherwise the general conversion.
+fn small_rational_to_f64(r: &Rational) -> f64 {
+    use num_traits::{One, ToPrimitive};
+    if let Some(n) = r.numer().to_i64().filter(|v| v.abs() <= EXACT_INT) {
+        if r.denom().is_one() {
+            return n as f64;
+        }
+        if let Some(d) = r.denom().to_i64().filter(|v| *v > 0 && *v <= EXACT_INT) {
+            return n as f64 / d as f64;
+        }
+    }
+    Scalar::to_f64(r)
 }
 
 #[cfg(test)]
@@ -383,5 +454,86 @@ mod tests {
         assert!(e.to_string().contains("more than"));
         assert!(checked_profile_count(&[usize::MAX, 3]).is_err());
         assert!(checked_profile_count(&[3, 0]).is_err());
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    fn game_of(vals: Vec<Rational>) -> NormalFormGame {
+        let cells = vals.len() / 2;
+        let (a, b): (Vec<_>, Vec<_>) = vals.chunks(2).map(|c| (c[0].clone(), c[1].clone())).unzip();
+        NormalFormGame::from_tables(&[cells, 1], &[a, b]).unwrap()
+    }
+
+    fn general_range(g: &NormalFormGame) -> (u64, u64, u64) {
+        let (lo, hi) = g.payoff_range();
+        let d = &hi - &lo;
+        (
+            lo.to_f64().to_bits(),
+            hi.to_f64().to_bits(),
+            d.to_f64().to_bits(),
+        )
+    }
+
+    fn fast_range(g: &NormalFormGame) -> (u64, u64, u64) {
+        let (a, b, c) = g.payoff_range_f64();
+        (a.to_bits(), b.to_bits(), c.to_bits())
+    }
+
+    #[test]
+    fn f64_table_and_range_equal_the_general_conversion_bit_for_bit() {
+        let big = |s: &str| s.parse::<BigInt>().unwrap();
+        let q = |n: BigInt, d: BigInt| Rational::new(n, d);
+        let two53 = BigInt::from(1i64 << 53);
+        let cases: Vec<Vec<Rational>> = vec![
+            vec![r(3), r(-7), r(0), r(12), r(-1), r(5)],
+            vec![
+                q(BigInt::from(1), BigInt::from(3)),
+                q(BigInt::from(-22), BigInt::from(7)),
+                r(2),
+                q(BigInt::from(9_007_199_254_740_991i64), BigInt::from(10)),
+            ],
+            // Terms just above 2^53, and huge ones.
+            vec![
+                q(&two53 + BigInt::from(1), BigInt::from(1)),
+                q(-(&two53 + BigInt::from(3)), BigInt::from(1)),
+                q(BigInt::from(5), &two53 + BigInt::from(7)),
+                q(big("123456789012345678901234567890123"), big("7")),
+                q(big("1"), big("98765432109876543210987654321")),
+                q(big("-3").pow(700), big("2").pow(1100) + BigInt::from(1)),
+            ],
+            // Range above 2^53 with both bounds within it.
+            vec![r(1i64 << 53), r(-(1i64 << 53)), r(0), r(1)],
+            vec![r(4), r(4)],
+        ];
+        for vals in cases {
+            let g = game_of(vals);
+            assert_eq!(bits(&g.payoff_table_f64()), bits(&g.payoff_table::<f64>()));
+            assert_eq!(fast_range(&g), general_range(&g));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn f64_table_matches_on_random_fractions(
+            v in proptest::collection::vec((-(1i64 << 60)..(1i64 << 60), 1i64..(1i64 << 58)), 2..12),
+            ints in proptest::bool::ANY,
+        ) {
+            let vals: Vec<Rational> = v
+                .iter()
+                .take(v.len() / 2 * 2)
+                .map(|&(n, d)| {
+                    if ints {
+                        r(n)
+                    } else {
+                        Rational::new(BigInt::from(n), BigInt::from(d))
+                    }
+                })
+                .collect();
+            let g = game_of(vals);
+            proptest::prop_assert_eq!(bits(&g.payoff_table_f64()), bits(&g.payoff_table::<f64>()));
+            proptest::prop_assert_eq!(fast_range(&g), general_range(&g));
+        }
     }
 }

@@ -10,7 +10,16 @@
 //! suffices because every profile of the others' supports has positive
 //! probability), or when two strategies of one player are equivalent for
 //! every player given the supports (its solutions then form segments, so
-//! none is isolated). For each remaining support the indifference
+//! none is isolated); both tests compare the game's exact payoffs
+//! (integers after scaling, or rationals), never rounded ones. A support
+//! profile is also skipped when a linear program proves it infeasible
+//! (`enumpoly_lp.rs`): for one player, no distribution over the others'
+//! support profiles makes its support indifferent and optimal (Farkas:
+//! some combination of its payoff differences is positive at every such
+//! profile, a certificate checked on the exact payoffs), or, for games of
+//! three or more players with at least three mixing, no such distributions,
+//! one per player and agreeing on every player's marginal, satisfy all
+//! players' conditions at once. For each remaining support the indifference
 //! equations (every strategy in a player's support earns the same,
 //! probabilities sum to one) are solved:
 //!
@@ -47,9 +56,11 @@
 
 use crate::budget::Budget;
 use crate::enumpoly_box::{solve_support, BoxLimits, SupportSystem};
+use crate::enumpoly_lp::{joint_lp_infeasible, support_lp_infeasible, ExactPayoffs};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{newton_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use detente_game::NormalFormGame;
+use std::cmp::Ordering;
 
 /// Most strategies per player: beyond this the supports of one player
 /// alone number more than 65 thousand.
@@ -59,17 +70,36 @@ pub const MAX_STRATEGIES: usize = 16;
 /// `2^d` corners); larger systems get Newton's method from many starts.
 pub const MAX_SUBDIVISION_DIM: usize = 12;
 
+/// Supports with at least this many unknowns get four times
+/// [`EnumpolyOptions::max_boxes_per_support`]: in 10 or more dimensions a
+/// support without solutions can need more than 20,000 boxes before every
+/// box is excluded (`rand_3p_5x5x5_1.nfg`'s full support: about 25,000).
+pub const LARGE_DIM: usize = 10;
+
+/// Smallest number of unknowns for which the joint support LP is tried
+/// (smaller systems are solved faster than it runs).
+const JOINT_LP_MIN_UNKNOWNS: usize = 6;
+
+/// Smallest number of unknowns for which boxes get the box LP.
+const BOX_LP_MIN_UNKNOWNS: usize = 5;
+
 /// Options of [`enumpoly`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumpolyOptions {
     /// Acceptance tolerance (relative max regret).
     pub max_regret: f64,
-    /// Largest number of boxes examined for one support.
+    /// Largest number of boxes examined for one support (four times this
+    /// for supports of [`LARGE_DIM`] or more unknowns).
     pub max_boxes_per_support: usize,
     /// Stop after this many equilibria.
     pub stop_after: Option<usize>,
     /// Budget: one step per support and per box.
     pub budget: Budget,
+    /// Skip support profiles that the support LPs prove infeasible
+    /// (`enumpoly_lp.rs`) and exclude boxes by the box LP
+    /// (`enumpoly_box.rs`); `false` only to compare answers with and
+    /// without them.
+    pub support_lp: bool,
 }
 
 impl Default for EnumpolyOptions {
@@ -79,6 +109,7 @@ impl Default for EnumpolyOptions {
             max_boxes_per_support: 20_000,
             stop_after: None,
             budget: Budget::default(),
+            support_lp: true,
         }
     }
 }
@@ -143,7 +174,7 @@ fn size_profiles(shape: &[usize]) -> Vec<Vec<usize>> {
 /// every profile of the others' supports and strictly at one (all those
 /// profiles have positive probability when the others mix over exactly
 /// their supports, so the dominated strategy earns strictly less).
-fn conditionally_dominated(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
+fn conditionally_dominated(t: &PayoffTensor, ex: &ExactPayoffs, sets: &[Vec<usize>]) -> bool {
     let n = t.n;
     let strides: Vec<usize> = (0..n).map(|j| t.shape[..j].iter().product()).collect();
     for j in 0..n {
@@ -183,10 +214,9 @@ fn conditionally_dominated(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
                 // inequality already makes `s` a worse reply than `s2`.
                 let mut strict = false;
                 let weakly = bases.iter().all(|&c| {
-                    let a = t.pay[(c + s2 * strides[j]) * n + j];
-                    let b = t.pay[(c + s * strides[j]) * n + j];
-                    strict |= a > b;
-                    a >= b
+                    let o = ex.cmp(c + s2 * strides[j], c + s * strides[j], j);
+                    strict |= o == Ordering::Greater;
+                    o != Ordering::Less
                 });
                 if weakly && strict {
                     return true;
@@ -205,7 +235,7 @@ fn conditionally_dominated(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
 /// support's system with both probabilities positive lies on a segment of
 /// solutions (shift probability between `a` and `b`), so the support has
 /// no isolated equilibrium.
-fn equivalent_pair(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
+fn equivalent_pair(t: &PayoffTensor, ex: &ExactPayoffs, sets: &[Vec<usize>]) -> bool {
     let n = t.n;
     let strides: Vec<usize> = (0..n).map(|j| t.shape[..j].iter().product()).collect();
     for j in 0..n {
@@ -251,7 +281,7 @@ fn equivalent_pair(t: &PayoffTensor, sets: &[Vec<usize>]) -> bool {
         for (i, &a) in sets[j].iter().enumerate() {
             for &b in &sets[j][i + 1..] {
                 let same = |c: usize, p: usize| {
-                    t.pay[(c + a * strides[j]) * n + p] == t.pay[(c + b * strides[j]) * n + p]
+                    ex.cmp(c + a * strides[j], c + b * strides[j], p) == Ordering::Equal
                 };
                 if own.iter().all(|&c| same(c, j))
                     && (0..n)
@@ -298,10 +328,17 @@ fn solve_boxes(
     max_boxes: usize,
     meter: &mut crate::budget::Meter,
     stats: &mut BoxStats,
+    box_lp: bool,
 ) -> SupportOutcome {
     let sys = SupportSystem::new(t, blocks);
+    let d: usize = blocks.iter().map(|b| b.len() - 1).sum();
     let limits = BoxLimits {
-        max_boxes,
+        max_boxes: if d >= LARGE_DIM {
+            max_boxes.saturating_mul(4)
+        } else {
+            max_boxes
+        },
+        box_lp: box_lp && d >= BOX_LP_MIN_UNKNOWNS,
         ..Default::default()
     };
     let out = solve_support(&sys, &limits, meter);
@@ -313,7 +350,7 @@ fn solve_boxes(
         Some(format!(
             "enumpoly: support {:?}: stopped after {} boxes ({} proven to hold one root, {} resolved by a point of a continuum, {} small boxes around singular solutions): a continuum of solutions of higher dimension or a budget limit",
             support,
-            out.boxes.min(max_boxes),
+            out.boxes.min(limits.max_boxes),
             out.unique,
             out.continuum_boxes,
             out.singular_leaves
@@ -402,6 +439,9 @@ pub fn enumpoly(
     let mut supports_done = 0u64;
     let mut skipped = 0u64;
     let mut equivalent = 0u64;
+    let mut lp_pruned = 0u64;
+    let mut joint_pruned = 0u64;
+    let ex = ExactPayoffs::new(game);
     let mut continua = 0u64;
     let mut box_stats = BoxStats::default();
     let mut combos: Vec<Vec<Option<Vec<Vec<usize>>>>> =
@@ -437,10 +477,22 @@ pub fn enumpoly(
             }
             let sets: Vec<Vec<usize>> = (0..t.n).map(|j| lists[j][idx[j]].clone()).collect();
             supports_done += 1;
-            if conditionally_dominated(&t, &sets) {
+            // The LPs pay where the support would go to subdivision (three
+            // or more players mixing); the joint one on larger systems.
+            let mixing_sets = sets.iter().filter(|s| s.len() > 1).count();
+            let unknowns: usize = sets.iter().map(|s| s.len() - 1).sum();
+            let lps = opts.support_lp && mixing_sets > 2;
+            if conditionally_dominated(&t, &ex, &sets) {
                 skipped += 1;
-            } else if equivalent_pair(&t, &sets) {
+            } else if equivalent_pair(&t, &ex, &sets) {
                 equivalent += 1;
+            } else if lps && support_lp_infeasible(&t, &ex, &sets) {
+                lp_pruned += 1;
+            } else if lps
+                && unknowns >= JOINT_LP_MIN_UNKNOWNS
+                && joint_lp_infeasible(&t, &ex, &sets)
+            {
+                joint_pruned += 1;
             } else {
                 let blocks: Vec<Vec<usize>> = sets
                     .iter()
@@ -460,6 +512,7 @@ pub fn enumpoly(
                         opts.max_boxes_per_support,
                         &mut meter,
                         &mut box_stats,
+                        opts.support_lp,
                     )
                 } else {
                     solve_multistart(&t, &support, supports_done)
@@ -507,6 +560,16 @@ pub fn enumpoly(
     coll.note(format!(
         "enumpoly: {supports_done} support profiles examined, {skipped} skipped by conditional dominance"
     ));
+    if lp_pruned > 0 {
+        coll.note(format!(
+            "enumpoly: {lp_pruned} support profiles skipped by the support LP (no distribution over the others' supports makes one player's support indifferent and optimal; certified on the exact payoffs)"
+        ));
+    }
+    if joint_pruned > 0 {
+        coll.note(format!(
+            "enumpoly: {joint_pruned} more support profiles skipped by the joint support LP (no distributions over the others' supports, one per player, agreeing on every player's marginal, satisfy all players' conditions; certified on the exact payoffs)"
+        ));
+    }
     if equivalent > 0 {
         coll.note(format!(
             "enumpoly: {equivalent} support profiles skipped because two strategies of one player in them are equivalent for every player given the others' supports: their equilibria form continua (none is isolated)"
@@ -646,9 +709,15 @@ mod tests {
             ],
         );
         let t = PayoffTensor::new(&g);
-        assert!(conditionally_dominated(&t, &[vec![0, 1], vec![0], vec![1]]));
+        let ex = ExactPayoffs::new(&g);
+        assert!(conditionally_dominated(
+            &t,
+            &ex,
+            &[vec![0, 1], vec![0], vec![1]]
+        ));
         assert!(!conditionally_dominated(
             &t,
+            &ex,
             &[vec![0, 1], vec![0, 1], vec![0, 1]]
         ));
         // Player 1's two strategies are the same for everyone.
@@ -661,7 +730,12 @@ mod tests {
             ],
         );
         let t = PayoffTensor::new(&g);
-        assert!(equivalent_pair(&t, &[vec![0, 1], vec![0, 1], vec![0, 1]]));
+        let ex = ExactPayoffs::new(&g);
+        assert!(equivalent_pair(
+            &t,
+            &ex,
+            &[vec![0, 1], vec![0, 1], vec![0, 1]]
+        ));
         // Not when one of the others' payoffs tells them apart.
         let g = game(
             &[2, 2, 2],
@@ -672,7 +746,65 @@ mod tests {
             ],
         );
         let t = PayoffTensor::new(&g);
-        assert!(!equivalent_pair(&t, &[vec![0, 1], vec![0, 1], vec![0, 1]]));
+        let ex = ExactPayoffs::new(&g);
+        assert!(!equivalent_pair(
+            &t,
+            &ex,
+            &[vec![0, 1], vec![0, 1], vec![0, 1]]
+        ));
+    }
+
+    #[test]
+    fn lp_prunings_fire_on_random_games_and_change_nothing() {
+        // Seeded random 3×3×3 and 4×3×3 games (payoffs 0..19): the support
+        // LPs skip supports and the answers equal those without them.
+        let (mut per_player, mut joint) = (0, 0);
+        for seed in 1..=12u64 {
+            let mut rng = SplitMix64::new(seed);
+            let shape = if seed % 2 == 0 {
+                vec![3, 3, 3]
+            } else {
+                vec![4, 3, 3]
+            };
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..3)
+                .map(|_| (0..cells).map(|_| (rng.next_u64() % 20) as i64).collect())
+                .collect();
+            let g = game(&shape, &tables);
+            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let without = enumpoly(
+                &g,
+                &EnumpolyOptions {
+                    support_lp: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap_or_default();
+            assert!(with.complete && without.complete, "{:?}", with.notes);
+            assert_eq!(
+                with.equilibria.len(),
+                without.equilibria.len(),
+                "seed {seed}"
+            );
+            for e in &with.equilibria {
+                assert!(without.equilibria.iter().any(|f| e
+                    .profile
+                    .iter()
+                    .flatten()
+                    .zip(f.profile.iter().flatten())
+                    .all(|(a, b)| (a - b).abs() < 1e-9)));
+            }
+            let count = |key: &str| {
+                with.notes
+                    .iter()
+                    .filter(|n| n.contains(key))
+                    .filter_map(|n| n.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .sum::<u64>()
+            };
+            per_player += count("skipped by the support LP");
+            joint += count("skipped by the joint support LP");
+        }
+        assert!(per_player > 0 && joint > 0, "{per_player} {joint}");
     }
 
     #[test]
@@ -723,6 +855,48 @@ mod proptests {
             }
         }
         found
+    }
+
+    fn same_profiles(a: &[crate::Equilibrium<f64>], b: &[crate::Equilibrium<f64>]) -> bool {
+        let close = |x: &crate::Equilibrium<f64>, y: &crate::Equilibrium<f64>| {
+            x.profile
+                .iter()
+                .flatten()
+                .zip(y.profile.iter().flatten())
+                .all(|(p, q)| (p - q).abs() < 1e-7)
+        };
+        a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| close(x, y)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// The LP prunings (support, joint and box LPs) never change the
+        /// answer: same isolated equilibria, same completeness.
+        #[test]
+        fn lp_pruning_keeps_the_equilibria(
+            shape_pick in 0usize..3,
+            pay in proptest::collection::vec(-4i64..5, 81),
+        ) {
+            let shape: Vec<usize> = match shape_pick {
+                0 => vec![3, 3, 2],
+                1 => vec![3, 3, 3],
+                _ => vec![2, 2, 2],
+            };
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..3).map(|p| pay[p * cells..(p + 1) * cells].to_vec()).collect();
+            let g = game(&shape, &tables);
+            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let without = enumpoly(&g, &EnumpolyOptions { support_lp: false, ..Default::default() })
+                .unwrap_or_default();
+            prop_assert!(with.complete || !without.complete, "{:?}", with.notes);
+            prop_assert!(
+                same_profiles(&with.equilibria, &without.equilibria),
+                "with {:?}\nwithout {:?}\nnotes {:?}",
+                with.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                without.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                with.notes
+            );
+        }
     }
 
     proptest! {

@@ -18,7 +18,10 @@
 //!    corner range of one equation excludes zero, when an off-support
 //!    strategy is strictly better everywhere in it than a support strategy,
 //!    when a player's rows weighted by their values at the centre
-//!    (violated inequalities with positive weight) keep one sign, or when
+//!    (violated inequalities with positive weight) keep one sign, when the
+//!    best such weighting of one player's rows (a zero-sum game with the
+//!    rows against the box's corners, solved by the simplex method of
+//!    `enumpoly_lp.rs`: the box LP) is positive at every corner, or when
 //!    the range of a row of the preconditioned system `M f` (`M` an
 //!    approximate inverse of the Jacobian at the centre) excludes zero;
 //! 2. Krawczyk's operator (R. Krawczyk, "Newton-Algorithmen zur Bestimmung
@@ -33,6 +36,13 @@
 //! 3. otherwise the box is bisected, a little off the middle (so that roots
 //!    at simple fractions do not fall on box faces), along the side where
 //!    the equations vary most (width times the Jacobian's range).
+//!
+//! The search domain is the product of the players' simplices enlarged by
+//! `MARGIN` (each probability at least `−MARGIN`); every box is first
+//! clipped to it, so the corner tests see few points with negative
+//! probabilities, and a root just outside a face is isolated in a box of
+//! its own (and discarded by the caller) instead of forcing the boxes
+//! along the face to shrink to its distance from it.
 //!
 //! Every computed range is widened by a rounding allowance relative to the
 //! magnitudes involved, so that rounding can only make a test fail, never
@@ -472,6 +482,8 @@ pub(crate) struct BoxLimits {
     pub continuum_width: f64,
     /// Below this width, boxes are not subdivided further.
     pub min_width: f64,
+    /// Run the box LP (the best combination of a player's rows).
+    pub box_lp: bool,
 }
 
 impl Default for BoxLimits {
@@ -481,6 +493,7 @@ impl Default for BoxLimits {
             leaf_width: 1.0 / 128.0,
             continuum_width: 1.0 / 16.0,
             min_width: 1e-9,
+            box_lp: true,
         }
     }
 }
@@ -519,6 +532,13 @@ struct Work {
     goff: Vec<usize>,
     /// Weights of a player's rows.
     lam: Vec<f64>,
+    /// Matrix and tableau of the box LP.
+    lpm: Vec<f64>,
+    tab: Vec<f64>,
+    /// Corner values of each player's rows (for the box LP).
+    pvals: Vec<Vec<f64>>,
+    /// Whether the box LP runs.
+    box_lp: bool,
 }
 
 impl Work {
@@ -560,6 +580,10 @@ impl Work {
             gsum: vec![0.0; gtot],
             goff,
             lam: vec![0.0; sys.players.iter().map(|p| p.nrows).max().unwrap_or(0)],
+            lpm: Vec::new(),
+            tab: Vec::new(),
+            pvals: vec![Vec::new(); sys.n],
+            box_lp: true,
         }
     }
 }
@@ -569,6 +593,90 @@ fn eval_point(sys: &SupportSystem, y: &[f64], w: &mut Work) {
     for j in 0..sys.n {
         sys.eval_player_point(j, y, &mut w.f, &mut w.jac, &mut w.bufs);
     }
+}
+
+/// Most corners for which the box LP is tried (its matrix has one column
+/// per corner).
+const LP_MAX_CORNERS: usize = 256;
+
+/// The box LP for each player in turn (after the cheaper tests have
+/// failed): whether one of them excludes the box. Uses the corner values
+/// kept in `w.pvals`.
+fn box_lp_any(sys: &SupportSystem, w: &mut Work) -> bool {
+    if !w.box_lp {
+        return false;
+    }
+    let d = sys.d;
+    for j in 0..sys.n {
+        let pr = &sys.players[j];
+        let corners = 1usize << (d - (sys.m[j] - 1));
+        if pr.nrows >= 2
+            && corners <= LP_MAX_CORNERS
+            && box_lp_excludes(
+                &w.pvals[j],
+                pr.neq,
+                pr.nrows,
+                corners,
+                &mut w.lpm,
+                &mut w.tab,
+            )
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether some combination of one player's rows (equations with any
+/// sign, inequalities with nonnegative weights) is positive at every corner
+/// of the box, hence everywhere in it (the combination is multi-affine):
+/// then no point of the box satisfies that player's conditions (Farkas;
+/// the weights are the optimal row strategy of the zero-sum game with
+/// these rows and the corners as columns, `enumpoly_lp.rs`). `vals`:
+/// `nrows × corners` corner values, equations first.
+fn box_lp_excludes(
+    vals: &[f64],
+    neq: usize,
+    nrows: usize,
+    corners: usize,
+    m: &mut Vec<f64>,
+    tab: &mut Vec<f64>,
+) -> bool {
+    let rows = 2 * neq + (nrows - neq);
+    m.clear();
+    m.reserve(rows * corners);
+    for r in 0..nrows {
+        let row = &vals[r * corners..(r + 1) * corners];
+        m.extend_from_slice(row);
+        if r < neq {
+            m.extend(row.iter().map(|v| -v));
+        }
+    }
+    let Some((c, value)) = crate::enumpoly_lp::row_strategy_in(m, rows, corners, tab) else {
+        return false;
+    };
+    if !(value > 0.0) {
+        return false;
+    }
+    // Weights per row (the signed equation pair merged), and the check on
+    // the corner values with the rounding allowance of the other tests.
+    let mut wts = Vec::with_capacity(nrows);
+    let mut k = 0;
+    for r in 0..nrows {
+        if r < neq {
+            wts.push(c[k] - c[k + 1]);
+            k += 2;
+        } else {
+            wts.push(c[k]);
+            k += 1;
+        }
+    }
+    let scale: f64 = wts.iter().map(|v| v.abs()).sum();
+    let slack = 2.0 * ROUND * (1.0 + scale);
+    (0..corners).all(|cn| {
+        let g: f64 = (0..nrows).map(|r| wts[r] * vals[r * corners + cn]).sum();
+        g > slack
+    })
 }
 
 /// Inverse of the `d × d` matrix `a` into `inv` by Gauss–Jordan
@@ -746,7 +854,7 @@ fn examine(
     for q in 0..n {
         let vo = sys.voff[q];
         let s: f64 = lo[vo..vo + sys.m[q] - 1].iter().sum();
-        if s > 1.0 + 1e-12 && !equations_only {
+        if s > 1.0 + MARGIN + 1e-12 && !equations_only {
             return Verdict::Empty;
         }
     }
@@ -837,6 +945,12 @@ fn examine(
                 }
             }
         }
+        // Kept for the box LP below, which runs once every player's cheap
+        // tests have failed.
+        if !equations_only && pr.nrows >= 2 && corners <= LP_MAX_CORNERS {
+            w.pvals[j].clear();
+            w.pvals[j].extend_from_slice(vals);
+        }
     }
     if d == 0 {
         return Verdict::Unique;
@@ -849,6 +963,9 @@ fn examine(
     eval_point(sys, &yc, w);
     w.yc = yc;
     if !invert(&w.jac, d, &mut w.minv, &mut w.scratch) {
+        if !equations_only && box_lp_any(sys, w) {
+            return Verdict::Empty;
+        }
         jacobian_ranges(sys, lo, hi, w);
         return Verdict::Unknown;
     }
@@ -901,6 +1018,9 @@ fn examine(
         if mn > slack || mx < -slack {
             return Verdict::Empty;
         }
+    }
+    if !equations_only && box_lp_any(sys, w) {
+        return Verdict::Empty;
     }
     // Krawczyk: K = z ± Σ_l |A_kl| r_l, z = c − M f(c), A = I − M J(X)
     // enclosed as I − M·Jmid ± |M|·Jrad.
@@ -1049,6 +1169,36 @@ fn record(out: &mut BoxOutcome, sys: &SupportSystem, y: &[f64], regular: bool) {
     }
 }
 
+/// How far the search domain extends beyond the product of simplices
+/// (each probability `≥ −MARGIN`): a root just outside a face is then
+/// inside the domain, where Krawczyk's test isolates it in a box of its own
+/// size (the caller discards it), instead of leaving the boxes along the
+/// face to shrink to its distance from the face.
+const MARGIN: f64 = 1.0 / 1024.0;
+
+/// Shrinks the box to the product of (slightly enlarged) simplices:
+/// `y_{q,i} ≤ 1 + MARGIN − Σ_{k≠i} lo_{q,k}` (the first probability
+/// `1 − Σ y_q` is at least `−MARGIN`). Every
+/// point of the box with all probabilities nonnegative stays in it, so the
+/// corner-based tests see fewer points outside the simplices.
+fn clip_to_simplex(sys: &SupportSystem, lo: &mut [f64], hi: &mut [f64]) {
+    for q in 0..sys.n {
+        let dq = sys.m[q] - 1;
+        if dq == 0 {
+            continue;
+        }
+        let vo = sys.voff[q];
+        let s: f64 = lo[vo..vo + dq].iter().sum();
+        for i in vo..vo + dq {
+            // Rounded up, so that the bound never cuts a feasible point.
+            let cap = (1.0 + MARGIN - (s - lo[i])) * (1.0 + 4.0 * f64::EPSILON) + 1e-15;
+            if cap < hi[i] && cap >= lo[i] {
+                hi[i] = cap;
+            }
+        }
+    }
+}
+
 /// Distance (max norm) from `y` to the box `[lo, hi]`.
 fn dist_to_box(y: &[f64], lo: &[f64], hi: &[f64]) -> f64 {
     y.iter()
@@ -1067,6 +1217,7 @@ pub(crate) fn solve_support(
 ) -> BoxOutcome {
     let d = sys.d;
     let mut w = Work::new(sys);
+    w.box_lp = limits.box_lp;
     let mut out = BoxOutcome {
         exhaustive: true,
         ..Default::default()
@@ -1077,8 +1228,8 @@ pub(crate) fn solve_support(
     }
     // Boxes as `lo ‖ hi`, 2d numbers each.
     let mut stack: Vec<f64> = Vec::with_capacity(64 * 2 * d.max(1));
-    stack.extend(std::iter::repeat_n(0.0, d));
-    stack.extend(std::iter::repeat_n(1.0, d));
+    stack.extend(std::iter::repeat_n(-MARGIN, d));
+    stack.extend(std::iter::repeat_n(1.0 + MARGIN, d));
     let mut lo = vec![0.0; d];
     let mut hi = vec![0.0; d];
     // Boxes proven (Krawczyk) to hold exactly one root, already recorded.
@@ -1101,6 +1252,7 @@ pub(crate) fn solve_support(
         {
             continue;
         }
+        clip_to_simplex(sys, &mut lo, &mut hi);
         let mut verdict = examine(sys, &lo, &hi, false, &mut w);
         // Krawczyk contraction, repeated while it shrinks the box well.
         let mut rounds = 0;
@@ -1109,6 +1261,7 @@ pub(crate) fn solve_support(
             let new: f64 = (0..d).map(|i| w.khi[i] - w.klo[i]).fold(0.0, f64::max);
             lo.copy_from_slice(&w.klo);
             hi.copy_from_slice(&w.khi);
+            clip_to_simplex(sys, &mut lo, &mut hi);
             rounds += 1;
             if !(new < 0.7 * old) || rounds > 20 {
                 verdict = Verdict::Unknown;

@@ -216,28 +216,36 @@ impl<'s, 'a> Cells<'s, 'a> {
             let ja = self.owner[a];
             let row = &mut self.a[a * dim..(a + 1) * dim];
             // Player by player: the mean of the row's derivatives over the
-            // support, then the entries of the player's columns.
+            // support, then the entries of the player's columns (slices,
+            // so that the loops carry no bounds checks).
             for q in 0..t.n {
                 let o = t.offsets[q];
-                let cols = o..o + t.shape[q];
+                let s = t.shape[q];
+                let rd = &row_d[o..o + s];
+                let sp = &self.support[o..o + s];
                 let mut sum = 0.0;
-                for c in cols.clone() {
-                    if self.support[c] {
-                        sum += row_d[c];
+                for (&v, &b) in rd.iter().zip(sp) {
+                    if b {
+                        sum += v;
                     }
                 }
                 let sz = self.size[q] as f64;
                 let mean = sum / sz;
                 let own = q == ja && self.support[a];
-                for c in cols {
-                    let mut val = if a == c { 1.0 } else { 0.0 };
-                    if self.support[c] {
+                // `1/sz` once per player (the same number each entry used
+                // to recompute).
+                let inv = 1.0 / sz;
+                let out = &mut row[o..o + s];
+                for (h, ((r, &v), &b)) in out.iter_mut().zip(rd).zip(sp).enumerate() {
+                    let diag = o + h == a;
+                    let mut val = if diag { 1.0 } else { 0.0 };
+                    if b {
                         if own {
-                            val -= if a == c { 1.0 - 1.0 / sz } else { -1.0 / sz };
+                            val -= if diag { 1.0 - inv } else { -inv };
                         }
-                        val -= row_d[c] - mean;
+                        val -= v - mean;
                     }
-                    row[c] = val;
+                    *r = val;
                 }
             }
             row[k] = -ray[a];

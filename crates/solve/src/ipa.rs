@@ -56,7 +56,12 @@
 //! perturbation rays (as GameTracer's own driver does) and, as a last
 //! resort, polishes the best iterate by Lyapunov descent and Newton's
 //! method; notes say which route found the answer. Nothing unverified is
-//! returned (Gambit issue #406).
+//! returned (Gambit issue #406). An approximation on which Gametracer's
+//! pivoting does not finish (it cycles on degenerate ones, where Gambit
+//! would never return) is solved by the lexicographic rule, in floating
+//! point when that finishes with an answer that checks, else in exact
+//! arithmetic ([`crate::polymatrix_exact`]), which cannot cycle; the pivot
+//! limit ([`IpaOptions::steps_per_round`]) and the time budget bound it.
 
 // Negated comparisons are deliberate: they also reject NaN. Index loops
 // mirror the formulas over players and strategies.
@@ -66,9 +71,11 @@ use crate::budget::{Budget, Meter};
 use crate::equilibrium::SolveError;
 use crate::liap::{liap, LiapOptions};
 use crate::nplayer_util::{refine_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
+use crate::polymatrix::LemkeOutcome;
 use crate::polymatrix::{
     favourites, lemke_howson_with, GtPivoting, PolymatrixGame, SupportSystem, TieRule,
 };
+use crate::polymatrix_exact::{lemke_howson_exact_f64, ExactOptions};
 use detente_game::{NormalFormGame, Scalar};
 
 /// Options of [`ipa`].
@@ -232,6 +239,10 @@ fn run_ipa(
         None => vec![1.0; t.k],
     };
     let mut meter = opts.budget.start();
+    run.deadline = opts
+        .budget
+        .max_time
+        .and_then(|t| std::time::Instant::now().checked_add(t));
     let mut coll = Collector::new(game, &t, opts.max_regret);
     let first = run.run(&g, zh0, opts.max_rounds, opts, &mut meter, &mut coll);
     let mut done = first.done;
@@ -314,10 +325,31 @@ fn run_ipa(
             }
         }
     }
-    if run.lexico_fallbacks > 0 {
+    if run.exact_fallbacks > 0 {
+        let exact_ok = run.exact_solves - run.exact_failures;
+        let float_ok = run.exact_fallbacks - run.exact_solves;
+        let mut parts = Vec::new();
+        if float_ok > 0 {
+            parts.push(format!(
+                "{float_ok} solved by the lexicographic rule in floating point (answer checked)"
+            ));
+        }
+        if exact_ok > 0 {
+            parts.push(format!(
+                "{exact_ok} solved exactly by the lexicographic rule in rational arithmetic, which cannot cycle"
+            ));
+        }
+        if run.exact_failures > 0 {
+            parts.push(format!(
+                "{} could not be solved within the same pivot limit or the time budget",
+                run.exact_failures
+            ));
+        }
         coll.note(format!(
-            "ipa: Gametracer's pivoting did not finish on {} polymatrix approximation(s) (it cycles on degenerate ones, where Gambit would not stop); those were solved with the lexicographic rule",
-            run.lexico_fallbacks
+            "ipa: Gametracer's pivoting did not finish on {} polymatrix approximation(s) (it cycles on degenerate ones, where Gambit would not stop, or its pivot limit of {} was too low); {}",
+            run.exact_fallbacks,
+            run.max_pivots,
+            parts.join("; ")
         ));
     }
     coll.result.budget_exhausted = meter.exhausted();
@@ -709,9 +741,20 @@ struct Iteration<'a> {
     /// Best of the samples already evaluated (relative max regret,
     /// profile), when the sample store grew large.
     best_so_far: (f64, Vec<f64>),
-    /// Approximations solved by the lexicographic rule because
-    /// Gametracer's pivoting did not finish.
-    lexico_fallbacks: usize,
+    /// Approximations on which Gametracer's pivoting did not finish,
+    /// handed to the lexicographic rule.
+    exact_fallbacks: usize,
+    /// Of those, the ones the floating-point lexicographic rule did not
+    /// solve (cycled or answered wrongly), handed to the exact rule.
+    exact_solves: usize,
+    /// Whether to try the floating-point lexicographic rule before the
+    /// exact one (always, but for tests of the exact path).
+    float_lexicographic: bool,
+    /// Of those, the ones the exact rule could not solve within its pivot
+    /// limit or the time budget.
+    exact_failures: usize,
+    /// When the time budget ends (bounds the exact pivoting).
+    deadline: Option<std::time::Instant>,
     /// Counts and the iterates' hash.
     trace: IpaTrace,
     /// Whether to hash the iterates.
@@ -750,7 +793,11 @@ impl<'a> Iteration<'a> {
             max_pivots: usize::try_from(opts.steps_per_round).unwrap_or(usize::MAX),
             samples: Vec::new(),
             best_so_far: (f64::INFINITY, t.centroid()),
-            lexico_fallbacks: 0,
+            exact_fallbacks: 0,
+            exact_failures: 0,
+            exact_solves: 0,
+            float_lexicographic: true,
+            deadline: None,
             trace: IpaTrace {
                 iterate_hash: FNV_OFFSET,
                 ..IpaTrace::default()
@@ -887,15 +934,42 @@ impl<'a> Iteration<'a> {
             Ok(p) => p,
             Err(_) => {
                 // Gametracer's pivoting cycled or met a ray (Gambit would
-                // not finish): the lexicographic rule.
-                self.lexico_fallbacks += 1;
-                match lemke_howson_with(&self.pm, g, self.max_pivots, TieRule::Lexicographic) {
+                // not finish). The lexicographic rule in floating point
+                // first (fast; its answer kept only if it is an equilibrium
+                // of the approximation up to rounding), else the same rule
+                // in exact arithmetic, which cannot cycle (the
+                // approximation as stored, read exactly; its exact
+                // equilibrium rounded to f64): only its pivot limit and the
+                // time budget can stop it.
+                self.exact_fallbacks += 1;
+                let tol = 1e-9 * self.pm.magnitude();
+                let float = if self.float_lexicographic {
+                    lemke_howson_with(&self.pm, g, self.max_pivots, TieRule::Lexicographic)
+                        .ok()
+                        .filter(|o| self.pm.max_regret(&o.profile) <= tol)
+                } else {
+                    None
+                };
+                let eo = ExactOptions {
+                    max_pivots: self.max_pivots,
+                    deadline: self.deadline,
+                };
+                match float.map(Ok).unwrap_or_else(|| {
+                    self.exact_solves += 1;
+                    lemke_howson_exact_f64(&self.pm, g, &eo).map(|o| LemkeOutcome {
+                        profile: o.profile.iter().map(Scalar::to_f64).collect(),
+                        pivots: o.pivots,
+                    })
+                }) {
                     Ok(o) => {
                         b.s.clone_from(&o.profile);
                         o.pivots
                     }
                     Err(e) => {
-                        return Err(format!("could not solve a polymatrix approximation ({e})"))
+                        self.exact_failures += 1;
+                        return Err(format!(
+                            "could not solve a polymatrix approximation by exact pivoting ({e})"
+                        ));
                     }
                 }
             }
@@ -1121,6 +1195,80 @@ mod tests {
         let res = ipa(&mckelvey_mclennan(), &IpaOptions::default()).unwrap_or_default();
         assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
         assert_eq!(res.equilibria[0].profile, vec![vec![1.0, 0.0]; 3]);
+    }
+
+    /// The fallback chain on one approximation where Gametracer's pivoting
+    /// cycles (regression seed 4e314216 of `polymatrix`, shape
+    /// [2, 3, 3, 2]): the floating-point lexicographic rule solves it;
+    /// without it the exact rule does, at the same equilibrium, and the
+    /// note counts each route.
+    #[test]
+    fn fallback_chain_on_a_cycling_approximation() {
+        let seed: Vec<f64> = {
+            let mut v = vec![0.0; 256];
+            for (i, x) in [
+                (2, -2.0),
+                (5, -1.0),
+                (8, -3.0),
+                (12, -2.0),
+                (15, -3.0),
+                (18, 5.0),
+                (80, -5.0),
+                (82, -1.0),
+                (85, -1.0),
+                (92, 4.0),
+                (95, -5.0),
+            ] {
+                v[i] = x;
+            }
+            v
+        };
+        let shape = [2usize, 3, 3, 2];
+        let k = 10;
+        let m: Vec<f64> = (0..k * k)
+            .map(|i| seed[i % 256] + (i / 256) as f64)
+            .collect();
+        let mut ray: Vec<f64> = (0..k)
+            .map(|i| [0.0, 32.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0][i] + i as f64 * 1e-3)
+            .collect();
+        let offs = [0usize, 2, 5, 8];
+        for (p, &o) in offs.iter().enumerate() {
+            let mx = ray[o..o + shape[p]]
+                .iter()
+                .cloned()
+                .fold(f64::NEG_INFINITY, f64::max);
+            ray[o] = mx + 1.0;
+        }
+        let g = game(
+            &shape,
+            &[vec![0; 36], vec![0; 36], vec![0; 36], vec![0; 36]],
+        );
+        let t = PayoffTensor::new(&g);
+        let mut answers = Vec::new();
+        for float_first in [true, false] {
+            let mut it =
+                Iteration::new(&g, &t, &IpaOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+            it.float_lexicographic = float_first;
+            it.pm.matrix_mut().copy_from_slice(
+                PolymatrixGame::new(shape.to_vec(), m.clone())
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .matrix_mut(),
+            );
+            // No previous support: the round pivots.
+            it.b.so = vec![0.0; k];
+            let im = favourites(&it.pm, &ray).unwrap_or_else(|e| panic!("{e}"));
+            it.solve_approximation(&ray, Some(&im))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(it.exact_fallbacks, 1);
+            assert_eq!(it.exact_solves, usize::from(!float_first));
+            assert_eq!(it.exact_failures, 0);
+            assert!(it.pm.max_regret(&it.b.s) <= 1e-12, "{:?}", it.b.s);
+            answers.push(it.b.s.clone());
+        }
+        assert!(answers[0]
+            .iter()
+            .zip(&answers[1])
+            .all(|(a, b)| (a - b).abs() < 1e-12));
     }
 
     #[test]

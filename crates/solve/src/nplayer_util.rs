@@ -25,7 +25,8 @@
 
 use crate::budget::Meter;
 use crate::equilibrium::{Equilibrium, SolveError};
-use detente_game::{NormalFormGame, Scalar};
+use detente_game::NormalFormGame;
+use std::borrow::Cow;
 
 /// Default acceptance tolerance: max regret relative to the payoff range.
 pub const DEFAULT_REGRET_TOL: f64 = 1e-9;
@@ -72,6 +73,13 @@ pub struct PayoffTensor {
     pub cells: usize,
     /// Rescaled payoffs, `pay[cell * n + player]`.
     pub pay: Vec<f64>,
+    /// The game's payoffs converted to `f64` (not rescaled),
+    /// `raw[cell * n + player]`: bit for bit `game.payoff_table::<f64>()`.
+    /// Converted once per call and shared with the independent check
+    /// ([`Collector`]) and the payoffs of each answer
+    /// ([`Equilibrium::from_payoff_table`]): these are the game's numbers,
+    /// not a method's intermediate results.
+    pub raw: Vec<f64>,
     /// Smallest payoff of the game.
     pub min: f64,
     /// Payoff range (1 when all payoffs are equal).
@@ -89,10 +97,8 @@ impl PayoffTensor {
             offsets.push(k);
             k += s;
         }
-        let raw: Vec<f64> = game.payoff_table::<f64>();
-        let (lo, hi) = game.payoff_range();
-        let min = lo.to_f64();
-        let max = hi.to_f64();
+        let raw: Vec<f64> = game.payoff_table_f64();
+        let (min, max, _) = game.payoff_range_f64();
         let scale = if max > min && (max - min).is_finite() {
             max - min
         } else {
@@ -106,6 +112,7 @@ impl PayoffTensor {
             k,
             cells: game.num_profiles(),
             pay,
+            raw,
             min,
             scale,
         }
@@ -493,15 +500,20 @@ impl Lu {
             if d < 0.0 {
                 sign = -sign;
             }
-            for r in (c + 1)..n {
-                let f = lu[r * n + c] / d;
+            // Row `c` and the rows below as separate slices, so that the
+            // update of a row is a loop the compiler vectorises (each entry
+            // still gets the one operation `x -= f · y`, as before).
+            let (top, below) = lu.split_at_mut((c + 1) * n);
+            let pivot_row = &top[c * n + c + 1..(c + 1) * n];
+            for row in below.chunks_exact_mut(n) {
+                let f = row[c] / d;
                 if f != 0.0 {
-                    lu[r * n + c] = f;
-                    for col in (c + 1)..n {
-                        lu[r * n + col] -= f * lu[c * n + col];
+                    row[c] = f;
+                    for (x, y) in row[c + 1..].iter_mut().zip(pivot_row) {
+                        *x -= f * y;
                     }
                 } else {
-                    lu[r * n + c] = 0.0;
+                    row[c] = 0.0;
                 }
             }
         }
@@ -742,20 +754,7 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
 /// (converted to `f64`), in the game's payoff units. Separate code from
 /// [`PayoffTensor`] so that a bug there cannot certify its own output.
 pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f64 {
-    regret_on_table(&raw_payoffs(game), &game.shape(), profile)
-}
-
-/// The game's payoffs converted one by one to `f64`, `raw[cell * n + p]`
-/// (not rescaled, not shared with [`PayoffTensor`]).
-fn raw_payoffs(game: &NormalFormGame) -> Vec<f64> {
-    let n = game.num_players();
-    let mut raw = Vec::with_capacity(game.num_profiles() * n);
-    for cell in 0..game.num_profiles() {
-        for p in 0..n {
-            raw.push(game.payoff(cell, p).to_f64());
-        }
-    }
-    raw
+    regret_on_table(&game.payoff_table_f64(), &game.shape(), profile)
 }
 
 /// Max regret of `profile` from a table of raw payoffs: every player's
@@ -805,9 +804,10 @@ fn regret_on_table(raw: &[f64], shape: &[usize], profile: &[Vec<f64>]) -> f64 {
 
 /// Accumulates verified, distinct equilibria.
 pub(crate) struct Collector<'a> {
-    game: &'a NormalFormGame,
-    /// The game's payoffs in `f64`, for the independent regret check.
-    raw: Vec<f64>,
+    /// The game's payoffs in `f64` (`raw[cell * n + p]`, not rescaled), for
+    /// the independent regret check and the answers' payoffs: the
+    /// tensor's copy of the game's numbers when it is the game's.
+    raw: Cow<'a, [f64]>,
     shape: Vec<usize>,
     tensor: &'a PayoffTensor,
     tol: f64,
@@ -820,11 +820,22 @@ pub(crate) struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
+    /// A collector for `game`, whose `tensor` is `PayoffTensor::new(game)`:
+    /// the independent check then reads the tensor's unscaled copy of the
+    /// game's payoffs ([`PayoffTensor::raw`]) instead of converting them
+    /// again (a tensor of another shape is not trusted: the payoffs are
+    /// then converted here).
     pub fn new(game: &'a NormalFormGame, tensor: &'a PayoffTensor, tol: f64) -> Self {
+        let shape = game.shape();
+        let raw = if tensor.shape == shape && tensor.raw.len() == game.num_profiles() * shape.len()
+        {
+            Cow::Borrowed(&tensor.raw[..])
+        } else {
+            Cow::Owned(game.payoff_table_f64())
+        };
         Collector {
-            game,
-            raw: raw_payoffs(game),
-            shape: game.shape(),
+            raw,
+            shape,
             tensor,
             tol,
             result: NplayerResult::default(),
@@ -886,7 +897,9 @@ impl<'a> Collector<'a> {
                 return true;
             }
         }
-        let eq = Equilibrium::new(self.game, profile);
+        let Some(eq) = Equilibrium::from_payoff_table(&self.raw, &self.shape, profile) else {
+            return false;
+        };
         if isolated {
             self.result.equilibria.push(eq);
             self.result.max_regret.push(regret);
@@ -1208,5 +1221,133 @@ pub(crate) mod tests {
         for v in y {
             assert!((v - 0.5).abs() < 1e-12);
         }
+    }
+
+    /// The LU as it was written before its row updates were vectorised
+    /// (indexed loops), for the bit-for-bit comparison below.
+    fn reference_lu(a: &[f64], n: usize) -> Option<(Vec<f64>, Vec<usize>, f64)> {
+        let mut lu = a.to_vec();
+        let mut perm: Vec<usize> = (0..n).collect();
+        let mut sign = 1.0;
+        let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !(amax > 0.0) || !amax.is_finite() {
+            return None;
+        }
+        for c in 0..n {
+            let mut piv = c;
+            let mut best = lu[c * n + c].abs();
+            for r in (c + 1)..n {
+                let v = lu[r * n + c].abs();
+                if v > best {
+                    best = v;
+                    piv = r;
+                }
+            }
+            if !(best > 1e-13 * amax) {
+                return None;
+            }
+            if piv != c {
+                for col in 0..n {
+                    lu.swap(c * n + col, piv * n + col);
+                }
+                perm.swap(c, piv);
+                sign = -sign;
+            }
+            let d = lu[c * n + c];
+            if d < 0.0 {
+                sign = -sign;
+            }
+            for r in (c + 1)..n {
+                let f = lu[r * n + c] / d;
+                if f != 0.0 {
+                    lu[r * n + c] = f;
+                    for col in (c + 1)..n {
+                        lu[r * n + col] -= f * lu[c * n + col];
+                    }
+                } else {
+                    lu[r * n + c] = 0.0;
+                }
+            }
+        }
+        Some((lu, perm, sign))
+    }
+
+    proptest::proptest! {
+        /// The vectorised LU is the indexed one bit for bit (zeros, signed
+        /// zeros and singular matrices included).
+        #[test]
+        fn lu_equals_the_indexed_loops_bit_for_bit(
+            n in 1usize..9,
+            entries in proptest::collection::vec((-4i32..5, 0u8..4), 64),
+        ) {
+            let a: Vec<f64> = entries[..n * n]
+                .iter()
+                .map(|&(v, kind)| match kind {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => f64::from(v) / 3.0,
+                    _ => f64::from(v) * 1.1,
+                })
+                .collect();
+            let mut lu = Lu::with_size(n);
+            let ok = lu.refactor(&a);
+            match reference_lu(&a, n) {
+                None => proptest::prop_assert!(!ok),
+                Some((r, perm, sign)) => {
+                    proptest::prop_assert!(ok);
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    proptest::prop_assert_eq!(bits(&lu.lu), bits(&r));
+                    proptest::prop_assert_eq!(&lu.perm, &perm);
+                    proptest::prop_assert_eq!(lu.det_sign, sign);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tensor_table_is_the_per_payoff_conversion_and_is_shared() {
+        use num_bigint::BigInt;
+        let q = |n: BigInt, d: i64| Rational::new(n, BigInt::from(d));
+        let big = BigInt::from(10).pow(30) + BigInt::from(7);
+        let tables = vec![
+            vec![
+                q(BigInt::from(3), 1),
+                q(BigInt::from(-1), 3),
+                q(big.clone(), 7),
+                q(BigInt::from(0), 1),
+            ],
+            vec![
+                q(BigInt::from(2), 5),
+                q(-big, 3),
+                q(BigInt::from(9_007_199_254_740_993i64), 1),
+                q(BigInt::from(1), 1),
+            ],
+        ];
+        let g = match NormalFormGame::from_tables(&[2, 2], &tables) {
+            Ok(g) => g,
+            Err(e) => panic!("{e}"),
+        };
+        let t = PayoffTensor::new(&g);
+        let slow: Vec<u64> = (0..g.num_profiles())
+            .flat_map(|c| (0..2).map(move |p| (c, p)))
+            .map(|(c, p)| detente_game::Scalar::to_f64(g.payoff(c, p)).to_bits())
+            .collect();
+        let fast: Vec<u64> = t.raw.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(fast, slow);
+        let (lo, hi) = g.payoff_range();
+        assert_eq!(t.min.to_bits(), detente_game::Scalar::to_f64(&lo).to_bits());
+        let max = detente_game::Scalar::to_f64(&hi);
+        assert_eq!(t.scale.to_bits(), (max - t.min).to_bits());
+        let coll = Collector::new(&g, &t, 1e-9);
+        assert!(matches!(coll.raw, Cow::Borrowed(_)));
+        // A tensor of another shape is not used for this game's checks.
+        let other = mckelvey_mclennan();
+        let t2 = PayoffTensor::new(&other);
+        let coll = Collector::new(&g, &t2, 1e-9);
+        assert!(matches!(coll.raw, Cow::Owned(_)));
+        assert_eq!(
+            coll.raw.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            slow
+        );
     }
 }

@@ -17,12 +17,15 @@
 //! equilibrium; `λ` enters the basis as Lemke's covering variable and the
 //! complementary pivots follow the equilibria of the perturbed games down
 //! to `λ = 0`. The value variables `v_p` are free and never leave the
-//! basis. Two tie rules ([`TieRule`]): lexicographic (by the rows of the
-//! basis inverse, on a full tableau), so degenerate games do not cycle;
-//! or Gametracer's own pivoting repeated operation for operation
-//! (fraction-free dictionary tableau, exact ratio tests, lowest row on
-//! ties), which `ipa` uses so that it makes Gambit's choices where
-//! rounding decides them. A pivot limit guards both.
+//! basis. Three tie rules ([`TieRule`]): lexicographic (by the rows of the
+//! basis inverse, on a full floating-point tableau with tolerances), which
+//! avoids most cycling on degenerate games but not all; Gametracer's own
+//! pivoting repeated operation for operation (fraction-free dictionary
+//! tableau, exact ratio tests, lowest row on ties), which `ipa` uses so
+//! that it makes Gambit's choices where rounding decides them; and the
+//! lexicographic rule in exact integer arithmetic
+//! ([`crate::polymatrix_exact`]), which cannot cycle and is the fallback
+//! when the other two fail. A pivot limit guards all three.
 //!
 //! [`solve_on_support`] solves the same system with the support fixed (one
 //! linear solve), the shortcut Gametracer takes when the support of the
@@ -59,6 +62,8 @@ pub enum PolymatrixError {
     Ray { pivots: usize },
     /// More pivots than allowed.
     PivotLimit { pivots: usize },
+    /// The deadline passed (exact pivoting only).
+    TimeLimit { pivots: usize },
 }
 
 impl fmt::Display for PolymatrixError {
@@ -77,6 +82,10 @@ impl fmt::Display for PolymatrixError {
             PolymatrixError::PivotLimit { pivots } => {
                 write!(f, "complementary pivoting stopped after {pivots} pivots")
             }
+            PolymatrixError::TimeLimit { pivots } => write!(
+                f,
+                "complementary pivoting ran out of time after {pivots} pivots"
+            ),
         }
     }
 }
@@ -189,6 +198,11 @@ impl PolymatrixGame {
         self.m[a * self.k + b]
     }
 
+    /// The constant payoff `c_a` of every strategy.
+    pub fn constants(&self) -> &[f64] {
+        &self.c
+    }
+
     /// The payoff of every strategy against the flat profile `s`.
     pub fn values(&self, s: &[f64]) -> Vec<f64> {
         let k = self.k;
@@ -256,7 +270,7 @@ impl PolymatrixGame {
     }
 
     /// Largest absolute payoff entry (at least 1), the scale of tolerances.
-    fn magnitude(&self) -> f64 {
+    pub(crate) fn magnitude(&self) -> f64 {
         self.m
             .iter()
             .chain(&self.c)
@@ -395,6 +409,13 @@ pub enum TieRule {
     /// `ipa`, including in degenerate games where rounding decides; no
     /// protection against cycling beyond the pivot limit.
     FirstIndex,
+    /// The lexicographic rule in exact integer-preserving arithmetic
+    /// ([`crate::polymatrix_exact`]), on the game and perturbation read as
+    /// the exact rationals they are: cannot cycle, so it ends at an exact
+    /// equilibrium of the stored game unless the pivot limit is reached
+    /// first; the profile is that equilibrium rounded to `f64`. Slower
+    /// (big integers): the fallback when the floating-point rules fail.
+    Exact,
 }
 
 /// An equilibrium of `game` by complementary pivoting from the pure
@@ -419,6 +440,17 @@ pub fn lemke_howson_with(
     let im = favourites(game, g)?;
     if rule == TieRule::FirstIndex {
         return gametracer_pivoting(game, g, &im, max_pivots);
+    }
+    if rule == TieRule::Exact {
+        let opts = crate::polymatrix_exact::ExactOptions {
+            max_pivots,
+            deadline: None,
+        };
+        let out = crate::polymatrix_exact::lemke_howson_exact_f64(game, g, &opts)?;
+        return Ok(LemkeOutcome {
+            profile: out.to_f64(),
+            pivots: out.pivots,
+        });
     }
     let k = game.k;
     let n = game.shape.len();
@@ -1247,10 +1279,18 @@ mod tests {
             match lemke_howson_with(&g, &r, 10_000, rule) {
                 Ok(out) => {
                     let reg = g.max_regret(&out.profile);
-                    prop_assert!(reg <= 1e-9 * g.magnitude(), "regret {reg} of {:?}", out.profile);
-                    for (p, &o) in g.offsets().iter().enumerate() {
+                    let sums = g.offsets().iter().enumerate().all(|(p, &o)| {
                         let s: f64 = out.profile[o..o + shape[p]].iter().sum();
-                        prop_assert!((s - 1.0).abs() < 1e-9, "{rule:?} player {p} sum {s}: {:?}", out.profile);
+                        (s - 1.0).abs() < 1e-9
+                    });
+                    // Gametracer's rule has no tolerances: on degenerate
+                    // games rounding can also end it at a point that is no
+                    // equilibrium (regression seed b4cba5ec; Gambit's code
+                    // does the same). The lexicographic rule's answers
+                    // must be equilibria.
+                    if rule != TieRule::FirstIndex {
+                        prop_assert!(reg <= 1e-9 * g.magnitude(), "{rule:?}: regret {reg} of {:?}", out.profile);
+                        prop_assert!(sums, "{rule:?}: a player's sum is not 1: {:?}", out.profile);
                     }
                 }
                 // Both rules may cycle on degenerate games in floating
@@ -1261,6 +1301,18 @@ mod tests {
                 Err(e) => prop_assert!(false, "{rule:?}: {e}"),
             }
             }
+            // The exact rule cannot cycle: it always ends, at an exact
+            // equilibrium of the game as stored.
+            let exact = crate::polymatrix_exact::lemke_howson_exact_f64(
+                &g,
+                &r,
+                &crate::polymatrix_exact::ExactOptions::default(),
+            );
+            prop_assert!(exact.is_ok(), "exact: {exact:?}");
+            let exact = exact.unwrap_or_else(|e| panic!("{e}"));
+            let eg = crate::polymatrix_exact::ExactPolymatrix::from_float(&g)
+                .unwrap_or_else(|e| panic!("{e}"));
+            prop_assert!(eg.is_equilibrium(&exact.profile), "{:?}", exact.profile);
         }
     }
 }
