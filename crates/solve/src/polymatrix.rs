@@ -92,31 +92,41 @@ impl fmt::Display for PolymatrixError {
 
 impl std::error::Error for PolymatrixError {}
 
+/// The block layout of a polymatrix game with `shape[p]` strategies for
+/// player `p`: each player's first index, each strategy's player, and the
+/// number of strategies `k`; checks that `entries` is `k²`.
+pub(crate) fn block_layout(
+    shape: &[usize],
+    entries: usize,
+) -> Result<(Vec<usize>, Vec<usize>, usize), PolymatrixError> {
+    if shape.is_empty() || shape.contains(&0) {
+        return Err(PolymatrixError::Invalid(
+            "every player needs at least one strategy".into(),
+        ));
+    }
+    let mut offsets = Vec::with_capacity(shape.len());
+    let mut owner = Vec::new();
+    let mut k = 0;
+    for (p, &s) in shape.iter().enumerate() {
+        offsets.push(k);
+        k += s;
+        owner.extend(std::iter::repeat_n(p, s));
+    }
+    if entries != k * k {
+        return Err(PolymatrixError::Invalid(format!(
+            "the matrix has {entries} entries, {k} strategies need {}",
+            k * k
+        )));
+    }
+    Ok((offsets, owner, k))
+}
+
 impl PolymatrixGame {
     /// A polymatrix game with `shape[p]` strategies for player `p` and the
     /// `k × k` row-major matrix `m` (`k = Σ shape`); entries within a
     /// player's own block are ignored.
     pub fn new(shape: Vec<usize>, m: Vec<f64>) -> Result<Self, PolymatrixError> {
-        if shape.is_empty() || shape.contains(&0) {
-            return Err(PolymatrixError::Invalid(
-                "every player needs at least one strategy".into(),
-            ));
-        }
-        let mut offsets = Vec::with_capacity(shape.len());
-        let mut owner = Vec::new();
-        let mut k = 0;
-        for (p, &s) in shape.iter().enumerate() {
-            offsets.push(k);
-            k += s;
-            owner.extend(std::iter::repeat_n(p, s));
-        }
-        if m.len() != k * k {
-            return Err(PolymatrixError::Invalid(format!(
-                "the matrix has {} entries, {k} strategies need {}",
-                m.len(),
-                k * k
-            )));
-        }
+        let (offsets, owner, k) = block_layout(&shape, m.len())?;
         let mut m = m;
         for a in 0..k {
             for b in 0..k {

@@ -36,7 +36,7 @@
 //! deadline ([`ExactOptions`]); reaching either is an error, never an
 //! answer.
 
-use crate::polymatrix::{PolymatrixError, PolymatrixGame};
+use crate::polymatrix::{block_layout, PolymatrixError, PolymatrixGame};
 use detente_game::{Rational, Scalar};
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -63,26 +63,7 @@ impl ExactPolymatrix {
     /// `k × k` row-major matrix `m` (`k = Σ shape`); entries within a
     /// player's own block are ignored.
     pub fn new(shape: Vec<usize>, m: Vec<Rational>) -> Result<Self, PolymatrixError> {
-        if shape.is_empty() || shape.contains(&0) {
-            return Err(PolymatrixError::Invalid(
-                "every player needs at least one strategy".into(),
-            ));
-        }
-        let mut offsets = Vec::with_capacity(shape.len());
-        let mut owner = Vec::new();
-        let mut k = 0;
-        for (p, &s) in shape.iter().enumerate() {
-            offsets.push(k);
-            k += s;
-            owner.extend(std::iter::repeat_n(p, s));
-        }
-        if m.len() != k * k {
-            return Err(PolymatrixError::Invalid(format!(
-                "the matrix has {} entries, {k} strategies need {}",
-                m.len(),
-                k * k
-            )));
-        }
+        let (offsets, owner, k) = block_layout(&shape, m.len())?;
         let mut m = m;
         for a in 0..k {
             for b in 0..k {
