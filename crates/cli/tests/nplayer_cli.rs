@@ -204,6 +204,10 @@ fn logit_options_are_checked() {
         vec!["--method", "logit", "--max-points", "3"],
         vec!["--method", "gnm", "--max-time", "0"],
         vec!["--method", "gnm", "--max-steps", "0"],
+        vec!["--method", "gnm", "--random-starts", "3"],
+        vec!["--method", "ipa", "--seed", "3"],
+        vec!["--method", "liap", "--random-starts", "-1"],
+        vec!["--method", "liap", "--random-starts", "2000000"],
     ] {
         let mut a = vec!["solve", f.as_str()];
         a.extend(bad.iter().copied());
@@ -227,6 +231,8 @@ fn help_documents_the_new_options() {
         "--max-points",
         "--max-time",
         "--max-steps",
+        "--random-starts",
+        "--seed",
         "agent form",
         "heuristic",
     ] {
@@ -264,5 +270,33 @@ fn a_step_budget_is_obeyed_and_said() {
                 assert_eq!(e["verified"], true, "{method}: {e}");
             }
         }
+    }
+}
+
+#[test]
+fn liap_starts_are_the_users_to_choose() {
+    // `--random-starts 0` runs Gambit's single start (the centroid); more
+    // starts find more of this game's nine equilibria; a seed gives the
+    // same answers every time, on strategic forms and on trees alike.
+    let (Some(f), Some(t)) = (game("contrib/2x2x2.nfg"), game("contrib/2x2x2.efg")) else {
+        return;
+    };
+    let count = |file: &str, extra: &[&str]| {
+        let mut a = vec!["solve", file, "--method", "liap", "--format", "json"];
+        a.extend(extra.iter().copied());
+        let v = json(&detente(&a));
+        let eqs = v["equilibria"].as_array().cloned().unwrap_or_default();
+        for e in &eqs {
+            assert_eq!(e["verified"], true, "{extra:?}: {e}");
+        }
+        (eqs.len(), v["equilibria"].to_string())
+    };
+    for file in [f.as_str(), t.as_str()] {
+        let (one, _) = count(file, &["--random-starts", "0"]);
+        assert_eq!(one, 1, "{file}: the centroid alone gives one equilibrium");
+        let (many, a) = count(file, &["--random-starts", "40", "--seed", "7"]);
+        assert!(many > one, "{file}: 40 random starts found {many}");
+        let (_, b) = count(file, &["--random-starts", "40", "--seed", "7"]);
+        assert_eq!(a, b, "{file}: the same seed must give the same answers");
     }
 }

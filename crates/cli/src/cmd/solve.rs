@@ -164,6 +164,14 @@ pub struct SolveArgs {
     /// [default: 1000000]
     #[arg(long, value_name = "N")]
     pub max_steps: Option<u64>,
+    /// liap only: seeded random starts after the centroid (Gambit's one
+    /// start); 0 = the centroid alone, as Gambit [default: 20]
+    #[arg(long, value_name = "N")]
+    pub random_starts: Option<usize>,
+    /// liap only: seed of the random starts (the same seed gives the same
+    /// starts and answers) [default: 0]
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
     /// logit only: print the quantal-response equilibrium on the principal
     /// branch at this precision λ (in payoff units) instead of the Nash limit
     #[arg(long, value_name = "LAMBDA", conflicts_with = "branch")]
@@ -193,6 +201,17 @@ impl SolveArgs {
             b.max_iterations = n;
         }
         b
+    }
+
+    /// liap's options: the budget, and the starts asked for.
+    pub(crate) fn liap_options(&self) -> detente_solve::liap::LiapOptions {
+        let d = detente_solve::liap::LiapOptions::default();
+        detente_solve::liap::LiapOptions {
+            budget: self.budget(),
+            random_starts: self.random_starts.unwrap_or(d.random_starts),
+            seed: self.seed.unwrap_or(d.seed),
+            ..d
+        }
     }
 }
 
@@ -252,6 +271,14 @@ pub fn run(args: SolveArgs) -> Result<()> {
     }
     if args.max_steps == Some(0) {
         return Err(UsageError("--max-steps must be at least 1".into()).into());
+    }
+    if (args.random_starts.is_some() || args.seed.is_some()) && args.method != Some(Method::Liap) {
+        return Err(
+            UsageError("--random-starts and --seed apply to --method liap only".into()).into(),
+        );
+    }
+    if args.random_starts.is_some_and(|n| n > 1_000_000) {
+        return Err(UsageError("--random-starts must be at most 1000000".into()).into());
     }
     if (args.lambda.is_some() || args.branch) && args.method != Some(Method::Logit) {
         return Err(UsageError("--lambda and --branch apply to --method logit only".into()).into());
@@ -641,13 +668,7 @@ fn run_method<T: OutNum>(
                         ..Default::default()
                     },
                 )?,
-                Method::Liap => liap::liap(
-                    game,
-                    &liap::LiapOptions {
-                        budget,
-                        ..Default::default()
-                    },
-                )?,
+                Method::Liap => liap::liap(game, &args.liap_options())?,
                 _ => enumpoly::enumpoly(
                     game,
                     &enumpoly::EnumpolyOptions {

@@ -30,7 +30,6 @@ use detente_solve::agent_form::{
 };
 use detente_solve::backward::{backward_induction, BackwardOptions};
 use detente_solve::behavior::{verify_nash, BehaviorEquilibrium};
-use detente_solve::liap::LiapOptions;
 use detente_solve::logit::LogitOptions;
 use detente_solve::seqform_lcp::{seqform_lcp, SeqLcpOptions};
 use detente_solve::seqform_lp::{seqform_lp, SeqLpOptions};
@@ -240,14 +239,7 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
     }
     let res: AgentResult = match method {
         Method::Logit => agent_logit(g, &logit_opts).map_err(fail)?,
-        _ => agent_liap(
-            g,
-            &LiapOptions {
-                budget: args.budget(),
-                ..LiapOptions::default()
-            },
-        )
-        .map_err(fail)?,
+        _ => agent_liap(g, &args.liap_options()).map_err(fail)?,
     };
     report_notes(
         method.name(),
