@@ -85,6 +85,15 @@ fn run_with(
                 ..Default::default()
             },
         ),
+        // liap as pygambit's `liap_solve` runs it: the centroid alone.
+        "liap1" => liap(
+            game,
+            &LiapOptions {
+                budget,
+                random_starts: 0,
+                ..Default::default()
+            },
+        ),
         "enumpoly" => enumpoly(
             game,
             &EnumpolyOptions {
