@@ -311,11 +311,22 @@ pub fn favourites(game: &PolymatrixGame, g: &[f64]) -> Result<Vec<usize>, Polyma
             game.k
         )));
     }
-    let mut im = Vec::with_capacity(game.shape.len());
-    for (p, &o) in game.offsets.iter().enumerate() {
+    unique_maxima(&game.shape, &game.offsets, g)
+}
+
+/// Each player's unique largest entry of `g` (blocks of `shape[p]` entries
+/// from `offsets[p]`), in floating point or exact numbers alike; an error
+/// names the first player whose largest entry is tied.
+pub(crate) fn unique_maxima<T: PartialOrd>(
+    shape: &[usize],
+    offsets: &[usize],
+    g: &[T],
+) -> Result<Vec<usize>, PolymatrixError> {
+    let mut im = Vec::with_capacity(shape.len());
+    for (p, &o) in offsets.iter().enumerate() {
         let mut best = o;
         let mut tie = false;
-        for a in o + 1..o + game.shape[p] {
+        for a in o + 1..o + shape[p] {
             if g[a] > g[best] {
                 best = a;
                 tie = false;

@@ -36,7 +36,7 @@
 //! deadline ([`ExactOptions`]); reaching either is an error, never an
 //! answer.
 
-use crate::polymatrix::{block_layout, PolymatrixError, PolymatrixGame};
+use crate::polymatrix::{block_layout, unique_maxima, PolymatrixError, PolymatrixGame};
 use detente_game::{Rational, Scalar};
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -222,26 +222,7 @@ fn favourites(game: &ExactPolymatrix, g: &[Rational]) -> Result<Vec<usize>, Poly
             game.k
         )));
     }
-    let mut im = Vec::with_capacity(game.shape.len());
-    for (p, &o) in game.offsets.iter().enumerate() {
-        let mut best = o;
-        let mut tie = false;
-        for a in o + 1..o + game.shape[p] {
-            match g[a].cmp(&g[best]) {
-                Ordering::Greater => {
-                    best = a;
-                    tie = false;
-                }
-                Ordering::Equal => tie = true,
-                Ordering::Less => {}
-            }
-        }
-        if tie {
-            return Err(PolymatrixError::NoUniqueFavourite { player: p });
-        }
-        im.push(best);
-    }
-    Ok(im)
+    unique_maxima(&game.shape, &game.offsets, g)
 }
 
 /// The integer tableau `D · B⁻¹ [A | q]`: columns `s` (k), `v` (n), `λ`,
