@@ -281,16 +281,6 @@ impl NormalFormGame {
         })
     }
 
-    /// The whole table in `f64`, `[cell * n + player]`: bit for bit
-    /// [`Self::payoff_table::<f64>`](Self::payoff_table), faster. Payoffs
-    /// whose numerator and denominator are at most 2^53 in magnitude (every
-    /// integer or small fraction) are converted from machine integers, which
-    /// is exact and then the same single division the general conversion
-    /// does; others take the general conversion.
-    pub fn payoff_table_f64(&self) -> Vec<f64> {
-        self.payoffs.iter().map(small_rational_to_f64).collect()
-    }
-
     /// Smallest payoff, largest payoff and their difference, each the
     /// nearest `f64` of the exact number: bit for bit
     /// `(lo.to_f64(), hi.to_f64(), (hi - lo).to_f64())` with
@@ -386,22 +376,6 @@ fn small_integer(r: &Rational) -> Option<i64> {
     r.numer().to_i64().filter(|v| v.abs() <= EXACT_INT)
 }
 
-/// `rational_to_f64(r)`, bit for bit: when numerator and denominator are at
-/// most 2^53 in magnitude both convert exactly and the one division is the
-/// same; otherwise the general conversion.
-fn small_rational_to_f64(r: &Rational) -> f64 {
-    use num_traits::{One, ToPrimitive};
-    if let Some(n) = r.numer().to_i64().filter(|v| v.abs() <= EXACT_INT) {
-        if r.denom().is_one() {
-            return n as f64;
-        }
-        if let Some(d) = r.denom().to_i64().filter(|v| *v > 0 && *v <= EXACT_INT) {
-            return n as f64 / d as f64;
-        }
-    }
-    Scalar::to_f64(r)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +450,15 @@ mod tests {
         )
     }
 
+    /// The table converted through big-integer conversions (the general
+    /// path of `rational_to_f64`, without its machine-integer shortcut).
+    fn general_table(g: &NormalFormGame) -> Vec<u64> {
+        g.payoffs
+            .iter()
+            .map(|x| crate::number::rational_to_f64_general(x).to_bits())
+            .collect()
+    }
+
     fn fast_range(g: &NormalFormGame) -> (u64, u64, u64) {
         let (a, b, c) = g.payoff_range_f64();
         (a.to_bits(), b.to_bits(), c.to_bits())
@@ -509,7 +492,7 @@ mod tests {
         ];
         for vals in cases {
             let g = game_of(vals);
-            assert_eq!(bits(&g.payoff_table_f64()), bits(&g.payoff_table::<f64>()));
+            assert_eq!(bits(&g.payoff_table::<f64>()), general_table(&g));
             assert_eq!(fast_range(&g), general_range(&g));
         }
     }
@@ -532,7 +515,7 @@ mod tests {
                 })
                 .collect();
             let g = game_of(vals);
-            proptest::prop_assert_eq!(bits(&g.payoff_table_f64()), bits(&g.payoff_table::<f64>()));
+            proptest::prop_assert_eq!(bits(&g.payoff_table::<f64>()), general_table(&g));
             proptest::prop_assert_eq!(fast_range(&g), general_range(&g));
         }
     }

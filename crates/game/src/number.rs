@@ -111,7 +111,26 @@ impl Scalar for f64 {
 
 /// Converts a rational to the nearest `f64` (huge numerators and denominators
 /// included, where a naive `n as f64 / d as f64` would give `inf/inf`).
+/// Numerators and denominators of magnitude at most 2^53 (every integer
+/// and usual fraction of a game file) are read as machine integers, which
+/// is exact, then divided once: the same number as the general path, bit
+/// for bit, without its big-integer conversions.
 pub fn rational_to_f64(r: &Rational) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    let small = |v: &BigInt| v.to_i64().filter(|x| x.unsigned_abs() <= EXACT);
+    if let Some(n) = small(r.numer()) {
+        if r.denom().is_one() {
+            return n as f64;
+        }
+        if let Some(d) = small(r.denom()) {
+            return n as f64 / d as f64;
+        }
+    }
+    rational_to_f64_general(r)
+}
+
+/// [`rational_to_f64`] through big-integer conversions, for any size.
+pub(crate) fn rational_to_f64_general(r: &Rational) -> f64 {
     if let (Some(n), Some(d)) = (r.numer().to_f64(), r.denom().to_f64()) {
         if n.is_finite() && d.is_finite() && d != 0.0 {
             return n / d;

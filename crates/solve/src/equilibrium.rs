@@ -1,8 +1,6 @@
 //! The result type shared by all strategic-form solvers.
 
-use detente_game::{NormalFormGame, Rational, Scalar};
-use num_bigint::BigInt;
-use num_traits::{One, ToPrimitive};
+use detente_game::{NormalFormGame, Scalar};
 
 /// A mixed-strategy profile with the payoff it gives each player.
 ///
@@ -25,7 +23,7 @@ impl<T: Scalar> Equilibrium<T> {
 impl Equilibrium<f64> {
     /// [`Equilibrium::new`] from the game's payoffs already converted to
     /// `f64` (`table[cell * n + player]`, cells with player 1's strategy
-    /// fastest, as `NormalFormGame::payoff_table_f64` gives them) and the
+    /// fastest, as `NormalFormGame::payoff_table::<f64>` gives them) and the
     /// game's `shape`: the same operations in the same order, so the same
     /// payoffs bit for bit, without converting the payoffs again. `None`
     /// when the table or the profile does not have the shape's size.
@@ -79,25 +77,6 @@ fn next_profile(pure: &mut [usize], shape: &[usize]) {
     }
 }
 
-/// `T::from_rational(r)`, faster for floating-point `T` when `r`'s terms
-/// are machine integers of magnitude at most 2^53: they convert exactly,
-/// and the one division is the same as the general conversion's, so the
-/// result is the same bit for bit. Exact types take the general path.
-pub(crate) fn payoff_as<T: Scalar>(r: &Rational) -> T {
-    if !T::EXACT {
-        let small = |v: &BigInt| v.to_i64().filter(|x| x.abs() <= 1 << 53);
-        if let Some(n) = small(r.numer()) {
-            if r.denom().is_one() {
-                return T::from_i64(n);
-            }
-            if let Some(d) = small(r.denom()) {
-                return T::from_i64(n) / T::from_i64(d);
-            }
-        }
-    }
-    T::from_rational(r)
-}
-
 /// Expected payoff of each player under a mixed profile.
 pub fn expected_payoffs<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>]) -> Vec<T> {
     let n = game.num_players();
@@ -114,7 +93,7 @@ pub fn expected_payoffs<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>]) ->
         }
         if !prob.is_zero() {
             for (p, o) in out.iter_mut().enumerate() {
-                *o = o.clone() + prob.clone() * payoff_as::<T>(game.payoff(cell, p));
+                *o = o.clone() + prob.clone() * T::from_rational(game.payoff(cell, p));
             }
         }
         next_profile(&mut pure, &shape);
@@ -140,6 +119,8 @@ pub enum SolveError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use detente_game::Rational;
+    use num_bigint::BigInt;
     use proptest::prelude::*;
 
     fn q(n: i64, d: i64) -> Rational {
@@ -148,22 +129,6 @@ mod tests {
 
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|x| x.to_bits()).collect()
-    }
-
-    #[test]
-    fn fast_conversion_is_the_general_one() {
-        let huge = Rational::new(
-            BigInt::from(3).pow(200),
-            BigInt::from(7).pow(150) + BigInt::from(1),
-        );
-        let edge = Rational::from_integer(BigInt::from((1i64 << 53) + 1));
-        for r in [q(5, 1), q(-7, 3), q(1, 10), huge, edge, q(0, 1)] {
-            assert_eq!(
-                payoff_as::<f64>(&r).to_bits(),
-                f64::from_rational(&r).to_bits()
-            );
-            assert_eq!(payoff_as::<Rational>(&r), r);
-        }
     }
 
     proptest! {
@@ -200,9 +165,9 @@ mod tests {
                 profile.push(if tot > 0.0 { ws.iter().map(|v| v / tot).collect() } else { vec![1.0 / s as f64; s] });
             }
             let a = Equilibrium::new(&g, profile.clone());
-            let b = Equilibrium::from_payoff_table(&g.payoff_table_f64(), &shape, profile.clone())
+            let b = Equilibrium::from_payoff_table(&g.payoff_table::<f64>(), &shape, profile.clone())
                 .ok_or_else(|| TestCaseError::fail("shape"))?;
-            prop_assert!(Equilibrium::from_payoff_table(&g.payoff_table_f64()[1..], &shape, profile.clone()).is_none());
+            prop_assert!(Equilibrium::from_payoff_table(&g.payoff_table::<f64>()[1..], &shape, profile.clone()).is_none());
             prop_assert_eq!(bits(&a.payoffs), bits(&b.payoffs));
             // The general sum with the general conversion, as before.
             let mut slow = vec![0.0f64; 3];

@@ -97,7 +97,7 @@ impl PayoffTensor {
             offsets.push(k);
             k += s;
         }
-        let raw: Vec<f64> = game.payoff_table_f64();
+        let raw: Vec<f64> = game.payoff_table::<f64>();
         let (min, max, _) = game.payoff_range_f64();
         let scale = if max > min && (max - min).is_finite() {
             max - min
@@ -754,7 +754,7 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
 /// (converted to `f64`), in the game's payoff units. Separate code from
 /// [`PayoffTensor`] so that a bug there cannot certify its own output.
 pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f64 {
-    regret_on_table(&game.payoff_table_f64(), &game.shape(), profile)
+    regret_on_table(&game.payoff_table::<f64>(), &game.shape(), profile)
 }
 
 /// Max regret of `profile` from a table of raw payoffs: every player's
@@ -831,7 +831,7 @@ impl<'a> Collector<'a> {
         {
             Cow::Borrowed(&tensor.raw[..])
         } else {
-            Cow::Owned(game.payoff_table_f64())
+            Cow::Owned(game.payoff_table::<f64>())
         };
         Collector {
             raw,

@@ -17,7 +17,7 @@ use crate::equilibrium::Equilibrium;
 use detente_game::{NormalFormGame, Rational, Scalar};
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, Zero};
 
 /// Default relative regret tolerance for floating-point profiles.
 pub const DEFAULT_TOLERANCE: f64 = 1e-9;
@@ -282,25 +282,6 @@ impl ExactValues2p {
     }
 }
 
-/// `T::from_rational(r)` bit for bit, faster for floating-point `T` when
-/// `r`'s numerator and denominator are machine integers of magnitude at
-/// most 2^53 (exact conversions, then the same single division). Kept
-/// here, not shared with the solvers' code.
-fn payoff_to<T: Scalar>(r: &Rational) -> T {
-    if !T::EXACT {
-        let small = |v: &BigInt| v.to_i64().filter(|x| x.abs() <= 1 << 53);
-        if let Some(n) = small(r.numer()) {
-            if r.denom().is_one() {
-                return T::from_i64(n);
-            }
-            if let Some(d) = small(r.denom()) {
-                return T::from_i64(n) / T::from_i64(d);
-            }
-        }
-    }
-    T::from_rational(r)
-}
-
 /// Floating-point two-player strategy values over the supports.
 fn float_values_2p<T: Scalar>(game: &NormalFormGame, x: &[T], y: &[T]) -> Vec<Vec<T>> {
     let shape = game.shape();
@@ -312,7 +293,7 @@ fn float_values_2p<T: Scalar>(game: &NormalFormGame, x: &[T], y: &[T]) -> Vec<Ve
             continue;
         }
         for (i, v) in v0.iter_mut().enumerate() {
-            let u = payoff_to::<T>(game.payoff(i + j * m, 0));
+            let u = T::from_rational(game.payoff(i + j * m, 0));
             *v = v.clone() + yj.clone() * u;
         }
     }
@@ -321,7 +302,7 @@ fn float_values_2p<T: Scalar>(game: &NormalFormGame, x: &[T], y: &[T]) -> Vec<Ve
             continue;
         }
         for (j, v) in v1.iter_mut().enumerate() {
-            let u = payoff_to::<T>(game.payoff(i + j * m, 1));
+            let u = T::from_rational(game.payoff(i + j * m, 1));
             *v = v.clone() + xi.clone() * u;
         }
     }
@@ -350,7 +331,7 @@ fn strategy_values_general<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>])
             if others.is_zero() {
                 continue;
             }
-            let u = payoff_to::<T>(game.payoff(cell, p));
+            let u = T::from_rational(game.payoff(cell, p));
             let v = &mut values[p][pure[p]];
             *v = v.clone() + others * u;
         }
@@ -604,19 +585,6 @@ mod tests {
             payoffs: vec![q(0, 1), q(0, 1)],
         };
         assert!(verify_equilibrium(&g, &short, 0.0).is_err());
-    }
-
-    #[test]
-    fn fast_payoff_conversion_is_the_general_one_bit_for_bit() {
-        let huge = Rational::new(BigInt::from(5).pow(300), BigInt::from(3).pow(100));
-        let edge = Rational::from_integer(BigInt::from((1i64 << 53) + 3));
-        for r in [q(7, 1), q(-2, 3), q(1, 10), q(0, 1), huge, edge] {
-            assert_eq!(
-                payoff_to::<f64>(&r).to_bits(),
-                f64::from_rational(&r).to_bits()
-            );
-            assert_eq!(payoff_to::<Rational>(&r), r);
-        }
     }
 
     proptest! {
