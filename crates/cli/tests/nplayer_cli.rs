@@ -208,6 +208,8 @@ fn logit_options_are_checked() {
         vec!["--method", "ipa", "--seed", "3"],
         vec!["--method", "liap", "--random-starts", "-1"],
         vec!["--method", "liap", "--random-starts", "2000000"],
+        vec!["--method", "gnm", "--start", "centroid"],
+        vec!["--method", "simpdiv", "--start", "middle"],
     ] {
         let mut a = vec!["solve", f.as_str()];
         a.extend(bad.iter().copied());
@@ -249,7 +251,7 @@ fn a_step_budget_is_obeyed_and_said() {
         return;
     };
     for method in ["simpdiv", "gnm", "ipa", "logit", "liap", "enumpoly"] {
-        let o = detente(&[
+        let mut a = vec![
             "solve",
             f.as_str(),
             "--method",
@@ -258,7 +260,13 @@ fn a_step_budget_is_obeyed_and_said() {
             "2",
             "--format",
             "json",
-        ]);
+        ];
+        // simpdiv's default start (everyone's first strategy) is itself an
+        // equilibrium of this game, found at the first label.
+        if method == "simpdiv" {
+            a.extend(["--start", "centroid"]);
+        }
+        let o = detente(&a);
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
             err.contains("the budget ran out"),
@@ -299,4 +307,41 @@ fn liap_starts_are_the_users_to_choose() {
         let (_, b) = count(file, &["--random-starts", "40", "--seed", "7"]);
         assert_eq!(a, b, "{file}: the same seed must give the same answers");
     }
+}
+
+#[test]
+fn simpdiv_starts_where_gambit_starts() {
+    // gambit-simpdiv starts at everyone's first strategy, pygambit's
+    // documentation at the centroid; Detente reaches Gambit's answer from
+    // either (`reference.json` and pygambit 16.7 on contrib/2x2x2.nfg), and
+    // random starts are reproducible.
+    let Some(f) = game("contrib/2x2x2.nfg") else {
+        return;
+    };
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "solve",
+            f.as_str(),
+            "--method",
+            "simpdiv",
+            "--format",
+            "json",
+        ];
+        a.extend(extra.iter().copied());
+        let v = json(&detente(&a));
+        let eqs = v["equilibria"].as_array().cloned().unwrap_or_default();
+        for e in &eqs {
+            assert_eq!(e["verified"], true, "{extra:?}: {e}");
+        }
+        eqs.iter().map(|e| nums(&e["profile"])).collect::<Vec<_>>()
+    };
+    assert_eq!(run(&[]), vec![vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0]]);
+    assert_eq!(run(&["--start", "first"]), run(&[]));
+    assert_eq!(
+        run(&["--start", "centroid"]),
+        vec![vec![0.5, 0.5, 0.5, 0.5, 1.0, 0.0]]
+    );
+    let a = run(&["--random-starts", "6", "--seed", "4"]);
+    assert!(a.len() >= 2, "6 random starts found {} equilibria", a.len());
+    assert_eq!(a, run(&["--random-starts", "6", "--seed", "4"]));
 }

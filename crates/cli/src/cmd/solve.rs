@@ -117,6 +117,15 @@ pub enum Elimination {
     Mixed,
 }
 
+/// Where simpdiv starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Start {
+    /// Every player's first strategy (gambit-simpdiv's default)
+    First,
+    /// The uniform mixture for every player (pygambit's documented start)
+    Centroid,
+}
+
 #[derive(Debug, Args)]
 pub struct SolveArgs {
     /// Game file (Gambit .nfg or .efg), or - for standard input
@@ -158,20 +167,24 @@ pub struct SolveArgs {
     /// [default: 30]
     #[arg(long, value_name = "SECONDS")]
     pub max_time: Option<f64>,
-    /// Iterative methods: most basic steps (simpdiv: pivots; gnm, logit:
+    /// Iterative methods: most basic steps (simpdiv: labelled points; gnm, logit:
     /// path steps; ipa: iterations; liap: descent steps; enumpoly:
     /// supports and boxes); the method says when it ran out
     /// [default: 1000000]
     #[arg(long, value_name = "N")]
     pub max_steps: Option<u64>,
-    /// liap only: seeded random starts after the centroid (Gambit's one
-    /// start); 0 = the centroid alone, as Gambit [default: 20]
+    /// liap, simpdiv: seeded random starts besides the first (liap: after
+    /// the centroid, default 20, 0 = the centroid alone as Gambit; simpdiv:
+    /// after --start, default 0)
     #[arg(long, value_name = "N")]
     pub random_starts: Option<usize>,
-    /// liap only: seed of the random starts (the same seed gives the same
-    /// starts and answers) [default: 0]
+    /// liap, simpdiv: seed of the random starts (the same seed gives the
+    /// same starts and answers) [default: 0]
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
+    /// simpdiv only: where the path starts [default: first]
+    #[arg(long, value_enum)]
+    pub start: Option<Start>,
     /// logit only: print the quantal-response equilibrium on the principal
     /// branch at this precision λ (in payoff units) instead of the Nash limit
     #[arg(long, value_name = "LAMBDA", conflicts_with = "branch")]
@@ -208,6 +221,22 @@ impl SolveArgs {
         let d = detente_solve::liap::LiapOptions::default();
         detente_solve::liap::LiapOptions {
             budget: self.budget(),
+            random_starts: self.random_starts.unwrap_or(d.random_starts),
+            seed: self.seed.unwrap_or(d.seed),
+            ..d
+        }
+    }
+
+    /// simpdiv's options: the budget, the start and the random starts.
+    pub(crate) fn simpdiv_options(&self) -> detente_solve::simpdiv::SimpdivOptions {
+        use detente_solve::simpdiv::{SimpdivOptions, SimpdivStart};
+        let d = SimpdivOptions::default();
+        SimpdivOptions {
+            budget: self.budget(),
+            starts: vec![match self.start {
+                Some(Start::Centroid) => SimpdivStart::Centroid,
+                Some(Start::First) | None => SimpdivStart::FirstStrategies,
+            }],
             random_starts: self.random_starts.unwrap_or(d.random_starts),
             seed: self.seed.unwrap_or(d.seed),
             ..d
@@ -272,10 +301,16 @@ pub fn run(args: SolveArgs) -> Result<()> {
     if args.max_steps == Some(0) {
         return Err(UsageError("--max-steps must be at least 1".into()).into());
     }
-    if (args.random_starts.is_some() || args.seed.is_some()) && args.method != Some(Method::Liap) {
-        return Err(
-            UsageError("--random-starts and --seed apply to --method liap only".into()).into(),
-        );
+    if (args.random_starts.is_some() || args.seed.is_some())
+        && !matches!(args.method, Some(Method::Liap | Method::Simpdiv))
+    {
+        return Err(UsageError(
+            "--random-starts and --seed apply to --method liap and simpdiv only".into(),
+        )
+        .into());
+    }
+    if args.start.is_some() && args.method != Some(Method::Simpdiv) {
+        return Err(UsageError("--start applies to --method simpdiv only".into()).into());
     }
     if args.random_starts.is_some_and(|n| n > 1_000_000) {
         return Err(UsageError("--random-starts must be at most 1000000".into()).into());
@@ -640,13 +675,7 @@ fn run_method<T: OutNum>(
             use detente_solve::{enumpoly, gnm, ipa, liap, logit, simpdiv};
             let budget = args.budget();
             let r = match numeric {
-                Method::Simpdiv => simpdiv::simpdiv(
-                    game,
-                    &simpdiv::SimpdivOptions {
-                        budget,
-                        ..Default::default()
-                    },
-                )?,
+                Method::Simpdiv => simpdiv::simpdiv(game, &args.simpdiv_options())?,
                 Method::Gnm => gnm::gnm(
                     game,
                     &gnm::GnmOptions {
