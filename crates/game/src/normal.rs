@@ -270,15 +270,48 @@ impl NormalFormGame {
     }
 
     /// Smallest and largest payoff in the game.
+    ///
+    /// Exact, but only the payoffs whose `f64` value is within a relative
+    /// `1e-9` of the extreme ones are compared exactly (by
+    /// cross-multiplication): big-rational comparisons of every payoff
+    /// dominated the set-up of methods on games with fractional payoffs.
     pub fn payoff_range(&self) -> (Rational, Rational) {
-        let mut it = self.payoffs.iter();
-        let first = it.next().cloned().unwrap_or_else(Rational::zero);
-        it.fold((first.clone(), first), |(lo, hi), v| {
-            (
-                if *v < lo { v.clone() } else { lo },
-                if *v > hi { v.clone() } else { hi },
-            )
-        })
+        let Some(first) = self.payoffs.first() else {
+            return (Rational::zero(), Rational::zero());
+        };
+        let approx: Vec<f64> = self
+            .payoffs
+            .iter()
+            .map(crate::number::rational_to_f64)
+            .collect();
+        // `rational_to_f64` is within a few units in the last place of the
+        // exact value (or infinite beyond f64's range), so the exact
+        // extremes are among the values whose approximations are this
+        // close to the extreme approximation (NaN, which cannot occur, is
+        // kept as a candidate too).
+        let near = |x: f64, m: f64| !(((x - m).abs()) > 1e-9 * x.abs().max(m.abs()) + 1e-300);
+        let amin = approx.iter().copied().fold(f64::INFINITY, f64::min);
+        let amax = approx.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let less = |a: &Rational, b: &Rational| a.numer() * b.denom() < b.numer() * a.denom();
+        let mut lo = first;
+        let mut hi = first;
+        let mut lo_set = false;
+        let mut hi_set = false;
+        for (v, &x) in self.payoffs.iter().zip(&approx) {
+            if x == amin || near(x, amin) || x.is_nan() || amin.is_infinite() {
+                if !lo_set || less(v, lo) {
+                    lo = v;
+                    lo_set = true;
+                }
+            }
+            if x == amax || near(x, amax) || x.is_nan() || amax.is_infinite() {
+                if !hi_set || less(hi, v) {
+                    hi = v;
+                    hi_set = true;
+                }
+            }
+        }
+        (lo.clone(), hi.clone())
     }
 
     /// Smallest payoff, largest payoff and their difference, each the
@@ -517,6 +550,36 @@ mod tests {
             let g = game_of(vals);
             proptest::prop_assert_eq!(bits(&g.payoff_table::<f64>()), general_table(&g));
             proptest::prop_assert_eq!(fast_range(&g), general_range(&g));
+        }
+
+        /// The filtered exact range equals the plain fold over exact
+        /// comparisons, also when payoffs differ far below f64's precision
+        /// (a/b and a/b ± 1/(b·10^30)) and beyond its range.
+        #[test]
+        fn payoff_range_is_the_exact_range(
+            v in proptest::collection::vec((-1000i64..1000, 1i64..50, 0u8..4), 2..16),
+        ) {
+            let tiny = Rational::new(BigInt::from(1), BigInt::from(10).pow(30));
+            let huge = Rational::from_integer(BigInt::from(10).pow(400));
+            let vals: Vec<Rational> = v
+                .iter()
+                .take(v.len() / 2 * 2)
+                .map(|&(n, d, k)| {
+                    let base = Rational::new(BigInt::from(n % 7), BigInt::from(d % 3 + 1));
+                    match k {
+                        0 => base,
+                        1 => base + &tiny * Rational::from_integer(BigInt::from(n)),
+                        2 => base - &tiny / Rational::from_integer(BigInt::from(d)),
+                        _ => &huge * Rational::from_integer(BigInt::from(n.signum())) + base,
+                    }
+                })
+                .collect();
+            let g = game_of(vals.clone());
+            let lo = vals.iter().min().cloned();
+            let hi = vals.iter().max().cloned();
+            let (glo, ghi) = g.payoff_range();
+            proptest::prop_assert_eq!(Some(glo), lo);
+            proptest::prop_assert_eq!(Some(ghi), hi);
         }
     }
 }

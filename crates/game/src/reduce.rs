@@ -21,7 +21,9 @@ use crate::error::GameError;
 use crate::extensive::{ExtensiveGame, NodeKind};
 use crate::normal::{NormalFormGame, MAX_PROFILES};
 use crate::number::Rational;
-use num_traits::Zero;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Zero};
 
 /// Most node visits spent enumerating one player's reduced strategies (and
 /// the largest nodes x players a reduction accepts): a few seconds of work.
@@ -155,7 +157,12 @@ impl ExtensiveGame {
         for p in 1..n {
             stride[p] = stride[p - 1] * shape[p - 1];
         }
-        let mut table: Vec<Vec<Rational>> = vec![vec![Rational::zero(); n]; cells];
+        // Payoffs are accumulated as integers over one common denominator
+        // `D = L · P` (`L`: lcm of the outcomes' payoff denominators, so a
+        // leaf's payoff sum times `L` is an integer; `P`: lcm of the
+        // reach probabilities' denominators), and reduced once per cell:
+        // adding big rationals leaf by leaf cost a gcd per addition.
+        let mut table_num: Vec<BigInt> = vec![BigInt::zero(); cells * n];
 
         // Probability of reaching each node (chance moves only).
         let nodes = self.nodes();
@@ -170,6 +177,24 @@ impl ExtensiveGame {
             };
             prob.push(pr);
         }
+        let mut l_out = BigInt::one();
+        for o in self.outcomes() {
+            for x in &o.payoffs {
+                l_out = l_out.lcm(x.denom());
+            }
+        }
+        let mut p_den = BigInt::one();
+        for pr in &prob {
+            if !pr.denom().is_one() {
+                p_den = p_den.lcm(pr.denom());
+            }
+        }
+        // Reach probability times `P`: an integer.
+        let reach: Vec<BigInt> = prob
+            .iter()
+            .map(|pr| pr.numer() * (&p_den / pr.denom()))
+            .collect();
+        let mut contrib: Vec<BigInt> = vec![BigInt::zero(); n];
         // Position of each global infoset in its player's list.
         let mut pos = vec![0usize; self.infosets().len()];
         for p in 0..n {
@@ -212,12 +237,15 @@ impl ExtensiveGame {
             if consistent.iter().any(Vec::is_empty) {
                 return;
             }
-            let contrib: Vec<Rational> = sums.iter().map(|x| x * &prob[v]).collect();
+            for (c, x) in contrib.iter_mut().zip(sums) {
+                // x · L is an integer: its denominator divides L.
+                *c = x.numer() * (&l_out / x.denom()) * &reach[v];
+            }
             // Add to every cell in the product of the consistent sets.
             idx.iter_mut().for_each(|x| *x = 0);
             loop {
                 let cell: usize = (0..n).map(|p| consistent[p][idx[p]] * stride[p]).sum();
-                for (x, y) in table[cell].iter_mut().zip(&contrib) {
+                for (x, y) in table_num[cell * n..(cell + 1) * n].iter_mut().zip(&contrib) {
                     *x += y;
                 }
                 let mut p = 0;
@@ -234,6 +262,15 @@ impl ExtensiveGame {
                 }
             }
         });
+        let d = l_out * p_den;
+        let table: Vec<Vec<Rational>> = table_num
+            .chunks(n.max(1))
+            .map(|c| {
+                c.iter()
+                    .map(|x| Rational::new(x.clone(), d.clone()))
+                    .collect()
+            })
+            .collect();
         let labels: Vec<Vec<String>> = strategies
             .iter()
             .map(|ss| ss.iter().map(|s| s.label.clone()).collect())

@@ -16,14 +16,16 @@
 //! `cpu` is the CPU time of this thread (Linux `/proc/thread-self/schedstat`,
 //! nanoseconds) spent in the method call **and** in the independent check
 //! (`verify_equilibrium`) of every profile it returns, which `detente solve`
-//! runs before printing; reading the file, start-up and printing are
-//! excluded, as pygambit's call is timed alone. Calls under 0.2 s of CPU
+//! runs before printing, plus, for a tree, the conversion to its reduced
+//! strategic form (`convert_cpu`, timed separately: pygambit's call
+//! computes those payoffs from the tree each time); reading the file,
+//! start-up and printing are excluded, as pygambit's call is timed alone. Calls under 0.2 s of CPU
 //! (environment `BENCH_MIN_CPU`) are repeated until that much has passed
 //! (at most 10,000 times, in doubling batches between clock readings) and
 //! the mean is reported. The methods are single-threaded, so the thread's
 //! CPU time is all the work.
 
-use detente_game::{read_game_file, NormalFormGame, Rational};
+use detente_game::{read_game_file, Game, NormalFormGame, Rational};
 use detente_solve::budget::Budget;
 use detente_solve::enumpoly::{enumpoly, EnumpolyOptions};
 use detente_solve::gnm::{gnm, GnmOptions};
@@ -148,13 +150,43 @@ fn solve_and_verify(
 /// Most repetitions of one timed call.
 const MAX_REPS: u32 = 10_000;
 
-/// One method on one game, timed in-process (see the module docs).
-fn time_method(method: &str, game: &NormalFormGame, budget: &Budget) -> Result<Value, String> {
-    let min_cpu = std::env::var("BENCH_MIN_CPU")
+/// Least CPU seconds a timing accumulates (environment `BENCH_MIN_CPU`).
+fn min_cpu() -> f64 {
+    std::env::var("BENCH_MIN_CPU")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
         .filter(|v| v.is_finite() && *v >= 0.0)
-        .unwrap_or(0.2);
+        .unwrap_or(0.2)
+}
+
+/// CPU seconds of one conversion of a tree to its reduced strategic form.
+fn time_conversion(game: &Game) -> f64 {
+    let Some(start) = thread_cpu() else {
+        return 0.0;
+    };
+    let mut reps = 0u32;
+    let mut cpu = 0.0;
+    let mut batch = 1u32;
+    while (reps == 0 || cpu < min_cpu() / 4.0) && reps < MAX_REPS {
+        for _ in 0..batch {
+            let _ = std::hint::black_box(game.to_normal_form().map(|c| c.num_profiles()));
+        }
+        reps += batch;
+        batch = batch.saturating_mul(2);
+        cpu = thread_cpu().map_or(0.0, |t| t - start);
+    }
+    cpu / f64::from(reps)
+}
+
+/// One method on one game, timed in-process (see the module docs); `convert`
+/// (the tree's conversion, 0 for a strategic form) is added to the call.
+fn time_method(
+    method: &str,
+    game: &NormalFormGame,
+    budget: &Budget,
+    convert: f64,
+) -> Result<Value, String> {
+    let min_cpu = min_cpu();
     let start = thread_cpu().ok_or("no thread CPU clock (/proc/thread-self/schedstat)")?;
     let res = solve_and_verify(method, game, budget)?;
     let mut reps = 1u32;
@@ -182,7 +214,8 @@ fn time_method(method: &str, game: &NormalFormGame, budget: &Budget) -> Result<V
         .collect();
     Ok(json!({
         "method": method,
-        "cpu": cpu / f64::from(reps),
+        "cpu": cpu / f64::from(reps) + convert,
+        "convert_cpu": convert,
         "reps": reps,
         "equilibria": eqs,
         "nonisolated": res.nonisolated.len(),
@@ -219,13 +252,25 @@ fn file_mode(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let game = match read_game_file(path).and_then(|g| g.to_normal_form().map(|c| c.into_owned())) {
+    let read = read_game_file(path);
+    let game = match read.as_ref().map_err(|e| e.to_string()).and_then(|g| {
+        g.to_normal_form()
+            .map(|c| c.into_owned())
+            .map_err(|e| e.to_string())
+    }) {
         Ok(g) => g,
         Err(e) => {
-            println!("{}", json!({"file": path, "error": e.to_string()}));
+            println!("{}", json!({"file": path, "error": e}));
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
+    };
+    // A tree is solved on its reduced strategic form; pygambit's call
+    // computes those payoffs from the tree every time, so the conversion is
+    // part of Detente's call too.
+    let convert = match &read {
+        Ok(g) if !matches!(g, Game::Normal(_)) => time_conversion(g),
+        _ => 0.0,
     };
     let budget = Budget {
         max_time: Some(Duration::from_secs_f64(max_time)),
@@ -233,7 +278,7 @@ fn file_mode(args: &[String]) -> ExitCode {
     };
     let mut code = ExitCode::SUCCESS;
     for m in methods {
-        let mut v = match time_method(m, &game, &budget) {
+        let mut v = match time_method(m, &game, &budget, convert) {
             Ok(v) => v,
             Err(e) => {
                 code = ExitCode::FAILURE;
