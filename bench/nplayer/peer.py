@@ -34,9 +34,19 @@ Answers are checked, not just timed:
   * Detente's profiles carry their verified max regret (JSON);
   * methods that are deterministic and started alike (gnm and ipa from the
     first-strategy ray, logit from lambda = 0, simpdiv from "everyone plays
-    strategy 1") are compared profile by profile: "same" when one of
-    Detente's equilibria is within 1e-6 (max abs difference) of each of
-    pygambit's correct ones; enumpoly compares the sets.
+    strategy 1", liap from the centroid) are compared profile by profile:
+    "same" when one of Detente's equilibria is within 1e-6 (max abs
+    difference) of each of pygambit's correct ones; enumpoly compares the
+    sets.
+
+liap is timed as the same work on both sides: pygambit's liap_solve runs
+one start (the centroid), so Detente runs the centroid alone too
+(bench_nplayer's `liap1`, `detente solve --method liap --random-starts 0`),
+not its default of the centroid and 20 seeded random starts. The two
+minimisers differ (Gambit's conjugate-gradient minimiser, Detente's
+projected gradient descent with Barzilai-Borwein steps and a Newton
+polish), so they may reach different equilibria from the same start; the
+"answers" column says so.
 
 Usage (from the repository root):
     bench/.venv/bin/python bench/nplayer/peer.py [--timeout 20]
@@ -211,10 +221,17 @@ def run_gambit(path, method, timeout):
     return res
 
 
+# Detente's method name in bench_nplayer and extra CLI flags, where the same
+# work as pygambit's call is not Detente's default (see the docstring).
+BENCH_METHOD = {"liap": "liap1"}
+CLI_FLAGS = {"liap": ["--random-starts", "0"]}
+
+
 def run_call(bench, path, method, timeout):
     """The in-process timer (bench_nplayer file PATH METHOD): CPU seconds of
     the call and its verification, equilibria, under a CPU-time rlimit."""
-    cmd = ["prlimit", f"--cpu={int(math.ceil(timeout))}", bench, "file", path, method,
+    cmd = ["prlimit", f"--cpu={int(math.ceil(timeout))}", bench, "file", path,
+           BENCH_METHOD.get(method, method),
            "--max-time", str(timeout * 10)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode < 0:
@@ -237,7 +254,7 @@ def run_detente(exe, path, method, timeout):
     a CPU-time rlimit set by prlimit (no Python code runs in the child, so
     nothing of the benchmark's own process is charged to it)."""
     cmd = ["prlimit", f"--cpu={int(math.ceil(timeout))}", exe, "solve", path, "--method", method,
-           "--format", "json", "--max-time", str(timeout * 10)]
+           "--format", "json", "--max-time", str(timeout * 10)] + CLI_FLAGS.get(method, [])
     if path.endswith(".efg"):
         cmd.append("--strategic")
     runs = 0
@@ -287,7 +304,7 @@ def compare(method, gam, det):
         notes.append("strategy labels differ; profiles not compared")
         return "; ".join(notes)
     ours = [e["profile"] for e in det["equilibria"]]
-    if method in ("gnm", "ipa", "logit", "simpdiv", "enumpoly"):
+    if method in ("gnm", "ipa", "logit", "simpdiv", "liap", "enumpoly"):
         matched = sum(1 for e in right if any(dist(e["profile"], o) <= SAME_TOL for o in ours))
         if right:
             if matched == len(right):

@@ -38,6 +38,7 @@ use crate::nplayer_util::{
     TraceEnd, TraceOptions,
 };
 use detente_game::NormalFormGame;
+use std::cell::RefCell;
 
 /// Options of the logit methods.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +149,22 @@ fn branch_regret(t: &PayoffTensor, reach: Option<&AgentReach>, x: &[f64]) -> f64
 struct LogitSystem<'a> {
     t: &'a PayoffTensor,
     reach: Option<&'a AgentReach>,
+    /// Owner of each flat strategy (`PayoffTensor::owner`).
+    owner: Vec<usize>,
+    /// The profile, strategy values and pair table of the last
+    /// evaluation: an evaluation allocates nothing (strategic form).
+    scratch: RefCell<(Vec<f64>, Vec<f64>, Vec<f64>)>,
+}
+
+impl<'a> LogitSystem<'a> {
+    fn new(t: &'a PayoffTensor, reach: Option<&'a AgentReach>) -> Self {
+        LogitSystem {
+            t,
+            reach,
+            owner: (0..t.k).map(|a| t.owner(a)).collect(),
+            scratch: RefCell::new((vec![0.0; t.k], vec![0.0; t.k], vec![0.0; t.k * t.k])),
+        }
+    }
 }
 
 impl PathSystem for LogitSystem<'_> {
@@ -155,15 +172,21 @@ impl PathSystem for LogitSystem<'_> {
         self.t.k
     }
 
-    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    fn eval_into(&self, y: &[f64], h: &mut Vec<f64>, jac: &mut Vec<f64>) {
         let t = self.t;
         let k = t.k;
         let cols = k + 1;
         let lambda = y[k];
-        let x: Vec<f64> = y[..k].iter().map(|w| w.exp()).collect();
-        let (v, d) = t.values_and_pairs(&x);
-        let mut h = vec![0.0; k];
-        let mut jac = vec![0.0; k * cols];
+        let mut scratch = self.scratch.borrow_mut();
+        let (x, v, d) = &mut *scratch;
+        for (xi, w) in x.iter_mut().zip(&y[..k]) {
+            *xi = w.exp();
+        }
+        t.values_and_pairs_into(x, v, d);
+        h.clear();
+        h.resize(k, 0.0);
+        jac.clear();
+        jac.resize(k * cols, 0.0);
         for j in 0..t.n {
             let o = t.offsets[j];
             let s = t.shape[j];
@@ -171,7 +194,7 @@ impl PathSystem for LogitSystem<'_> {
             let (inv, grad) = match self.reach {
                 None => (1.0, Vec::new()),
                 Some(reach) => {
-                    let (r, g) = reach.reach(j, &x);
+                    let (r, g) = reach.reach(j, x);
                     if r > 1e-300 {
                         (1.0 / r, g)
                     } else {
@@ -191,9 +214,10 @@ impl PathSystem for LogitSystem<'_> {
                 let row = &mut jac[r * cols..(r + 1) * cols];
                 row[r] += 1.0;
                 row[o] -= 1.0;
+                let (dr, d0) = (&d[r * k..(r + 1) * k], &d[o * k..(o + 1) * k]);
                 for b in 0..k {
-                    if t.owner(b) != j {
-                        row[b] -= lambda * x[b] * (d[r * k + b] - d[o * k + b]) * inv;
+                    if self.owner[b] != j {
+                        row[b] -= lambda * x[b] * (dr[b] - d0[b]) * inv;
                     }
                 }
                 // ∂(Δ / R)/∂w_b = −Δ x_b (∂R/∂x_b) / R².
@@ -203,7 +227,6 @@ impl PathSystem for LogitSystem<'_> {
                 row[k] = -delta * inv;
             }
         }
-        (h, jac)
     }
 }
 
@@ -254,7 +277,7 @@ fn run(
     meter: &mut Meter,
     mut on_point: impl FnMut(f64, &[f64]) -> bool,
 ) -> (TraceEnd, String) {
-    let sys = LogitSystem { t, reach };
+    let sys = LogitSystem::new(t, reach);
     let y0 = start_point(t);
     let mut hint = vec![0.0; t.k + 1];
     hint[t.k] = 1.0;
@@ -481,7 +504,7 @@ pub(crate) fn logit_at_lambda_impl(
     let mut bracket: Option<(Vec<f64>, f64, Vec<f64>, f64)> = None;
     let mut prev_w = start_point(&t);
     let (end, why) = {
-        let sys = LogitSystem { t: &t, reach };
+        let sys = LogitSystem::new(&t, reach);
         let y0 = start_point(&t);
         let mut hint = vec![0.0; t.k + 1];
         hint[t.k] = 1.0;
@@ -523,7 +546,7 @@ pub(crate) fn logit_at_lambda_impl(
     let mut y: Vec<f64> = a.iter().zip(&b).map(|(p, q)| p + s * (q - p)).collect();
     y[t.k] = target;
     // Newton at fixed λ.
-    let sys = LogitSystem { t: &t, reach };
+    let sys = LogitSystem::new(&t, reach);
     let k = t.k;
     for _ in 0..50 {
         let (h, jac) = sys.eval(&y);

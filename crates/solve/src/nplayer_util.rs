@@ -98,7 +98,7 @@ impl PayoffTensor {
             k += s;
         }
         let raw: Vec<f64> = game.payoff_table::<f64>();
-        let (min, max, _) = game.payoff_range_f64();
+        let (min, max) = payoff_bounds(game, &raw);
         let scale = if max > min && (max - min).is_finite() {
             max - min
         } else {
@@ -159,7 +159,7 @@ impl PayoffTensor {
     /// probabilities are shared, and each other player's value gets one
     /// update per column (`Σ_h x_{1h} u_p(h, column)`), not one per cell.
     pub fn values_into(&self, x: &[f64], v: &mut [f64]) {
-        self.contract(x, v, None);
+        self.contract(x, v, None, 1);
     }
 
     /// Strategy values and the pair table `d[a * k + b] = ∂v[a] / ∂x[b]`
@@ -177,12 +177,23 @@ impl PayoffTensor {
     /// table (see [`Self::values_into`]; pairs of players 2..n also get one
     /// update per column).
     pub fn values_and_pairs_into(&self, x: &[f64], v: &mut [f64], d: &mut [f64]) {
-        self.contract(x, v, Some(d));
+        self.contract(x, v, Some(d), 2);
     }
 
-    fn contract(&self, x: &[f64], v: &mut [f64], mut d: Option<&mut [f64]>) {
+    /// The strategy values of [`Self::values_and_pairs_into`] alone, bit
+    /// for bit (the same column pass, skipping the same columns), without
+    /// the pair table: what Newton's backtracking needs to compare
+    /// residuals before it keeps a point.
+    pub fn values_as_with_pairs_into(&self, x: &[f64], v: &mut [f64]) {
+        self.contract(x, v, None, 2);
+    }
+
+    /// One pass over the table. `max_zeros`: zeros among players 2..n
+    /// beyond which a column contributes nothing (one for values, two with
+    /// pairs). The updates of the pairs never touch `v`, so a pass with
+    /// `max_zeros = 2` gives the same values with or without `d`.
+    fn contract(&self, x: &[f64], v: &mut [f64], mut d: Option<&mut [f64]>, max_zeros: usize) {
         let n = self.n;
-        let k = self.k;
         v.iter_mut().for_each(|a| *a = 0.0);
         if let Some(d) = d.as_deref_mut() {
             d.iter_mut().for_each(|a| *a = 0.0);
@@ -190,42 +201,213 @@ impl PayoffTensor {
         if n == 0 || self.cells == 0 {
             return;
         }
-        let s0 = self.shape[0];
+        // Two to six players: the same pass with the number of players a
+        // constant, so that its loops unroll and its small arrays stay in
+        // registers.
+        macro_rules! fixed {
+            ($n:literal) => {
+                match d {
+                    Some(d) => self.contract_fixed::<$n, true>(x, v, d, max_zeros),
+                    None => self.contract_fixed::<$n, false>(x, v, &mut [], max_zeros),
+                }
+            };
+        }
+        match n {
+            2 => return fixed!(2),
+            3 => return fixed!(3),
+            4 => return fixed!(4),
+            5 => return fixed!(5),
+            6 => return fixed!(6),
+            _ => {}
+        }
+        // The pass's small arrays live on the stack for up to
+        // `STACK_PLAYERS` players (a call is often a fraction of a
+        // microsecond, which five allocations would double).
+        const STACK_PLAYERS: usize = 12;
+        if n <= STACK_PLAYERS {
+            let mut pure = [0usize; STACK_PLAYERS];
+            let mut idx = [0usize; STACK_PLAYERS];
+            let mut pre = [1.0; STACK_PLAYERS + 1];
+            let mut suf = [1.0; STACK_PLAYERS + 1];
+            let mut sp = [0.0; STACK_PLAYERS];
+            idx[..n].copy_from_slice(&self.offsets);
+            let bufs = ContractBufs {
+                pure: &mut pure[..n],
+                idx: &mut idx[..n],
+                pre: &mut pre[..n + 1],
+                suf: &mut suf[..n + 1],
+                sp: &mut sp[..n],
+            };
+            self.contract_dispatch(x, v, d, max_zeros, bufs);
+        } else {
+            let mut pure = vec![0usize; n];
+            let mut idx: Vec<usize> = self.offsets.clone();
+            let mut pre = vec![1.0; n + 1];
+            let mut suf = vec![1.0; n + 1];
+            let mut sp = vec![0.0; n];
+            let bufs = ContractBufs {
+                pure: &mut pure,
+                idx: &mut idx,
+                pre: &mut pre,
+                suf: &mut suf,
+                sp: &mut sp,
+            };
+            self.contract_dispatch(x, v, d, max_zeros, bufs);
+        }
+    }
+
+    fn contract_dispatch(
+        &self,
+        x: &[f64],
+        v: &mut [f64],
+        d: Option<&mut [f64]>,
+        max_zeros: usize,
+        bufs: ContractBufs<'_>,
+    ) {
+        match d {
+            Some(d) => self.contract_pass::<true>(x, v, d, max_zeros, bufs),
+            None => self.contract_pass::<false>(x, v, &mut [], max_zeros, bufs),
+        }
+    }
+
+    /// [`Self::contract_pass`] for `N` players (`N = self.n`, at most 7),
+    /// with the same operations in the same order.
+    fn contract_fixed<const N: usize, const PAIRS: bool>(
+        &self,
+        x: &[f64],
+        v: &mut [f64],
+        d: &mut [f64],
+        max_zeros: usize,
+    ) {
+        let k = self.k;
+        let mut shape = [0usize; 8];
+        let mut offsets = [0usize; 8];
+        shape[..N].copy_from_slice(&self.shape[..N]);
+        offsets[..N].copy_from_slice(&self.offsets[..N]);
+        let mut pure = [0usize; 8];
+        let mut idx = offsets;
+        let mut pre = [1.0f64; 8];
+        let mut suf = [1.0f64; 8];
+        let s0 = shape[0];
         let cols = self.cells / s0;
-        // Zeros among players 2..n beyond which a column contributes
-        // nothing: one for values, two with pairs.
-        let max_zeros = if d.is_some() { 2 } else { 1 };
-        let mut pure = vec![0usize; n];
-        let mut idx: Vec<usize> = self.offsets.clone();
-        let mut pre = vec![1.0; n + 1];
-        let mut suf = vec![1.0; n + 1];
-        let mut sp = vec![0.0; n];
-        for col in 0..cols {
+        let x0 = &x[..s0];
+        for block in self.pay.chunks_exact(s0 * N).take(cols) {
             let mut zeros = 0;
-            for p in 1..n {
+            let mut run = pre[1];
+            for p in 1..N {
                 let pr = x[idx[p]];
                 if pr == 0.0 {
                     zeros += 1;
                 }
-                pre[p + 1] = pre[p] * pr;
+                run *= pr;
+                pre[p + 1] = run;
             }
             if zeros <= max_zeros {
-                suf[n] = 1.0;
+                let mut run = 1.0;
+                suf[N] = run;
+                for p in (1..N).rev() {
+                    run *= x[idx[p]];
+                    suf[p] = run;
+                }
+                let all = pre[N];
+                let mut sp = [0.0f64; 8];
+                for (h0, (pay, &a)) in block.chunks_exact(N).zip(x0).enumerate() {
+                    v[h0] += all * pay[0];
+                    for p in 1..N {
+                        sp[p] += a * pay[p];
+                    }
+                    if PAIRS {
+                        for p in 1..N {
+                            let l1 = pre[p] * suf[p + 1];
+                            if l1 != 0.0 {
+                                let b = idx[p];
+                                d[h0 * k + b] += l1 * pay[0];
+                                d[b * k + h0] += l1 * pay[p];
+                            }
+                        }
+                    }
+                }
+                for p in 1..N {
+                    let ap = idx[p];
+                    v[ap] += pre[p] * suf[p + 1] * sp[p];
+                    if PAIRS {
+                        let mut mid = pre[p];
+                        for q in (p + 1)..N {
+                            let w2 = mid * suf[q + 1];
+                            if w2 != 0.0 {
+                                let bq = idx[q];
+                                d[ap * k + bq] += w2 * sp[p];
+                                d[bq * k + ap] += w2 * sp[q];
+                            }
+                            mid *= x[idx[q]];
+                        }
+                    }
+                }
+            }
+            for p in 1..N {
+                pure[p] += 1;
+                idx[p] += 1;
+                if pure[p] < shape[p] {
+                    break;
+                }
+                pure[p] = 0;
+                idx[p] = offsets[p];
+            }
+        }
+    }
+
+    /// The column pass of [`Self::contract`] (`v` and `d` already zeroed,
+    /// at least one player and one cell). `PAIRS` says whether the pair
+    /// table `d` is accumulated (else `d` is not touched); the values get
+    /// the same operations in the same order either way.
+    fn contract_pass<const PAIRS: bool>(
+        &self,
+        x: &[f64],
+        v: &mut [f64],
+        d: &mut [f64],
+        max_zeros: usize,
+        bufs: ContractBufs<'_>,
+    ) {
+        let n = self.n;
+        let k = self.k;
+        let ContractBufs {
+            pure,
+            idx,
+            pre,
+            suf,
+            sp,
+        } = bufs;
+        let s0 = self.shape[0];
+        let cols = self.cells / s0;
+        let (x0, _) = x.split_at(s0);
+        for block in self.pay.chunks_exact(s0 * n).take(cols) {
+            // pre[p + 1] = pre[p] · x_p and suf[p] = suf[p + 1] · x_p, the
+            // running product kept in a register.
+            let mut zeros = 0;
+            let mut run = pre[1];
+            for (p, &i) in idx.iter().enumerate().skip(1) {
+                let pr = x[i];
+                if pr == 0.0 {
+                    zeros += 1;
+                }
+                run *= pr;
+                pre[p + 1] = run;
+            }
+            if zeros <= max_zeros {
+                let mut run = 1.0;
+                suf[n] = run;
                 for p in (1..n).rev() {
-                    suf[p] = suf[p + 1] * x[idx[p]];
+                    run *= x[idx[p]];
+                    suf[p] = run;
                 }
                 let all = pre[n];
                 sp.iter_mut().for_each(|a| *a = 0.0);
-                let base = col * s0;
-                let block = &self.pay[base * n..(base + s0) * n];
-                for h0 in 0..s0 {
-                    let pay = &block[h0 * n..(h0 + 1) * n];
-                    let a = x[h0];
+                for (h0, (pay, &a)) in block.chunks_exact(n).zip(x0).enumerate() {
                     v[h0] += all * pay[0];
-                    for p in 1..n {
-                        sp[p] += a * pay[p];
+                    for (acc, &u) in sp[1..].iter_mut().zip(&pay[1..]) {
+                        *acc += a * u;
                     }
-                    if let Some(d) = d.as_deref_mut() {
+                    if PAIRS {
                         for p in 1..n {
                             let l1 = pre[p] * suf[p + 1];
                             if l1 != 0.0 {
@@ -239,7 +421,7 @@ impl PayoffTensor {
                 for p in 1..n {
                     let ap = idx[p];
                     v[ap] += pre[p] * suf[p + 1] * sp[p];
-                    if let Some(d) = d.as_deref_mut() {
+                    if PAIRS {
                         // Pairs (p, q), 2 ≤ p < q: all but p, q and player 1.
                         let mut mid = pre[p];
                         for q in (p + 1)..n {
@@ -284,12 +466,13 @@ impl PayoffTensor {
 
     /// Max regret given already computed strategy values.
     pub fn max_regret_from_values(&self, x: &[f64], v: &[f64]) -> f64 {
-        let pay = self.player_payoffs(x, v);
         let mut worst: f64 = 0.0;
         for j in 0..self.n {
             let o = self.offsets[j];
+            // Player j's payoff, as `player_payoffs` computes it.
+            let pay: f64 = (0..self.shape[j]).map(|h| x[o + h] * v[o + h]).sum();
             for h in 0..self.shape[j] {
-                worst = worst.max(v[o + h] - pay[j]);
+                worst = worst.max(v[o + h] - pay);
             }
         }
         worst
@@ -367,6 +550,54 @@ impl PayoffTensor {
             }
         }
     }
+}
+
+/// Working arrays of one column pass ([`PayoffTensor::contract`]): the
+/// other players' pure strategies, their flat indices, prefix and suffix
+/// products of their probabilities, and the per-player sums of a column.
+struct ContractBufs<'a> {
+    pure: &'a mut [usize],
+    idx: &'a mut [usize],
+    pre: &'a mut [f64],
+    suf: &'a mut [f64],
+    sp: &'a mut [f64],
+}
+
+/// Smallest and largest payoff as `f64`: bit for bit the first two numbers
+/// of [`NormalFormGame::payoff_range_f64`], from the converted table `raw`
+/// (`game.payoff_table::<f64>()`) when that is the same thing. A payoff
+/// whose numerator and denominator are at most 2^53 in magnitude converts
+/// as one division of two exact `f64`s, which IEEE arithmetic rounds
+/// correctly; correct rounding is monotone, so when every payoff is such a
+/// fraction the `f64` of the smallest (largest) payoff is the smallest
+/// (largest) converted payoff, found without comparing big rationals
+/// (decimal payoffs such as `1.131` would make each comparison a
+/// big-integer division). Otherwise the game's exact range is used.
+fn payoff_bounds(game: &NormalFormGame, raw: &[f64]) -> (f64, f64) {
+    use num_traits::ToPrimitive;
+    const EXACT: u64 = 1 << 53;
+    let small = |v: &num_bigint::BigInt| v.to_i64().is_some_and(|x| x.unsigned_abs() <= EXACT);
+    let n = game.num_players();
+    let all_small = !raw.is_empty()
+        && raw.len() == game.num_profiles() * n
+        && (0..game.num_profiles())
+            .flat_map(|c| game.payoffs_at(c))
+            .all(|r| small(r.numer()) && small(r.denom()));
+    if !all_small {
+        let (lo, hi, _) = game.payoff_range_f64();
+        return (lo, hi);
+    }
+    let mut lo = raw[0];
+    let mut hi = raw[0];
+    for &v in &raw[1..] {
+        if v < lo {
+            lo = v;
+        }
+        if v > hi {
+            hi = v;
+        }
+    }
+    (lo, hi)
 }
 
 /// Euclidean projection of each player's block of `z` onto the simplex
@@ -463,6 +694,16 @@ impl Lu {
         }
     }
 
+    /// Makes room for `n × n` factorisations (keeps the buffers when the
+    /// size is unchanged).
+    pub fn resize(&mut self, n: usize) {
+        if self.n != n {
+            self.n = n;
+            self.lu.resize(n * n, 0.0);
+            self.perm.resize(n, 0);
+        }
+    }
+
     /// Factorises `a` (`n × n`, row-major) in place of the previous
     /// factorisation; `false` when a pivot is below `1e-13` times the
     /// largest entry (the factorisation is then unusable).
@@ -472,7 +713,7 @@ impl Lu {
         lu.copy_from_slice(a);
         self.perm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
         let mut sign = 1.0;
-        let amax = lu.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let amax = abs_max(lu);
         if !(amax > 0.0) || !amax.is_finite() {
             return false;
         }
@@ -522,17 +763,22 @@ impl Lu {
     }
 
     /// Solves `A y = b` with the factorisation, into `y`.
+    ///
+    /// The forward substitution runs column by column: once `y[c]` is
+    /// known, every later row subtracts its term. Each `y[r]` still gets
+    /// `y[r] -= L[r][c] · y[c]` for `c = 0, 1, …, r − 1` in that order (the
+    /// row-by-row loop's operations, so the same bits), but the rows'
+    /// updates no longer wait on one another.
     pub fn solve_into(&self, b: &[f64], y: &mut [f64]) {
         let n = self.n;
         for (yi, &p) in y.iter_mut().zip(&self.perm) {
             *yi = b[p];
         }
-        for r in 0..n {
-            let mut s = y[r];
-            for c in 0..r {
-                s -= self.lu[r * n + c] * y[c];
+        for c in 0..n {
+            let yc = y[c];
+            for r in (c + 1)..n {
+                y[r] -= self.lu[r * n + c] * yc;
             }
-            y[r] = s;
         }
         for r in (0..n).rev() {
             let mut s = y[r];
@@ -551,11 +797,50 @@ impl Lu {
     }
 }
 
+/// `max(0, max |a_i|)` over the entries that are not NaN: what
+/// `a.iter().fold(0.0, |m, v| m.max(v.abs()))` computes (`f64::max`
+/// ignores NaN and is exact, so the order does not matter), with four
+/// independent running maxima instead of one chain.
+fn abs_max(a: &[f64]) -> f64 {
+    let mut m = [0.0f64; 4];
+    let mut chunks = a.chunks_exact(4);
+    for c in &mut chunks {
+        for (mi, v) in m.iter_mut().zip(c) {
+            *mi = mi.max(v.abs());
+        }
+    }
+    let rest = chunks
+        .remainder()
+        .iter()
+        .fold(0.0f64, |acc, v| acc.max(v.abs()));
+    m[0].max(m[1]).max(m[2].max(m[3])).max(rest)
+}
+
 /// Solves `J d = -f` in the least-squares sense with a Levenberg–Marquardt
 /// damping `mu` (`(JᵀJ + mu I) d = -Jᵀ f`); `J` is `m × n` row-major.
 pub fn lm_step(j: &[f64], f: &[f64], m: usize, n: usize, mu: f64) -> Option<Vec<f64>> {
-    let mut a = vec![0.0; n * n];
-    let mut g = vec![0.0; n];
+    let mut a = Vec::new();
+    let mut g = Vec::new();
+    let mut lu = Lu::with_size(n);
+    let mut step = vec![0.0; n];
+    lm_step_into(j, f, (m, n), mu, (&mut a, &mut g, &mut lu), &mut step).then_some(step)
+}
+
+/// [`lm_step`] with the caller's buffers (the normal matrix, the gradient
+/// and the factorisation), into `step` (length `n`); `false` when the
+/// damped normal matrix is singular.
+fn lm_step_into(
+    j: &[f64],
+    f: &[f64],
+    (m, n): (usize, usize),
+    mu: f64,
+    (a, g, lu): (&mut Vec<f64>, &mut Vec<f64>, &mut Lu),
+    step: &mut [f64],
+) -> bool {
+    a.clear();
+    a.resize(n * n, 0.0);
+    g.clear();
+    g.resize(n, 0.0);
     for r in 0..m {
         let row = &j[r * n..(r + 1) * n];
         for c1 in 0..n {
@@ -572,51 +857,202 @@ pub fn lm_step(j: &[f64], f: &[f64], m: usize, n: usize, mu: f64) -> Option<Vec<
     for i in 0..n {
         a[i * n + i] += mu * diag.max(1e-300) + 1e-300;
     }
-    Lu::new(&a, n).map(|lu| lu.solve(&g))
+    lu.resize(n);
+    if !lu.refactor(a) {
+        return false;
+    }
+    lu.solve_into(g, step);
+    true
 }
 
 fn inf_norm(v: &[f64]) -> f64 {
     v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
-/// Residual and Jacobian of the indifference system of a support.
-///
-/// Unknowns: the probabilities of the support strategies (in flat order);
-/// equations per player: `v(s_k) - v(s_0) = 0` for the other support
-/// strategies and `Σ x = 1`.
-pub(crate) fn support_system(
-    t: &PayoffTensor,
-    support: &[usize],
-    x: &[f64],
-) -> (Vec<f64>, Vec<f64>) {
-    let m = support.len();
-    let (v, d) = t.values_and_pairs(x);
-    let k = t.k;
-    let mut f = Vec::with_capacity(m);
-    let mut jac = Vec::with_capacity(m * m);
-    let mut idx = 0;
-    for j in 0..t.n {
-        let start = idx;
-        while idx < m && t.owner(support[idx]) == j {
-            idx += 1;
-        }
-        let block = &support[start..idx];
-        if block.is_empty() {
-            continue;
-        }
-        let a0 = block[0];
-        for &a in &block[1..] {
-            f.push(v[a] - v[a0]);
-            for &b in support {
-                jac.push(d[a * k + b] - d[a0 * k + b]);
-            }
-        }
-        f.push(block.iter().map(|&a| x[a]).sum::<f64>() - 1.0);
-        for &b in support {
-            jac.push(if t.owner(b) == j { 1.0 } else { 0.0 });
+/// Buffers of Newton's method on a support ([`newton_on_support`]), kept
+/// across the supports that [`refine_on_support`] tries: one iteration
+/// allocates nothing.
+pub(crate) struct NewtonWork {
+    /// Owner of each flat strategy (`PayoffTensor::owner`).
+    owner: Vec<usize>,
+    v: Vec<f64>,
+    d: Vec<f64>,
+    f: Vec<f64>,
+    jac: Vec<f64>,
+    f_trial: Vec<f64>,
+    x: Vec<f64>,
+    x_trial: Vec<f64>,
+    neg: Vec<f64>,
+    step: Vec<f64>,
+    lu: Lu,
+    lm_a: Vec<f64>,
+    lm_g: Vec<f64>,
+    lm_lu: Lu,
+}
+
+impl NewtonWork {
+    pub(crate) fn new(t: &PayoffTensor) -> Self {
+        NewtonWork {
+            owner: (0..t.k).map(|a| t.owner(a)).collect(),
+            v: vec![0.0; t.k],
+            d: vec![0.0; t.k * t.k],
+            f: Vec::new(),
+            jac: Vec::new(),
+            f_trial: Vec::new(),
+            x: vec![0.0; t.k],
+            x_trial: vec![0.0; t.k],
+            neg: Vec::new(),
+            step: Vec::new(),
+            lu: Lu::with_size(0),
+            lm_a: Vec::new(),
+            lm_g: Vec::new(),
+            lm_lu: Lu::with_size(0),
         }
     }
-    (f, jac)
+
+    /// The residual of the support's system at `x` into `f` and, when
+    /// asked, its Jacobian into `jac`. Unknowns: the probabilities of the
+    /// support strategies (in flat order); equations per player:
+    /// `v(s_k) - v(s_0) = 0` for the other support strategies and
+    /// `Σ x = 1`. Without
+    /// the Jacobian the values come from the same pass over the table
+    /// ([`PayoffTensor::values_as_with_pairs_into`]), so the residual is
+    /// the same bit for bit.
+    fn system_into(
+        &mut self,
+        t: &PayoffTensor,
+        support: &[usize],
+        x: &[f64],
+        f: &mut Vec<f64>,
+        jac: Option<&mut Vec<f64>>,
+    ) {
+        let m = support.len();
+        let k = t.k;
+        let v = &mut self.v;
+        let owner = &self.owner;
+        f.clear();
+        let mut jac = match jac {
+            Some(j) => {
+                t.values_and_pairs_into(x, v, &mut self.d);
+                j.clear();
+                Some(j)
+            }
+            None => {
+                t.values_as_with_pairs_into(x, v);
+                None
+            }
+        };
+        let d = &self.d;
+        let mut idx = 0;
+        for j in 0..t.n {
+            let start = idx;
+            while idx < m && owner[support[idx]] == j {
+                idx += 1;
+            }
+            let block = &support[start..idx];
+            if block.is_empty() {
+                continue;
+            }
+            let a0 = block[0];
+            for &a in &block[1..] {
+                f.push(v[a] - v[a0]);
+                if let Some(jac) = jac.as_deref_mut() {
+                    let (ra, r0) = (&d[a * k..(a + 1) * k], &d[a0 * k..(a0 + 1) * k]);
+                    jac.extend(support.iter().map(|&b| ra[b] - r0[b]));
+                }
+            }
+            f.push(block.iter().map(|&a| x[a]).sum::<f64>() - 1.0);
+            if let Some(jac) = jac.as_deref_mut() {
+                jac.extend(
+                    support
+                        .iter()
+                        .map(|&b| if owner[b] == j { 1.0 } else { 0.0 }),
+                );
+            }
+        }
+    }
+
+    /// [`newton_on_support`] with these buffers. The trial points of the
+    /// backtracking get their residual only; the Jacobian is computed at
+    /// the point kept (the same numbers as computing both every time).
+    pub(crate) fn newton(
+        &mut self,
+        t: &PayoffTensor,
+        support: &[usize],
+        x0: &[f64],
+        max_iter: usize,
+    ) -> Option<(Vec<f64>, bool)> {
+        let m = support.len();
+        let mut x = std::mem::take(&mut self.x);
+        let mut xn = std::mem::take(&mut self.x_trial);
+        let mut f = std::mem::take(&mut self.f);
+        let mut jac = std::mem::take(&mut self.jac);
+        let mut fn_ = std::mem::take(&mut self.f_trial);
+        x.iter_mut().for_each(|v| *v = 0.0);
+        for &a in support {
+            x[a] = x0[a];
+        }
+        self.system_into(t, support, &x, &mut f, Some(&mut jac));
+        self.lu.resize(m);
+        let mut norm = inf_norm(&f);
+        let mut failed = false;
+        for _ in 0..max_iter {
+            if !norm.is_finite() {
+                failed = true;
+                break;
+            }
+            if norm < 1e-14 {
+                break;
+            }
+            if self.lu.refactor(&jac) {
+                self.neg.clear();
+                self.neg.extend(f.iter().map(|v| -v));
+                self.step.resize(m, 0.0);
+                self.lu.solve_into(&self.neg, &mut self.step);
+            } else {
+                self.step.resize(m, 0.0);
+                let bufs = (&mut self.lm_a, &mut self.lm_g, &mut self.lm_lu);
+                if !lm_step_into(&jac, &f, (m, m), 1e-10, bufs, &mut self.step) {
+                    failed = true;
+                    break;
+                }
+            }
+            // Backtracking on the residual.
+            let mut alpha = 1.0;
+            let mut accepted = false;
+            for _ in 0..12 {
+                xn.copy_from_slice(&x);
+                for (i, &a) in support.iter().enumerate() {
+                    xn[a] += alpha * self.step[i];
+                }
+                self.system_into(t, support, &xn, &mut fn_, None);
+                let nn = inf_norm(&fn_);
+                if nn.is_finite() && (nn < norm || nn < 1e-14) {
+                    std::mem::swap(&mut x, &mut xn);
+                    self.system_into(t, support, &x, &mut f, Some(&mut jac));
+                    norm = nn;
+                    accepted = true;
+                    break;
+                }
+                alpha *= 0.5;
+            }
+            if !accepted {
+                break;
+            }
+        }
+        let out = if failed || !(norm < 1e-11) {
+            None
+        } else {
+            let regular = self.lu.refactor(&jac);
+            Some((x.clone(), regular))
+        };
+        self.x = x;
+        self.x_trial = xn;
+        self.f = f;
+        self.jac = jac;
+        self.f_trial = fn_;
+        out
+    }
 }
 
 /// Newton's method on a support's indifference system from `x0` (entries
@@ -628,53 +1064,7 @@ pub(crate) fn newton_on_support(
     x0: &[f64],
     max_iter: usize,
 ) -> Option<(Vec<f64>, bool)> {
-    let m = support.len();
-    let mut x = vec![0.0; t.k];
-    for &a in support {
-        x[a] = x0[a];
-    }
-    let (mut f, mut jac) = support_system(t, support, &x);
-    let mut norm = inf_norm(&f);
-    for _ in 0..max_iter {
-        if !norm.is_finite() {
-            return None;
-        }
-        if norm < 1e-14 {
-            break;
-        }
-        let step = match Lu::new(&jac, m) {
-            Some(lu) => lu.solve(&f.iter().map(|v| -v).collect::<Vec<_>>()),
-            None => lm_step(&jac, &f, m, m, 1e-10)?,
-        };
-        // Backtracking on the residual.
-        let mut alpha = 1.0;
-        let mut accepted = false;
-        for _ in 0..12 {
-            let mut xn = x.clone();
-            for (i, &a) in support.iter().enumerate() {
-                xn[a] += alpha * step[i];
-            }
-            let (fn_, jn) = support_system(t, support, &xn);
-            let nn = inf_norm(&fn_);
-            if nn.is_finite() && (nn < norm || nn < 1e-14) {
-                x = xn;
-                f = fn_;
-                jac = jn;
-                norm = nn;
-                accepted = true;
-                break;
-            }
-            alpha *= 0.5;
-        }
-        if !accepted {
-            break;
-        }
-    }
-    if !(norm < 1e-11) {
-        return None;
-    }
-    let regular = Lu::new(&jac, m).is_some();
-    Some((x, regular))
+    NewtonWork::new(t).newton(t, support, x0, max_iter)
 }
 
 /// Polishes an approximate equilibrium: for several guesses of its support
@@ -683,32 +1073,44 @@ pub(crate) fn newton_on_support(
 /// profile with rescaled max regret `≤ tol`. Falls back to `x` itself if it
 /// already meets the tolerance.
 pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f64>> {
+    const THRESHOLDS: [f64; 5] = [1e-7, 1e-5, 1e-3, 1e-2, 5e-2];
+    const MARGINS: [f64; 3] = [2.0, 10.0, 50.0];
     let mut tried: Vec<Vec<usize>> = Vec::new();
-    let mut guesses: Vec<Vec<usize>> = Vec::new();
-    for &thr in &[1e-7, 1e-5, 1e-3, 1e-2, 5e-2] {
-        let mut support = Vec::new();
-        for j in 0..t.n {
-            let o = t.offsets[j];
-            let s = t.shape[j];
-            let mx = x[o..o + s].iter().cloned().fold(0.0, f64::max);
-            for h in 0..s {
-                if x[o + h] > thr * mx.max(1e-300) || x[o + h] == mx {
-                    support.push(o + h);
+    let mut work: Option<NewtonWork> = None;
+    // The values at `x` and its max regret, for the best-response guesses
+    // (computed when the threshold guesses have all failed).
+    let mut at_x: Option<(Vec<f64>, f64)> = None;
+    // Each guess is built when its turn comes, in the order: thresholds,
+    // then best responses; the first that solves is kept.
+    for g in 0..THRESHOLDS.len() + 2 * MARGINS.len() {
+        let mut support = Vec::with_capacity(t.k);
+        if let Some(&thr) = THRESHOLDS.get(g) {
+            for j in 0..t.n {
+                let o = t.offsets[j];
+                let s = t.shape[j];
+                let mx = x[o..o + s].iter().cloned().fold(0.0, f64::max);
+                for h in 0..s {
+                    if x[o + h] > thr * mx.max(1e-300) || x[o + h] == mx {
+                        support.push(o + h);
+                    }
                 }
             }
-        }
-        guesses.push(support);
-    }
-    // Then the best responses: at an approximate equilibrium with max
-    // regret r the strategies of the support have values within O(r) of
-    // the best, and (generically) the others a fixed margin below; these
-    // guesses catch supports whose small probabilities the thresholds
-    // above cut or keep wrongly (approximations on a grid).
-    let v = t.values(x);
-    let r = t.max_regret_from_values(x, &v).max(1e-12);
-    for &c in &[2.0, 10.0, 50.0] {
-        for with_mass in [true, false] {
-            let mut support = Vec::new();
+        } else {
+            // Then the best responses: at an approximate equilibrium with
+            // max regret r the strategies of the support have values
+            // within O(r) of the best, and (generically) the others a fixed
+            // margin below; these guesses catch supports whose small
+            // probabilities the thresholds above cut or keep wrongly
+            // (approximations on a grid).
+            let (v, r) = at_x.get_or_insert_with(|| {
+                let v = t.values(x);
+                let r = t.max_regret_from_values(x, &v).max(1e-12);
+                (v, r)
+            });
+            let (v, r) = (&*v, *r);
+            let i = g - THRESHOLDS.len();
+            let c = MARGINS[i / 2];
+            let with_mass = i % 2 == 0;
             for j in 0..t.n {
                 let o = t.offsets[j];
                 let s = t.shape[j];
@@ -724,15 +1126,13 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
                     }
                 }
             }
-            guesses.push(support);
         }
-    }
-    for support in guesses {
         if tried.contains(&support) {
             continue;
         }
-        tried.push(support.clone());
-        if let Some((mut y, _)) = newton_on_support(t, &support, x, 40) {
+        let work = work.get_or_insert_with(|| NewtonWork::new(t));
+        if let Some((mut y, _)) = work.newton(t, &support, x, 40) {
+            tried.push(support);
             if y.iter().any(|v| *v < -1e-9 || !v.is_finite()) {
                 continue;
             }
@@ -740,6 +1140,8 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
             if t.max_regret(&y) <= tol {
                 return Some(y);
             }
+        } else {
+            tried.push(support);
         }
     }
     let mut y = x.to_vec();
@@ -919,8 +1321,15 @@ impl<'a> Collector<'a> {
 pub(crate) trait PathSystem {
     /// `K`.
     fn equations(&self) -> usize;
+    /// Residual `H(y)` into `h` and Jacobian (`K × (K + 1)`, row-major)
+    /// into `jac`, both overwritten (resized as needed).
+    fn eval_into(&self, y: &[f64], h: &mut Vec<f64>, jac: &mut Vec<f64>);
     /// Residual `H(y)` and Jacobian (`K × (K + 1)`, row-major).
-    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>);
+    fn eval(&self, y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let (mut h, mut jac) = (Vec::new(), Vec::new());
+        self.eval_into(y, &mut h, &mut jac);
+        (h, jac)
+    }
 }
 
 /// Step control of [`trace_path`].
@@ -976,6 +1385,48 @@ fn normalized(v: Vec<f64>) -> Vec<f64> {
     }
 }
 
+/// Buffers of [`trace_path`]: the corrector's residual, Jacobian, right
+/// side and step, the augmented matrix `[J; τᵀ]` and its factorisation,
+/// so that a corrector iteration allocates nothing.
+struct TraceWork {
+    dim: usize,
+    f: Vec<f64>,
+    jac: Vec<f64>,
+    b: Vec<f64>,
+    dx: Vec<f64>,
+    aug: Vec<f64>,
+    lu: Lu,
+    rhs: Vec<f64>,
+}
+
+impl TraceWork {
+    fn new(dim: usize) -> Self {
+        let mut rhs = vec![0.0; dim];
+        if dim > 0 {
+            rhs[dim - 1] = 1.0;
+        }
+        TraceWork {
+            dim,
+            f: Vec::new(),
+            jac: Vec::new(),
+            b: Vec::with_capacity(dim),
+            dx: vec![0.0; dim],
+            aug: Vec::with_capacity(dim * dim),
+            lu: Lu::with_size(dim),
+            rhs,
+        }
+    }
+
+    /// Factorises `[jac; row]` (what `Lu::new(&augmented(jac, row), dim)`
+    /// computes); `false` when singular.
+    fn factor_augmented(&mut self, jac: &[f64], row: &[f64]) -> bool {
+        self.aug.clear();
+        self.aug.extend_from_slice(jac);
+        self.aug.extend_from_slice(row);
+        self.lu.refactor(&self.aug)
+    }
+}
+
 /// Traces the path `H(y) = 0` from `y0` by predictor–corrector
 /// continuation in arclength (Allgower and Georg 1990): Euler predictor
 /// along the tangent, Newton corrector on `[J; τᵀ]`, orientation kept by
@@ -1009,6 +1460,7 @@ pub(crate) fn trace_path<S: PathSystem>(
         Some(_) => None,
         None => return TraceEnd::Singular,
     };
+    let mut w = TraceWork::new(dim);
     let mut y = y0.to_vec();
     let mut h = opts.first_step;
     loop {
@@ -1016,19 +1468,19 @@ pub(crate) fn trace_path<S: PathSystem>(
             return TraceEnd::Budget;
         }
         let mut used = tangent.clone();
-        let mut attempt = correct(sys, &y, &used, h, opts);
+        let mut attempt = correct(sys, &y, &used, h, opts, &mut w);
         if attempt.is_none() && h <= opts.kink_step {
             // A kink of a piecewise-smooth path: continue along the tangent
             // of the piece the predictor lands in.
             let yp: Vec<f64> = y.iter().zip(&tangent).map(|(a, t)| a + h * t).collect();
             let (_, jp) = sys.eval(&yp);
-            if let Some(t2) = oriented_tangent(&jp, &tangent, orientation, dim) {
-                attempt = correct(sys, &y, &t2, h, opts);
+            if let Some(t2) = oriented_tangent(&jp, &tangent, orientation, &mut w) {
+                attempt = correct(sys, &y, &t2, h, opts, &mut w);
                 used = t2;
             }
         }
         if let Some((yc, jac_c, iters)) = attempt {
-            if let Some(nt) = oriented_tangent(&jac_c, &used, orientation, dim) {
+            if let Some(nt) = oriented_tangent(&jac_c, &used, orientation, &mut w) {
                 let cos: f64 = nt.iter().zip(&tangent).map(|(a, b)| a * b).sum();
                 if cos >= opts.min_cos || h <= opts.kink_step {
                     let prev = std::mem::replace(&mut y, yc);
@@ -1056,23 +1508,32 @@ fn oriented_tangent(
     jac: &[f64],
     reference: &[f64],
     orientation: Option<f64>,
-    dim: usize,
+    w: &mut TraceWork,
 ) -> Option<Vec<f64>> {
-    let mut rhs = vec![0.0; dim];
-    rhs[dim - 1] = 1.0;
+    let dim = w.dim;
     // The reference row must not be orthogonal to the tangent; if it is
     // (a right-angle turn), any unit vector that works will do, the
     // determinant fixes the orientation.
-    let lu = Lu::new(&augmented(jac, reference), dim).or_else(|| {
-        (0..dim).rev().find_map(|i| {
+    if !w.factor_augmented(jac, reference) {
+        let found = (0..dim).rev().any(|i| {
             let mut e = vec![0.0; dim];
             e[i] = 1.0;
-            Lu::new(&augmented(jac, &e), dim)
-        })
-    })?;
-    let mut nt = normalized(lu.solve(&rhs));
+            w.factor_augmented(jac, &e)
+        });
+        if !found {
+            return None;
+        }
+    }
+    let mut sol = vec![0.0; dim];
+    w.lu.solve_into(&w.rhs, &mut sol);
+    let mut nt = normalized(sol);
     let flip = match orientation {
-        Some(o) => Lu::new(&augmented(jac, &nt), dim)?.det_sign != o,
+        Some(o) => {
+            if !w.factor_augmented(jac, &nt) {
+                return None;
+            }
+            w.lu.det_sign != o
+        }
         None => nt.iter().zip(reference).map(|(a, b)| a * b).sum::<f64>() < 0.0,
     };
     if flip {
@@ -1089,39 +1550,48 @@ fn correct<S: PathSystem>(
     tangent: &[f64],
     h: f64,
     opts: &TraceOptions,
+    w: &mut TraceWork,
 ) -> Option<(Vec<f64>, Vec<f64>, usize)> {
-    let dim = y.len();
     let mut yc: Vec<f64> = y.iter().zip(tangent).map(|(a, t)| a + h * t).collect();
     let mut last_dx = f64::INFINITY;
+    let mut f = std::mem::take(&mut w.f);
+    let mut jac = std::mem::take(&mut w.jac);
+    let mut out = None;
     for it in 0..8 {
-        let (f, jac) = sys.eval(&yc);
+        sys.eval_into(&yc, &mut f, &mut jac);
         if f.iter().any(|v| !v.is_finite()) {
-            return None;
+            break;
         }
-        let mut b: Vec<f64> = f.iter().map(|v| -v).collect();
-        b.push(0.0);
-        let lu = Lu::new(&augmented(&jac, tangent), dim)?;
-        let dx = lu.solve(&b);
-        let dn = inf_norm(&dx);
+        w.b.clear();
+        w.b.extend(f.iter().map(|v| -v));
+        w.b.push(0.0);
+        if !w.factor_augmented(&jac, tangent) {
+            break;
+        }
+        w.dx.resize(w.dim, 0.0);
+        w.lu.solve_into(&w.b, &mut w.dx);
+        let dn = inf_norm(&w.dx);
         let diverging = !dn.is_finite()
             || (it == 0 && dn > (2.0 * h).max(1e-12))
             || (it > 0 && dn > 0.5 * last_dx && dn > 1e-10);
         if diverging {
-            return None;
+            break;
         }
-        for (a, d) in yc.iter_mut().zip(&dx) {
+        for (a, d) in yc.iter_mut().zip(&w.dx) {
             *a += d;
         }
         last_dx = dn;
         if dn <= opts.tol * (1.0 + inf_norm(&yc)) {
-            let (f2, j2) = sys.eval(&yc);
-            if inf_norm(&f2) <= opts.tol * 100.0 {
-                return Some((yc, j2, it + 1));
+            sys.eval_into(&yc, &mut f, &mut jac);
+            if inf_norm(&f) <= opts.tol * 100.0 {
+                out = Some((yc, jac.clone(), it + 1));
             }
-            return None;
+            break;
         }
     }
-    None
+    w.f = f;
+    w.jac = jac;
+    out
 }
 
 #[cfg(test)]
@@ -1207,6 +1677,288 @@ pub(crate) mod tests {
         assert_eq!(x[0..2], [1.0, 0.0]);
         assert!((x[2] - 0.4).abs() < 1e-12 && (x[3] - 0.6).abs() < 1e-12);
         assert!((x[4] - 0.5).abs() < 1e-12);
+    }
+
+    /// Newton's method on a support as it was written before its buffers
+    /// and residual-only trial points: the reference of the bit-for-bit
+    /// test below.
+    fn reference_support_system(
+        t: &PayoffTensor,
+        support: &[usize],
+        x: &[f64],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let m = support.len();
+        let (v, d) = t.values_and_pairs(x);
+        let k = t.k;
+        let mut f = Vec::with_capacity(m);
+        let mut jac = Vec::with_capacity(m * m);
+        let mut idx = 0;
+        for j in 0..t.n {
+            let start = idx;
+            while idx < m && t.owner(support[idx]) == j {
+                idx += 1;
+            }
+            let block = &support[start..idx];
+            if block.is_empty() {
+                continue;
+            }
+            let a0 = block[0];
+            for &a in &block[1..] {
+                f.push(v[a] - v[a0]);
+                for &b in support {
+                    jac.push(d[a * k + b] - d[a0 * k + b]);
+                }
+            }
+            f.push(block.iter().map(|&a| x[a]).sum::<f64>() - 1.0);
+            for &b in support {
+                jac.push(if t.owner(b) == j { 1.0 } else { 0.0 });
+            }
+        }
+        (f, jac)
+    }
+
+    fn reference_newton(
+        t: &PayoffTensor,
+        support: &[usize],
+        x0: &[f64],
+        max_iter: usize,
+    ) -> Option<(Vec<f64>, bool)> {
+        let m = support.len();
+        let mut x = vec![0.0; t.k];
+        for &a in support {
+            x[a] = x0[a];
+        }
+        let (mut f, mut jac) = reference_support_system(t, support, &x);
+        let mut norm = inf_norm(&f);
+        for _ in 0..max_iter {
+            if !norm.is_finite() {
+                return None;
+            }
+            if norm < 1e-14 {
+                break;
+            }
+            let step = match Lu::new(&jac, m) {
+                Some(lu) => lu.solve(&f.iter().map(|v| -v).collect::<Vec<_>>()),
+                None => lm_step(&jac, &f, m, m, 1e-10)?,
+            };
+            let mut alpha = 1.0;
+            let mut accepted = false;
+            for _ in 0..12 {
+                let mut xn = x.clone();
+                for (i, &a) in support.iter().enumerate() {
+                    xn[a] += alpha * step[i];
+                }
+                let (fn_, jn) = reference_support_system(t, support, &xn);
+                let nn = inf_norm(&fn_);
+                if nn.is_finite() && (nn < norm || nn < 1e-14) {
+                    x = xn;
+                    f = fn_;
+                    jac = jn;
+                    norm = nn;
+                    accepted = true;
+                    break;
+                }
+                alpha *= 0.5;
+            }
+            if !accepted {
+                break;
+            }
+        }
+        if !(norm < 1e-11) {
+            return None;
+        }
+        let regular = Lu::new(&jac, m).is_some();
+        Some((x, regular))
+    }
+
+    /// The reference contraction: the column pass as first written, with
+    /// its arrays on the heap and the number of players a variable.
+    fn reference_values(t: &PayoffTensor, x: &[f64], pairs: bool) -> (Vec<f64>, Vec<f64>) {
+        let (n, k) = (t.n, t.k);
+        let mut v = vec![0.0; k];
+        let mut d = vec![0.0; k * k];
+        let s0 = t.shape[0];
+        let mut pure = vec![0usize; n];
+        let mut idx: Vec<usize> = t.offsets.clone();
+        let mut pre = vec![1.0; n + 1];
+        let mut suf = vec![1.0; n + 1];
+        let mut sp = vec![0.0; n];
+        let max_zeros = if pairs { 2 } else { 1 };
+        for col in 0..t.cells / s0 {
+            let mut zeros = 0;
+            for p in 1..n {
+                let pr = x[idx[p]];
+                if pr == 0.0 {
+                    zeros += 1;
+                }
+                pre[p + 1] = pre[p] * pr;
+            }
+            if zeros <= max_zeros {
+                suf[n] = 1.0;
+                for p in (1..n).rev() {
+                    suf[p] = suf[p + 1] * x[idx[p]];
+                }
+                let all = pre[n];
+                sp.iter_mut().for_each(|a| *a = 0.0);
+                let base = col * s0;
+                for h0 in 0..s0 {
+                    let pay = &t.pay[(base + h0) * n..(base + h0 + 1) * n];
+                    v[h0] += all * pay[0];
+                    for p in 1..n {
+                        sp[p] += x[h0] * pay[p];
+                    }
+                    if pairs {
+                        for p in 1..n {
+                            let l1 = pre[p] * suf[p + 1];
+                            if l1 != 0.0 {
+                                d[h0 * k + idx[p]] += l1 * pay[0];
+                                d[idx[p] * k + h0] += l1 * pay[p];
+                            }
+                        }
+                    }
+                }
+                for p in 1..n {
+                    let ap = idx[p];
+                    v[ap] += pre[p] * suf[p + 1] * sp[p];
+                    if pairs {
+                        let mut mid = pre[p];
+                        for q in (p + 1)..n {
+                            let w2 = mid * suf[q + 1];
+                            if w2 != 0.0 {
+                                d[ap * k + idx[q]] += w2 * sp[p];
+                                d[idx[q] * k + ap] += w2 * sp[q];
+                            }
+                            mid *= x[idx[q]];
+                        }
+                    }
+                }
+            }
+            for p in 1..n {
+                pure[p] += 1;
+                idx[p] += 1;
+                if pure[p] < t.shape[p] {
+                    break;
+                }
+                pure[p] = 0;
+                idx[p] = t.offsets[p];
+            }
+        }
+        (v, d)
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    proptest::proptest! {
+        /// Values, pairs, Newton on a support and the triangular solves
+        /// are the first-written code's numbers bit for bit, for two to
+        /// seven players (fixed-size and general passes), profiles with
+        /// zeros and negative entries (Newton's iterates) included.
+        #[test]
+        fn fast_paths_equal_the_reference_bit_for_bit(
+            shape in proptest::collection::vec(1usize..4, 2..8),
+            seed in 0u64..1000,
+            zeros in proptest::collection::vec(proptest::bool::ANY, 24),
+            negative in proptest::bool::ANY,
+        ) {
+            let cells: usize = shape.iter().product();
+            let mut rng = SplitMix64::new(seed);
+            let tables: Vec<Vec<i64>> = shape
+                .iter()
+                .map(|_| (0..cells).map(|_| (rng.next_u64() % 41) as i64 - 20).collect())
+                .collect();
+            let g = game(&shape, &tables);
+            let t = PayoffTensor::new(&g);
+            let mut x = rng.profile(&t);
+            for (i, z) in zeros.iter().enumerate().take(t.k) {
+                if *z && i % 3 == 0 {
+                    x[i] = 0.0;
+                }
+            }
+            if negative {
+                x[t.k - 1] = -0.75;
+            }
+            let (rv1, _) = reference_values(&t, &x, false);
+            let (rv2, rd2) = reference_values(&t, &x, true);
+            proptest::prop_assert_eq!(bits(&t.values(&x)), bits(&rv1));
+            let (v2, d2) = t.values_and_pairs(&x);
+            proptest::prop_assert_eq!(bits(&v2), bits(&rv2));
+            proptest::prop_assert_eq!(bits(&d2), bits(&rd2));
+            let mut v3 = vec![0.0; t.k];
+            t.values_as_with_pairs_into(&x, &mut v3);
+            proptest::prop_assert_eq!(bits(&v3), bits(&rv2));
+            // Newton from a perturbed profile on the full support and on
+            // a smaller one.
+            let full: Vec<usize> = (0..t.k).collect();
+            let part: Vec<usize> = (0..t.k).filter(|a| !zeros[a % 24] || t.shape[t.owner(*a)] == 1).collect();
+            let x0 = rng.profile(&t);
+            for support in [&full, &part] {
+                let want = reference_newton(&t, support, &x0, 40);
+                let got = newton_on_support(&t, support, &x0, 40);
+                proptest::prop_assert_eq!(
+                    want.map(|(y, r)| (bits(&y), r)),
+                    got.map(|(y, r)| (bits(&y), r))
+                );
+            }
+            // The column-ordered forward substitution.
+            let m = t.k.min(8);
+            let a: Vec<f64> = (0..m * m).map(|_| rng.next_f64() - 0.5).collect();
+            let b: Vec<f64> = (0..m).map(|_| rng.next_f64()).collect();
+            if let Some(lu) = Lu::new(&a, m) {
+                let mut y: Vec<f64> = lu.perm.iter().map(|&p| b[p]).collect();
+                for r in 0..m {
+                    let mut s = y[r];
+                    for c in 0..r {
+                        s -= lu.lu[r * m + c] * y[c];
+                    }
+                    y[r] = s;
+                }
+                for r in (0..m).rev() {
+                    let mut s = y[r];
+                    for c in (r + 1)..m {
+                        s -= lu.lu[r * m + c] * y[c];
+                    }
+                    y[r] = s / lu.lu[r * m + r];
+                }
+                proptest::prop_assert_eq!(bits(&lu.solve(&b)), bits(&y));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The tensor's bounds are `payoff_range_f64`'s, bit for bit, for
+        /// integer, decimal and huge payoffs.
+        #[test]
+        fn tensor_bounds_are_the_exact_range(
+            nums in proptest::collection::vec(-3000i64..3000, 8),
+            dens in proptest::collection::vec(prop_oneof_dens(), 8),
+            huge in proptest::bool::ANY,
+        ) {
+            use num_bigint::BigInt;
+            let mut q: Vec<Rational> = nums
+                .iter()
+                .zip(&dens)
+                .map(|(&n, &d)| Rational::new(BigInt::from(n), BigInt::from(d)))
+                .collect();
+            if huge {
+                q[3] = Rational::new(BigInt::from(10).pow(25) + 1, BigInt::from(3));
+            }
+            let tables = vec![q[..4].to_vec(), q[4..].to_vec()];
+            let g = match NormalFormGame::from_tables(&[2, 2], &tables) {
+                Ok(g) => g,
+                Err(e) => return Err(proptest::test_runner::TestCaseError::fail(e.to_string())),
+            };
+            let t = PayoffTensor::new(&g);
+            let (lo, hi, _) = g.payoff_range_f64();
+            proptest::prop_assert_eq!(t.min.to_bits(), lo.to_bits());
+            let scale = if hi > lo && (hi - lo).is_finite() { hi - lo } else { 1.0 };
+            proptest::prop_assert_eq!(t.scale.to_bits(), scale.to_bits());
+        }
+    }
+
+    fn prop_oneof_dens() -> impl proptest::strategy::Strategy<Value = i64> {
+        proptest::prop_oneof![proptest::strategy::Just(1i64), 1i64..2000]
     }
 
     #[test]
