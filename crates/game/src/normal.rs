@@ -289,7 +289,12 @@ impl NormalFormGame {
         // extremes are among the values whose approximations are this
         // close to the extreme approximation (NaN, which cannot occur, is
         // kept as a candidate too).
-        let near = |x: f64, m: f64| !(((x - m).abs()) > 1e-9 * x.abs().max(m.abs()) + 1e-300);
+        let near = |x: f64, m: f64| {
+            x == m
+                || x.is_nan()
+                || m.is_infinite()
+                || (x - m).abs() <= 1e-9 * x.abs().max(m.abs()) + 1e-300
+        };
         let amin = approx.iter().copied().fold(f64::INFINITY, f64::min);
         let amax = approx.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let less = |a: &Rational, b: &Rational| a.numer() * b.denom() < b.numer() * a.denom();
@@ -298,17 +303,13 @@ impl NormalFormGame {
         let mut lo_set = false;
         let mut hi_set = false;
         for (v, &x) in self.payoffs.iter().zip(&approx) {
-            if x == amin || near(x, amin) || x.is_nan() || amin.is_infinite() {
-                if !lo_set || less(v, lo) {
-                    lo = v;
-                    lo_set = true;
-                }
+            if near(x, amin) && (!lo_set || less(v, lo)) {
+                lo = v;
+                lo_set = true;
             }
-            if x == amax || near(x, amax) || x.is_nan() || amax.is_infinite() {
-                if !hi_set || less(hi, v) {
-                    hi = v;
-                    hi_set = true;
-                }
+            if near(x, amax) && (!hi_set || less(hi, v)) {
+                hi = v;
+                hi_set = true;
             }
         }
         (lo.clone(), hi.clone())

@@ -19,7 +19,12 @@
 //! profile, a certificate checked on the exact payoffs), or, for games of
 //! three or more players with at least three mixing, no such distributions,
 //! one per player and agreeing on every player's marginal, satisfy all
-//! players' conditions at once. For each remaining support the indifference
+//! players' conditions at once, or no single distribution over the support
+//! profiles gives every player, conditioned on each of its own support
+//! strategies, an indifferent and optimal support (the correlated support
+//! LP: the product of an equilibrium's mixtures is such a distribution;
+//! on the 4-player random games it skips more supports than the others
+//! together). For each remaining support the indifference
 //! equations (every strategy in a player's support earns the same,
 //! probabilities sum to one) are solved:
 //!
@@ -27,7 +32,10 @@
 //!   equations depend only on the other's probabilities) and is solved
 //!   directly (a singular system means a continuum or nothing);
 //! - otherwise, up to [`MAX_SUBDIVISION_DIM`] unknowns, by box subdivision
-//!   over the product of simplices with exact exclusion tests (each
+//!   over the product of simplices (optionally with each box first narrowed
+//!   by the linear elimination of every player's block, `enumpoly_elim.rs`:
+//!   the other players' conditions are affine in it), with exact exclusion
+//!   tests (each
 //!   equation, each preconditioned combination of them, each best-response
 //!   inequality) and Krawczyk's existence and uniqueness test, so that
 //!   every isolated root is proven to be the only one in its box and found
@@ -56,7 +64,9 @@
 
 use crate::budget::Budget;
 use crate::enumpoly_box::{solve_support, BoxLimits, SupportSystem};
-use crate::enumpoly_lp::{joint_lp_infeasible, support_lp_infeasible, ExactPayoffs};
+use crate::enumpoly_lp::{
+    correlated_lp_infeasible, joint_lp_infeasible, support_lp_infeasible, ExactPayoffs,
+};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{newton_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use detente_game::NormalFormGame;
@@ -100,6 +110,13 @@ pub struct EnumpolyOptions {
     /// (`enumpoly_box.rs`); `false` only to compare answers with and
     /// without them.
     pub support_lp: bool,
+    /// Contract every box of the subdivision by the linear elimination of
+    /// each player's block (`enumpoly_elim.rs`). Off by default: on the
+    /// 4-player random games it saves 30–60% of the boxes but costs about
+    /// 1.4× the CPU time (`bench/nplayer/README.md`, "enumpoly (sixth
+    /// session)"), and it moves Newton's starting points, so the last
+    /// digits of some equilibria change.
+    pub elimination: bool,
 }
 
 impl Default for EnumpolyOptions {
@@ -110,6 +127,7 @@ impl Default for EnumpolyOptions {
             stop_after: None,
             budget: Budget::default(),
             support_lp: true,
+            elimination: false,
         }
     }
 }
@@ -325,11 +343,11 @@ fn solve_boxes(
     t: &PayoffTensor,
     support: &[usize],
     blocks: &[Vec<usize>],
-    max_boxes: usize,
+    opts: &EnumpolyOptions,
     meter: &mut crate::budget::Meter,
     stats: &mut BoxStats,
-    box_lp: bool,
 ) -> SupportOutcome {
+    let max_boxes = opts.max_boxes_per_support;
     let sys = SupportSystem::new(t, blocks);
     let d: usize = blocks.iter().map(|b| b.len() - 1).sum();
     let limits = BoxLimits {
@@ -338,7 +356,8 @@ fn solve_boxes(
         } else {
             max_boxes
         },
-        box_lp: box_lp && d >= BOX_LP_MIN_UNKNOWNS,
+        box_lp: opts.support_lp && d >= BOX_LP_MIN_UNKNOWNS,
+        elimination: opts.elimination,
         ..Default::default()
     };
     let out = solve_support(&sys, &limits, meter);
@@ -441,6 +460,7 @@ pub fn enumpoly(
     let mut equivalent = 0u64;
     let mut lp_pruned = 0u64;
     let mut joint_pruned = 0u64;
+    let mut ce_pruned = 0u64;
     let ex = ExactPayoffs::new(game);
     let mut continua = 0u64;
     let mut box_stats = BoxStats::default();
@@ -493,6 +513,8 @@ pub fn enumpoly(
                 && joint_lp_infeasible(&t, &ex, &sets)
             {
                 joint_pruned += 1;
+            } else if lps && correlated_lp_infeasible(&t, &ex, &sets) {
+                ce_pruned += 1;
             } else {
                 let blocks: Vec<Vec<usize>> = sets
                     .iter()
@@ -505,15 +527,7 @@ pub fn enumpoly(
                 let outcome = if mixing <= 2 {
                     solve_linear(&t, &support, &blocks)
                 } else if d <= MAX_SUBDIVISION_DIM {
-                    solve_boxes(
-                        &t,
-                        &support,
-                        &blocks,
-                        opts.max_boxes_per_support,
-                        &mut meter,
-                        &mut box_stats,
-                        opts.support_lp,
-                    )
+                    solve_boxes(&t, &support, &blocks, opts, &mut meter, &mut box_stats)
                 } else {
                     solve_multistart(&t, &support, supports_done)
                 };
@@ -568,6 +582,11 @@ pub fn enumpoly(
     if joint_pruned > 0 {
         coll.note(format!(
             "enumpoly: {joint_pruned} more support profiles skipped by the joint support LP (no distributions over the others' supports, one per player, agreeing on every player's marginal, satisfy all players' conditions; certified on the exact payoffs)"
+        ));
+    }
+    if ce_pruned > 0 {
+        coll.note(format!(
+            "enumpoly: {ce_pruned} more support profiles skipped by the correlated support LP (no distribution over the support profiles gives every player, conditioned on each of its support strategies, an indifferent and optimal support; certified on the exact payoffs)"
         ));
     }
     if equivalent > 0 {
@@ -758,7 +777,7 @@ mod tests {
     fn lp_prunings_fire_on_random_games_and_change_nothing() {
         // Seeded random 3×3×3 and 4×3×3 games (payoffs 0..19): the support
         // LPs skip supports and the answers equal those without them.
-        let (mut per_player, mut joint) = (0, 0);
+        let (mut per_player, mut joint, mut correlated) = (0, 0, 0);
         for seed in 1..=12u64 {
             let mut rng = SplitMix64::new(seed);
             let shape = if seed % 2 == 0 {
@@ -803,8 +822,87 @@ mod tests {
             };
             per_player += count("skipped by the support LP");
             joint += count("skipped by the joint support LP");
+            correlated += count("skipped by the correlated support LP");
+            // No support of an equilibrium found without the LPs is
+            // infeasible for the correlated LP.
+            let t = PayoffTensor::new(&g);
+            let ex = ExactPayoffs::new(&g);
+            for e in without.equilibria.iter().chain(&without.nonisolated) {
+                let sets: Vec<Vec<usize>> = e
+                    .profile
+                    .iter()
+                    .map(|b| (0..b.len()).filter(|&h| b[h] > 1e-9).collect())
+                    .collect();
+                assert!(
+                    !correlated_lp_infeasible(&t, &ex, &sets),
+                    "seed {seed}: {:?}",
+                    e.profile
+                );
+            }
         }
-        assert!(per_player > 0 && joint > 0, "{per_player} {joint}");
+        assert!(
+            per_player > 0 && joint > 0 && correlated > 0,
+            "{per_player} {joint} {correlated}"
+        );
+    }
+
+    #[test]
+    fn correlated_lp_prunes_four_player_supports_and_keeps_equilibria() {
+        // Seeded random 2×2×2×2 and 3×2×2×2 games: the correlated support
+        // LP skips supports, every equilibrium's support passes it, and the
+        // answers equal those without the LPs.
+        let mut correlated = 0;
+        for seed in 21..=28u64 {
+            let mut rng = SplitMix64::new(seed);
+            let shape = if seed % 2 == 0 {
+                vec![2, 2, 2, 2]
+            } else {
+                vec![3, 2, 2, 2]
+            };
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..4)
+                .map(|_| (0..cells).map(|_| (rng.next_u64() % 20) as i64).collect())
+                .collect();
+            let g = game(&shape, &tables);
+            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let without = enumpoly(
+                &g,
+                &EnumpolyOptions {
+                    support_lp: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap_or_default();
+            assert!(with.complete && without.complete, "{:?}", with.notes);
+            assert_eq!(
+                with.equilibria.len(),
+                without.equilibria.len(),
+                "seed {seed}"
+            );
+            let t = PayoffTensor::new(&g);
+            let ex = ExactPayoffs::new(&g);
+            for e in &without.equilibria {
+                assert!(with.equilibria.iter().any(|f| e
+                    .profile
+                    .iter()
+                    .flatten()
+                    .zip(f.profile.iter().flatten())
+                    .all(|(a, b)| (a - b).abs() < 1e-9)));
+                let sets: Vec<Vec<usize>> = e
+                    .profile
+                    .iter()
+                    .map(|b| (0..b.len()).filter(|&h| b[h] > 1e-9).collect())
+                    .collect();
+                assert!(!correlated_lp_infeasible(&t, &ex, &sets), "seed {seed}");
+            }
+            correlated += with
+                .notes
+                .iter()
+                .filter(|n| n.contains("skipped by the correlated support LP"))
+                .filter_map(|n| n.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum::<u64>();
+        }
+        assert!(correlated > 0);
     }
 
     #[test]
@@ -889,6 +987,40 @@ mod proptests {
             let without = enumpoly(&g, &EnumpolyOptions { support_lp: false, ..Default::default() })
                 .unwrap_or_default();
             prop_assert!(with.complete || !without.complete, "{:?}", with.notes);
+            prop_assert!(
+                same_profiles(&with.equilibria, &without.equilibria),
+                "with {:?}\nwithout {:?}\nnotes {:?}",
+                with.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                without.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                with.notes
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// The elimination contractor (`enumpoly_elim.rs`) never changes
+        /// the answer: same isolated equilibria, same completeness, on
+        /// random 3- and 4-player games whose supports go to subdivision.
+        #[test]
+        fn elimination_keeps_the_equilibria(
+            shape_pick in 0usize..3,
+            pay in proptest::collection::vec(-4i64..5, 96),
+        ) {
+            let shape: Vec<usize> = match shape_pick {
+                0 => vec![3, 3, 2],
+                1 => vec![2, 2, 2, 2],
+                _ => vec![3, 2, 2, 2],
+            };
+            let n = shape.len();
+            let cells: usize = shape.iter().product();
+            let tables: Vec<Vec<i64>> = (0..n).map(|p| pay[p * cells..(p + 1) * cells].to_vec()).collect();
+            let g = game(&shape, &tables);
+            let with = enumpoly(&g, &EnumpolyOptions { elimination: true, ..Default::default() })
+                .unwrap_or_default();
+            let without = enumpoly(&g, &EnumpolyOptions { elimination: false, ..Default::default() })
+                .unwrap_or_default();
+            prop_assert_eq!(with.complete, without.complete, "{:?}", with.notes);
             prop_assert!(
                 same_profiles(&with.equilibria, &without.equilibria),
                 "with {:?}\nwithout {:?}\nnotes {:?}",

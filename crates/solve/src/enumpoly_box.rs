@@ -70,12 +70,13 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
 
 use crate::budget::Meter;
+use crate::enumpoly_elim::{contract, ElimWork};
 use crate::nplayer_util::{lm_step, Lu, PayoffTensor};
 
 /// Rounding allowance added to computed ranges of payoff differences
 /// (payoffs are rescaled to `[0, 1]`; sums of at most a few thousand
 /// products of numbers in `[0, 1]` err by far less).
-const ROUND: f64 = 1e-11;
+pub(crate) const ROUND: f64 = 1e-11;
 
 /// Where boxes are split along the chosen side (fraction of the width).
 const SPLIT: f64 = 0.4858;
@@ -86,45 +87,46 @@ const NEWTON_TOL: f64 = 1e-12;
 /// The payoff differences of one player restricted to a support profile,
 /// as polynomials in the other players' reduced coordinates.
 #[derive(Debug, Clone)]
-struct PlayerRows {
+pub(crate) struct PlayerRows {
     /// The other players, in order (tensor axes, first axis fastest).
-    others: Vec<usize>,
+    pub(crate) others: Vec<usize>,
     /// Axis sizes: the others' support sizes `m_q` (index 0: the constant
     /// term, index `i ≥ 1`: the coordinate `y_{q,i}`).
-    dims: Vec<usize>,
+    pub(crate) dims: Vec<usize>,
     /// `(first reduced variable, d_q)` of each axis.
-    vars: Vec<(usize, usize)>,
+    pub(crate) vars: Vec<(usize, usize)>,
     /// Profiles of the other players' supports (`Π dims`).
     cells: usize,
     /// Equations (`m_j − 1`), then inequalities (off-support strategies).
-    neq: usize,
-    nrows: usize,
+    pub(crate) neq: usize,
+    pub(crate) nrows: usize,
     /// Coefficients of each row in the basis `Π_t (1 | y_{q_t,i})`:
     /// `rows × cells`, rows outermost. Row `r` is `u_j(a_r, ·) − u_j(b_0, ·)`
     /// with each other player's first support strategy eliminated
     /// (`x_{q,0} = 1 − Σ_i y_{q,i}`).
-    zval: Vec<f64>,
-    /// For each axis `t` with `m_q > 1`: the equations' partial derivatives
+    pub(crate) zval: Vec<f64>,
+    /// For each axis `t` with `m_q > 1`: the rows' partial derivatives
     /// with respect to `y_{q_t,i}`, which are the slices `index_t = i`
-    /// (rows `r · d_t + i − 1`, the other axes as in `zval`).
-    zgrad: Vec<Vec<f64>>,
+    /// (rows `r · d_t + i − 1`, the other axes as in `zval`); equations
+    /// first, so the first `neq · d_t` rows are the Jacobian's.
+    pub(crate) zgrad: Vec<Vec<f64>>,
 }
 
 /// The indifference system of one support profile in reduced coordinates.
 #[derive(Debug, Clone)]
 pub(crate) struct SupportSystem {
-    n: usize,
+    pub(crate) n: usize,
     /// Support size of each player.
-    m: Vec<usize>,
+    pub(crate) m: Vec<usize>,
     /// First reduced variable (and first equation) of each player.
-    voff: Vec<usize>,
+    pub(crate) voff: Vec<usize>,
     /// Number of unknowns (and equations).
-    d: usize,
+    pub(crate) d: usize,
     /// Owner of each variable.
     var_player: Vec<usize>,
     /// Flat strategy indices of each support (first = reference).
     blocks: Vec<Vec<usize>>,
-    players: Vec<PlayerRows>,
+    pub(crate) players: Vec<PlayerRows>,
     /// Total number of strategies of the game.
     k: usize,
 }
@@ -209,8 +211,8 @@ impl SupportSystem {
                     let rest = cells / (inner * nt);
                     // zgrad[t][((r·d_t + i−1) · rest + o) · inner + k] =
                     // zval[((r · rest + o) · nt + i) · inner + k]
-                    g = vec![0.0; neq * (nt - 1) * rest * inner];
-                    for r in 0..neq {
+                    g = vec![0.0; nrows * (nt - 1) * rest * inner];
+                    for r in 0..nrows {
                         for i in 1..nt {
                             for o in 0..rest {
                                 for k in 0..inner {
@@ -287,6 +289,7 @@ impl SupportSystem {
                 dims: &pr.dims,
                 vars: axes,
                 skip: None,
+                fixed: None,
             },
             y,
             bufs,
@@ -309,6 +312,7 @@ impl SupportSystem {
                     dims: &pr.dims,
                     vars: axes,
                     skip: Some(t),
+                    fixed: None,
                 },
                 y,
                 bufs,
@@ -326,10 +330,13 @@ impl SupportSystem {
 /// The axes of a player's tensor: sizes, `(first variable, d_t)` of each,
 /// and an axis left out (the derivative slices have one axis less).
 #[derive(Clone, Copy)]
-struct Axes<'a> {
-    dims: &'a [usize],
-    vars: &'a [(usize, usize)],
-    skip: Option<usize>,
+pub(crate) struct Axes<'a> {
+    pub dims: &'a [usize],
+    pub vars: &'a [(usize, usize)],
+    pub skip: Option<usize>,
+    /// An axis contracted at the box's lower corner only (one corner
+    /// along it instead of `2^{d_t}`); only [`corner_values`] reads it.
+    pub fixed: Option<usize>,
 }
 
 /// Contracts a tensor (`rows` outermost, then the axes `dims`, first
@@ -342,7 +349,9 @@ fn contract_all<'b>(
     y: &[f64],
     bufs: &'b mut [Vec<f64>; 2],
 ) -> &'b [f64] {
-    let Axes { dims, vars, skip } = ax;
+    let Axes {
+        dims, vars, skip, ..
+    } = ax;
     let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
     let mut size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
     bufs[0].clear();
@@ -386,7 +395,7 @@ fn contract_all<'b>(
 /// 2^{Σ d_t}`, corner bits in axis order (first axis lowest). Along each
 /// axis the corner values follow from one another by one addition each
 /// (`v(S ∪ {i}) = v(S) + c_i (hi_i − lo_i)`).
-fn corner_values<'b>(
+pub(crate) fn corner_values<'b>(
     src: &[f64],
     rows: usize,
     ax: Axes,
@@ -394,7 +403,12 @@ fn corner_values<'b>(
     hi: &[f64],
     bufs: &'b mut [Vec<f64>; 2],
 ) -> &'b [f64] {
-    let Axes { dims, vars, skip } = ax;
+    let Axes {
+        dims,
+        vars,
+        skip,
+        fixed,
+    } = ax;
     let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
     let mut size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
     bufs[0].clear();
@@ -408,7 +422,7 @@ fn corner_values<'b>(
         let inner: usize = (0..t).map(kept_dim).product();
         let outer = size / (n * inner);
         let (vo, dt) = vars[t];
-        let nc = 1usize << dt;
+        let nc = if Some(t) == fixed { 1 } else { 1usize << dt };
         let (a, b) = bufs.split_at_mut(1);
         let (src_b, dst) = if cur == 0 {
             (&a[0], &mut b[0])
@@ -484,6 +498,10 @@ pub(crate) struct BoxLimits {
     pub min_width: f64,
     /// Run the box LP (the best combination of a player's rows).
     pub box_lp: bool,
+    /// Contract every box by the linear elimination of each player's
+    /// block (`enumpoly_elim.rs`) before the tests (opt-in, see
+    /// `EnumpolyOptions::elimination`).
+    pub elimination: bool,
 }
 
 impl Default for BoxLimits {
@@ -494,6 +512,7 @@ impl Default for BoxLimits {
             continuum_width: 1.0 / 16.0,
             min_width: 1e-9,
             box_lp: true,
+            elimination: false,
         }
     }
 }
@@ -816,6 +835,7 @@ fn jacobian_ranges(sys: &SupportSystem, lo: &[f64], hi: &[f64], w: &mut Work) {
                     dims: &pr.dims,
                     vars: axes,
                     skip: Some(t),
+                    fixed: None,
                 },
                 lo,
                 hi,
@@ -873,6 +893,7 @@ fn examine(
                 dims: &pr.dims,
                 vars: axes,
                 skip: None,
+                fixed: None,
             },
             lo,
             hi,
@@ -1174,7 +1195,7 @@ fn record(out: &mut BoxOutcome, sys: &SupportSystem, y: &[f64], regular: bool) {
 /// inside the domain, where Krawczyk's test isolates it in a box of its own
 /// size (the caller discards it), instead of leaving the boxes along the
 /// face to shrink to its distance from the face.
-const MARGIN: f64 = 1.0 / 1024.0;
+pub(crate) const MARGIN: f64 = 1.0 / 1024.0;
 
 /// Shrinks the box to the product of (slightly enlarged) simplices:
 /// `y_{q,i} ≤ 1 + MARGIN − Σ_{k≠i} lo_{q,k}` (the first probability
@@ -1199,6 +1220,24 @@ fn clip_to_simplex(sys: &SupportSystem, lo: &mut [f64], hi: &mut [f64]) {
     }
 }
 
+/// The elimination contractor (`enumpoly_elim.rs`), repeated while it
+/// narrows the box markedly; `false` when it proves the box empty.
+fn contract_box(sys: &SupportSystem, lo: &mut [f64], hi: &mut [f64], ew: &mut ElimWork) -> bool {
+    let d = sys.d;
+    for _ in 0..3 {
+        let before: f64 = (0..d).map(|i| hi[i] - lo[i]).sum();
+        if !contract(sys, lo, hi, ew) {
+            return false;
+        }
+        clip_to_simplex(sys, lo, hi);
+        let after: f64 = (0..d).map(|i| hi[i] - lo[i]).sum();
+        if !(after < 0.8 * before) {
+            break;
+        }
+    }
+    true
+}
+
 /// Distance (max norm) from `y` to the box `[lo, hi]`.
 fn dist_to_box(y: &[f64], lo: &[f64], hi: &[f64]) -> f64 {
     y.iter()
@@ -1218,6 +1257,7 @@ pub(crate) fn solve_support(
     let d = sys.d;
     let mut w = Work::new(sys);
     w.box_lp = limits.box_lp;
+    let mut ew = ElimWork::default();
     let mut out = BoxOutcome {
         exhaustive: true,
         ..Default::default()
@@ -1253,6 +1293,9 @@ pub(crate) fn solve_support(
             continue;
         }
         clip_to_simplex(sys, &mut lo, &mut hi);
+        if limits.elimination && !contract_box(sys, &mut lo, &mut hi, &mut ew) {
+            continue;
+        }
         let mut verdict = examine(sys, &lo, &hi, false, &mut w);
         // Krawczyk contraction, repeated while it shrinks the box well.
         let mut rounds = 0;
@@ -1492,6 +1535,7 @@ mod tests {
                     dims: &pr.dims,
                     vars: axes,
                     skip: None,
+                    fixed: None,
                 },
                 &lo,
                 &hi,

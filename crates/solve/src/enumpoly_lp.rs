@@ -564,6 +564,104 @@ pub(crate) fn joint_lp_infeasible(
     certify_matrix(&w, &flat, ex_rows.len(), cols)
 }
 
+/// The correlated support LP: one distribution `μ` over the support
+/// profiles `S = Π_q S_q` such that, for every player `i` and every
+/// strategy `a ∈ S_i`, the conditional distribution of the others given
+/// `a` makes `i`'s support indifferent and optimal:
+/// `Σ_{s_-i} μ(a, s_-i) (u_i(r, s_-i) − u_i(b_0, s_-i))` is `0` for
+/// `r ∈ S_i` and `≤ 0` for `r ∉ S_i`. The product of the mixtures of an
+/// equilibrium with support `S` satisfies it (`μ(a, ·) = x_i(a) ·
+/// Π_{q≠i} x_q`, and each factor `Π_{q≠i} x_q` satisfies `i`'s
+/// conditions), so infeasibility proves the support empty. These are the
+/// correlated-equilibrium constraints of R. J. Aumann, "Subjectivity and
+/// correlation in randomized strategies", *J. Math. Econ.* 1 (1974) 67–96,
+/// restricted to `S`, with the support deviations as equalities; one
+/// common `μ` makes the players' conditions hold for the marginals of one
+/// joint distribution, which the per-player and joint LPs do not require.
+/// Infeasibility is read off a zero-sum game by Farkas' lemma (rows: the
+/// constraints, equations with both signs; columns: the profiles of `S`)
+/// and certified on the exact integer payoffs; games whose payoffs do not
+/// scale to integers skip this test.
+pub(crate) fn correlated_lp_infeasible(
+    t: &PayoffTensor,
+    ex: &ExactPayoffs,
+    sets: &[Vec<usize>],
+) -> bool {
+    let Some(ints) = &ex.ints else {
+        return false;
+    };
+    let n = t.n;
+    let strides: Vec<usize> = (0..n).map(|j| t.shape[..j].iter().product()).collect();
+    // Columns: the game cells of the profiles of S, and each one's
+    // strategy per player.
+    let mut cells: Vec<(usize, Vec<usize>)> = vec![(0, vec![0; n])];
+    for q in 0..n {
+        let mut next = Vec::with_capacity(cells.len() * sets[q].len());
+        for (c, st) in &cells {
+            for &h in &sets[q] {
+                let mut st2 = st.clone();
+                st2[q] = h;
+                next.push((c + h * strides[q], st2));
+            }
+        }
+        cells = next;
+    }
+    let cols = cells.len();
+    // Rows: (player, recommended strategy, deviation, is_equation).
+    let mut rows: Vec<(usize, usize, usize, bool)> = Vec::new();
+    for i in 0..n {
+        let mut devs: Vec<(usize, bool)> = sets[i][1..].iter().map(|&a| (a, true)).collect();
+        devs.extend(
+            (0..t.shape[i])
+                .filter(|h| !sets[i].contains(h))
+                .map(|h| (h, false)),
+        );
+        for &a in &sets[i] {
+            for &(r, eq) in &devs {
+                rows.push((i, a, r, eq));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return false;
+    }
+    let mut m = Vec::new();
+    let mut exm = Vec::new();
+    let mut origin: Vec<(usize, f64)> = Vec::new();
+    for (k, &(i, a, r, eq)) in rows.iter().enumerate() {
+        let b0 = sets[i][0];
+        let mut lr = vec![0.0; cols];
+        let mut er = vec![0.0; cols];
+        for (v, (c, st)) in cells.iter().enumerate() {
+            if st[i] != a {
+                continue;
+            }
+            let base = c - a * strides[i];
+            let (cr, cb) = (base + r * strides[i], base + b0 * strides[i]);
+            lr[v] = t.pay[cr * n + i] - t.pay[cb * n + i];
+            er[v] = ints[cr * n + i] - ints[cb * n + i];
+        }
+        m.extend_from_slice(&lr);
+        origin.push((k, 1.0));
+        if eq {
+            m.extend(lr.iter().map(|v| -v));
+            origin.push((k, -1.0));
+        }
+        exm.extend(er);
+    }
+    let Some((c, value)) = row_strategy(&m, origin.len(), cols) else {
+        return false;
+    };
+    if !(value > 0.0) {
+        return false;
+    }
+    let mut w = vec![0.0; rows.len()];
+    for (k, &(r, sign)) in origin.iter().enumerate() {
+        w[r] += sign * c[k];
+    }
+    certify_matrix(&w, &exm, rows.len(), cols)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

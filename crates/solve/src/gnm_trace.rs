@@ -44,7 +44,7 @@
 
 use crate::budget::Meter;
 use crate::gnm::{start_of_ray, GnmSystem, RayOutcome, Values};
-use crate::nplayer_util::{project_to_simplices, Lu, PayoffTensor, TraceEnd};
+use crate::nplayer_util::{project_to_simplices, PayoffTensor, TraceEnd};
 use std::collections::HashMap;
 
 /// Half-width of the band around `λ = 0` inside which `λ`'s sign is not
@@ -73,6 +73,14 @@ struct Cells<'s, 'a> {
     owner: Vec<usize>,
     support: Vec<bool>,
     size: Vec<usize>,
+    /// The support's strategies, player by player (`sup[sup_at[j]..sup_at[j
+    /// + 1]]` are player `j`'s, in increasing order).
+    sup: Vec<usize>,
+    sup_at: Vec<usize>,
+    /// The support the matrix rows were last built for (with the current
+    /// values), if any.
+    built: Vec<bool>,
+    built_ok: bool,
     x: Vec<f64>,
     theta: Vec<f64>,
     v: Vec<f64>,
@@ -83,7 +91,7 @@ struct Cells<'s, 'a> {
     a: Vec<f64>,
     /// Factorisation of `a`, the Newton right-hand side and step, and the
     /// last unit vector `e_{k+1}`.
-    fact: Lu,
+    fact: Fact,
     rhs: Vec<f64>,
     dx: Vec<f64>,
     e_last: Vec<f64>,
@@ -99,13 +107,17 @@ impl<'s, 'a> Cells<'s, 'a> {
             owner: (0..k).map(|a| t.owner(a)).collect(),
             support: vec![false; k],
             size: vec![0; t.n],
+            sup: Vec::with_capacity(k),
+            sup_at: vec![0; t.n + 1],
+            built: vec![false; k],
+            built_ok: false,
             x: vec![0.0; k],
             theta: vec![0.0; t.n],
             v: vec![0.0; k],
             d: vec![0.0; k * k],
             res: vec![0.0; k + 1],
             a: vec![0.0; (k + 1) * (k + 1)],
-            fact: Lu::with_size(k + 1),
+            fact: Fact::with_size(k + 1),
             rhs: vec![0.0; k + 1],
             dx: vec![0.0; k + 1],
             e_last: (0..=k).map(|i| if i == k { 1.0 } else { 0.0 }).collect(),
@@ -115,13 +127,18 @@ impl<'s, 'a> Cells<'s, 'a> {
     /// Makes `support` the current support.
     fn set_support(&mut self, support: &[bool]) {
         self.support.copy_from_slice(support);
+        self.sup.clear();
         for j in 0..self.t.n {
             let o = self.t.offsets[j];
-            self.size[j] = self.support[o..o + self.t.shape[j]]
-                .iter()
-                .filter(|&&b| b)
-                .count();
+            self.sup_at[j] = self.sup.len();
+            for c in o..o + self.t.shape[j] {
+                if self.support[c] {
+                    self.sup.push(c);
+                }
+            }
+            self.size[j] = self.sup.len() - self.sup_at[j];
         }
+        self.sup_at[self.t.n] = self.sup.len();
     }
 
     /// `θ` and the cell's affine retraction `x` at `z`.
@@ -194,13 +211,14 @@ impl<'s, 'a> Cells<'s, 'a> {
                 }
             }
         }
-        self.build(y);
+        self.build(y, true);
     }
 
-    /// Residual and matrix rows from the values of the last
-    /// [`Self::eval`], for the current support (after [`Self::project`]
-    /// at `y`): at a wall the values are those of either cell.
-    fn build(&mut self, y: &[f64]) {
+    /// Matrix rows (and, with `residual`, the residual) from the values of
+    /// the last [`Self::eval`], for the current support (after
+    /// [`Self::project`] at `y`): at a wall the values are those of either
+    /// cell.
+    fn build(&mut self, y: &[f64], residual: bool) {
         let k = self.k;
         let dim = k + 1;
         let lambda = y[k];
@@ -211,45 +229,105 @@ impl<'s, 'a> Cells<'s, 'a> {
         let ray = &self.sys.ray;
         let t = self.t;
         for a in 0..k {
-            self.res[a] = y[a] - self.x[a] - self.v[a] - lambda * ray[a];
+            if residual {
+                self.res[a] = y[a] - self.x[a] - self.v[a] - lambda * ray[a];
+            }
             let row_d = &d[a * k..(a + 1) * k];
             let ja = self.owner[a];
             let row = &mut self.a[a * dim..(a + 1) * dim];
+            // Off the support a column holds its identity entry alone.
+            row.iter_mut().for_each(|v| *v = 0.0);
+            row[a] = 1.0;
             // Player by player: the mean of the row's derivatives over the
-            // support, then the entries of the player's columns (slices,
-            // so that the loops carry no bounds checks).
+            // support, then the entries of the player's support columns
+            // (each entry gets the operations it always got: from its
+            // identity entry, minus the projection's term, minus the
+            // centred derivative).
             for q in 0..t.n {
-                let o = t.offsets[q];
-                let s = t.shape[q];
-                let rd = &row_d[o..o + s];
-                let sp = &self.support[o..o + s];
+                let cols = &self.sup[self.sup_at[q]..self.sup_at[q + 1]];
                 let mut sum = 0.0;
-                for (&v, &b) in rd.iter().zip(sp) {
-                    if b {
-                        sum += v;
-                    }
+                for &c in cols {
+                    sum += row_d[c];
                 }
                 let sz = self.size[q] as f64;
                 let mean = sum / sz;
-                let own = q == ja && self.support[a];
-                // `1/sz` once per player (the same number each entry used
-                // to recompute).
-                let inv = 1.0 / sz;
-                let out = &mut row[o..o + s];
-                for (h, ((r, &v), &b)) in out.iter_mut().zip(rd).zip(sp).enumerate() {
-                    let diag = o + h == a;
-                    let mut val = if diag { 1.0 } else { 0.0 };
-                    if b {
-                        if own {
-                            val -= if diag { 1.0 - inv } else { -inv };
-                        }
-                        val -= v - mean;
+                if q == ja && self.support[a] {
+                    let inv = 1.0 / sz;
+                    for &c in cols {
+                        let mut val = row[c];
+                        val -= if c == a { 1.0 - inv } else { -inv };
+                        val -= row_d[c] - mean;
+                        row[c] = val;
                     }
-                    *r = val;
+                } else {
+                    for &c in cols {
+                        let mut val = row[c];
+                        val -= row_d[c] - mean;
+                        row[c] = val;
+                    }
                 }
             }
             row[k] = -ray[a];
         }
+        self.built.copy_from_slice(&self.support);
+        self.built_ok = true;
+    }
+
+    /// The matrix rows of [`Self::build`] for the current support, the
+    /// values unchanged since the last build: only the column blocks of
+    /// players whose support changed are computed again (a player's
+    /// columns depend on the values and on his own support alone), each
+    /// entry as [`Self::build`] computes it.
+    fn rebuild(&mut self, y: &[f64]) {
+        if !self.built_ok {
+            self.build(y, false);
+            return;
+        }
+        let t = self.t;
+        let k = self.k;
+        let dim = k + 1;
+        let d: &[f64] = match &self.sys.values {
+            Values::Game(_) => &self.d,
+            Values::Poly { d0, .. } => d0,
+        };
+        for q in 0..t.n {
+            let o = t.offsets[q];
+            let s = t.shape[q];
+            if self.support[o..o + s] == self.built[o..o + s] {
+                continue;
+            }
+            let cols = &self.sup[self.sup_at[q]..self.sup_at[q + 1]];
+            let sz = self.size[q] as f64;
+            for a in 0..k {
+                let row_d = &d[a * k..(a + 1) * k];
+                let row = &mut self.a[a * dim..(a + 1) * dim];
+                row[o..o + s].iter_mut().for_each(|v| *v = 0.0);
+                if self.owner[a] == q {
+                    row[a] = 1.0;
+                }
+                let mut sum = 0.0;
+                for &c in cols {
+                    sum += row_d[c];
+                }
+                let mean = sum / sz;
+                if self.owner[a] == q && self.support[a] {
+                    let inv = 1.0 / sz;
+                    for &c in cols {
+                        let mut val = row[c];
+                        val -= if c == a { 1.0 - inv } else { -inv };
+                        val -= row_d[c] - mean;
+                        row[c] = val;
+                    }
+                } else {
+                    for &c in cols {
+                        let mut val = row[c];
+                        val -= row_d[c] - mean;
+                        row[c] = val;
+                    }
+                }
+            }
+        }
+        self.built.copy_from_slice(&self.support);
     }
 
     /// Puts `row` in the last row of the matrix and returns its residual at
@@ -392,8 +470,9 @@ impl<'s, 'a> Cells<'s, 'a> {
         let k = self.k;
         let dim = k + 1;
         if reuse_values {
+            // The tangent needs the matrix alone.
             self.project(&y[..k]);
-            self.build(y);
+            self.rebuild(y);
         } else {
             self.eval(y);
         }
@@ -402,24 +481,19 @@ impl<'s, 'a> Cells<'s, 'a> {
         // determinant lemma, rᵀ t = 1), so one factorisation gives the
         // direction and its orientation.
         if !self.fact.refactor(&self.a) {
-            // A right-angle turn: any row that works.
-            let mut found = false;
-            let all: Vec<usize> = match rows {
-                Some(_) => Vec::new(),
-                None => (0..dim).rev().collect(),
+            // A right-angle turn: any unit row that works, `rows` in turn
+            // (default: all, `λ` first). The matrices differ only in
+            // their last row, so their common rows are eliminated once.
+            let count = rows.map_or(dim, <[usize]>::len);
+            let unit = |j: usize| match rows {
+                Some(r) => r[j],
+                None => dim - 1 - j,
             };
-            for &i in rows.unwrap_or(&all) {
-                let last = &mut self.a[k * dim..];
-                last.iter_mut().for_each(|v| *v = 0.0);
-                last[i] = 1.0;
-                if self.fact.refactor(&self.a) {
-                    found = true;
-                    break;
-                }
-            }
-            if !found {
-                return None;
-            }
+            let fill = |j: usize, row: &mut [f64]| {
+                row.iter_mut().for_each(|v| *v = 0.0);
+                row[unit(j)] = 1.0;
+            };
+            self.fact.refactor_first(&self.a, count, fill)?;
         }
         let mut t = self.fact.solve(&self.e_last);
         let norm = t.iter().map(|v| v * v).sum::<f64>().sqrt();
@@ -439,6 +513,342 @@ impl<'s, 'a> Cells<'s, 'a> {
         let mut x = self.x.clone();
         self.t.normalize(&mut x);
         x
+    }
+}
+
+/// The LU factorisation of the tracer's augmented matrices: partial
+/// pivoting, rejecting a pivot at or below `1e-13` times the largest
+/// entry, as [`crate::nplayer_util::Lu`] (the same operations in the same
+/// order, so the same bits), plus [`Fact::refactor_first`]: the first of
+/// several matrices that differ only in their last row that factorises,
+/// sharing the elimination of the common rows.
+struct Fact {
+    n: usize,
+    lu: Vec<f64>,
+    perm: Vec<usize>,
+    /// Sign of the determinant.
+    det_sign: f64,
+    /// [`Fact::refactor_first`]'s shared elimination of the common rows and
+    /// its row order.
+    w: Vec<f64>,
+    wperm: Vec<usize>,
+    /// One per last row tried: the row as eliminated so far, and where the
+    /// elimination of its matrix left the shared one (see [`Attempt`]).
+    attempts: Vec<Attempt>,
+}
+
+/// One last row of [`Fact::refactor_first`].
+struct Attempt {
+    row: Vec<f64>,
+    amax: f64,
+    state: AttemptState,
+    /// The matrix, row order and determinant sign at the column where its
+    /// last row became the pivot (then it is eliminated on its own).
+    snap: Vec<f64>,
+    snap_perm: Vec<usize>,
+    snap_sign: f64,
+    snap_col: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum AttemptState {
+    /// Eliminated with the shared rows so far.
+    Shared,
+    /// Its last row is the pivot of column `snap_col`.
+    Own,
+    /// A pivot too small: the matrix does not factorise.
+    Failed,
+}
+
+/// Largest absolute entry, as [`crate::nplayer_util::Lu`] measures it.
+fn abs_max(a: &[f64]) -> f64 {
+    a.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// Eliminates row `row` (length `n`) with the pivot row of column `c`
+/// (`pivot_row`: its entries after column `c`), as
+/// [`crate::nplayer_util::Lu::refactor`] updates every row below a pivot.
+#[inline]
+fn eliminate_row(row: &mut [f64], c: usize, d: f64, pivot_row: &[f64]) {
+    // A zero entry gives `f = ±0` (the pivot is finite and not zero):
+    // skip the division (these matrices are sparse).
+    if row[c] == 0.0 {
+        row[c] = 0.0;
+        return;
+    }
+    let f = row[c] / d;
+    if f != 0.0 {
+        row[c] = f;
+        for (x, y) in row[c + 1..].iter_mut().zip(pivot_row) {
+            *x -= f * y;
+        }
+    } else {
+        row[c] = 0.0;
+    }
+}
+
+/// Columns `c0..n` of the partial-pivoting elimination of `lu` (`n × n`,
+/// row-major, columns before `c0` done), with determinant sign `sign` so
+/// far; the sign, or `None` when a pivot is too small.
+fn eliminate_from(
+    lu: &mut [f64],
+    perm: &mut [usize],
+    n: usize,
+    c0: usize,
+    mut sign: f64,
+    amax: f64,
+) -> Option<f64> {
+    for c in c0..n {
+        let mut piv = c;
+        let mut best = lu[c * n + c].abs();
+        for r in (c + 1)..n {
+            let v = lu[r * n + c].abs();
+            if v > best {
+                best = v;
+                piv = r;
+            }
+        }
+        if !(best > 1e-13 * amax) {
+            return None;
+        }
+        if piv != c {
+            for col in 0..n {
+                lu.swap(c * n + col, piv * n + col);
+            }
+            perm.swap(c, piv);
+            sign = -sign;
+        }
+        let d = lu[c * n + c];
+        if d < 0.0 {
+            sign = -sign;
+        }
+        let (top, below) = lu.split_at_mut((c + 1) * n);
+        let pivot_row = &top[c * n + c + 1..(c + 1) * n];
+        for row in below.chunks_exact_mut(n) {
+            eliminate_row(row, c, d, pivot_row);
+        }
+    }
+    Some(sign)
+}
+
+impl Fact {
+    fn with_size(n: usize) -> Fact {
+        Fact {
+            n,
+            lu: vec![0.0; n * n],
+            perm: (0..n).collect(),
+            det_sign: 1.0,
+            w: vec![0.0; n * n],
+            wperm: (0..n).collect(),
+            attempts: Vec::new(),
+        }
+    }
+
+    /// Factorises `a` (`n × n`, row-major); `false` when a pivot is too
+    /// small (the factorisation is then unusable).
+    fn refactor(&mut self, a: &[f64]) -> bool {
+        let n = self.n;
+        self.lu.copy_from_slice(a);
+        self.perm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
+        let amax = abs_max(&self.lu);
+        if !(amax > 0.0) || !amax.is_finite() {
+            return false;
+        }
+        match eliminate_from(&mut self.lu, &mut self.perm, n, 0, 1.0, amax) {
+            Some(sign) => {
+                self.det_sign = sign;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Factorises the first of the matrices `[a's first n − 1 rows;
+    /// last(j)ᵀ]`, `j = 0..count`, that factorises, and returns its `j`:
+    /// the same factorisation, bit for bit, as [`Fact::refactor`] tried on
+    /// each in turn. The common rows are eliminated once for all: a last
+    /// row is carried along (updated as the row below every pivot) until
+    /// it would be the pivot of a column (then its matrix is finished on
+    /// its own) or a pivot of the common rows is too small for it (its
+    /// matrix fails there, as [`Fact::refactor`] would, which scans the
+    /// last row last).
+    fn refactor_first(
+        &mut self,
+        a: &[f64],
+        count: usize,
+        mut last: impl FnMut(usize, &mut [f64]),
+    ) -> Option<usize> {
+        let n = self.n;
+        let m = n - 1;
+        while self.attempts.len() < count {
+            self.attempts.push(Attempt {
+                row: vec![0.0; n],
+                amax: 0.0,
+                state: AttemptState::Failed,
+                snap: vec![0.0; n * n],
+                snap_perm: vec![0; n],
+                snap_sign: 1.0,
+                snap_col: 0,
+            });
+        }
+        self.w[..m * n].copy_from_slice(&a[..m * n]);
+        self.wperm.iter_mut().enumerate().for_each(|(i, p)| *p = i);
+        let amax_top = abs_max(&self.w[..m * n]);
+        let mut live = 0;
+        for (j, at) in self.attempts[..count].iter_mut().enumerate() {
+            last(j, &mut at.row);
+            at.amax = amax_top.max(abs_max(&at.row));
+            at.state = if !(at.amax > 0.0) || !at.amax.is_finite() {
+                AttemptState::Failed
+            } else {
+                live += 1;
+                AttemptState::Shared
+            };
+        }
+        let mut sign = 1.0;
+        for c in 0..m {
+            if live == 0 {
+                break;
+            }
+            let mut piv = c;
+            let mut best = self.w[c * n + c].abs();
+            for r in (c + 1)..m {
+                let v = self.w[r * n + c].abs();
+                if v > best {
+                    best = v;
+                    piv = r;
+                }
+            }
+            // Whether every attempt before the current one failed.
+            let mut first = true;
+            for (j, at) in self.attempts[..count].iter_mut().enumerate() {
+                if at.state != AttemptState::Shared {
+                    first = first && at.state == AttemptState::Failed;
+                    continue;
+                }
+                if at.row[c].abs() > best {
+                    // Its last row is this column's pivot: its matrix is
+                    // finished on its own, right away if it is the one
+                    // that counts now.
+                    live -= 1;
+                    if first {
+                        self.lu[..m * n].copy_from_slice(&self.w[..m * n]);
+                        self.lu[m * n..].copy_from_slice(&at.row);
+                        self.perm.copy_from_slice(&self.wperm);
+                        if let Some(s) =
+                            eliminate_from(&mut self.lu, &mut self.perm, n, c, sign, at.amax)
+                        {
+                            self.det_sign = s;
+                            return Some(j);
+                        }
+                        at.state = AttemptState::Failed;
+                        continue;
+                    }
+                    at.snap[..m * n].copy_from_slice(&self.w[..m * n]);
+                    at.snap[m * n..].copy_from_slice(&at.row);
+                    at.snap_perm.copy_from_slice(&self.wperm);
+                    at.snap_sign = sign;
+                    at.snap_col = c;
+                    at.state = AttemptState::Own;
+                } else if !(best > 1e-13 * at.amax) {
+                    at.state = AttemptState::Failed;
+                    live -= 1;
+                } else {
+                    first = false;
+                }
+            }
+            if live == 0 {
+                break;
+            }
+            if piv != c {
+                for col in 0..n {
+                    self.w.swap(c * n + col, piv * n + col);
+                }
+                self.wperm.swap(c, piv);
+                sign = -sign;
+            }
+            let d = self.w[c * n + c];
+            if d < 0.0 {
+                sign = -sign;
+            }
+            let (top, below) = self.w.split_at_mut((c + 1) * n);
+            let pivot_row = &top[c * n + c + 1..(c + 1) * n];
+            for row in below[..(m - c - 1) * n].chunks_exact_mut(n) {
+                eliminate_row(row, c, d, pivot_row);
+            }
+            for at in self.attempts[..count].iter_mut() {
+                if at.state == AttemptState::Shared {
+                    eliminate_row(&mut at.row, c, d, pivot_row);
+                }
+            }
+        }
+        for j in 0..count {
+            let at = &mut self.attempts[j];
+            match at.state {
+                AttemptState::Failed => {}
+                AttemptState::Shared => {
+                    // Every common row was a pivot: the last row is the
+                    // last pivot.
+                    let d = at.row[m];
+                    if d.abs() > 1e-13 * at.amax {
+                        self.lu[..m * n].copy_from_slice(&self.w[..m * n]);
+                        self.lu[m * n..].copy_from_slice(&at.row);
+                        self.perm.copy_from_slice(&self.wperm);
+                        self.det_sign = if d < 0.0 { -sign } else { sign };
+                        return Some(j);
+                    }
+                }
+                AttemptState::Own => {
+                    self.lu.copy_from_slice(&at.snap);
+                    self.perm.copy_from_slice(&at.snap_perm);
+                    if let Some(s) = eliminate_from(
+                        &mut self.lu,
+                        &mut self.perm,
+                        n,
+                        at.snap_col,
+                        at.snap_sign,
+                        at.amax,
+                    ) {
+                        self.det_sign = s;
+                        return Some(j);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Solves `A y = b` with the factorisation, into `y`.
+    fn solve_into(&self, b: &[f64], y: &mut [f64]) {
+        let n = self.n;
+        for (yi, &p) in y.iter_mut().zip(&self.perm) {
+            *yi = b[p];
+        }
+        // The same operations in the same order as
+        // `crate::nplayer_util::Lu::solve_into`, on slices.
+        for (r, row) in self.lu.chunks_exact(n).enumerate() {
+            let (done, rest) = y.split_at_mut(r);
+            let mut s = rest[0];
+            for (l, v) in row[..r].iter().zip(done.iter()) {
+                s -= l * v;
+            }
+            rest[0] = s;
+        }
+        for (r, row) in self.lu.chunks_exact(n).enumerate().rev() {
+            let (head, done) = y.split_at_mut(r + 1);
+            let mut s = head[r];
+            for (l, v) in row[r + 1..].iter().zip(done.iter()) {
+                s -= l * v;
+            }
+            head[r] = s / row[r];
+        }
+    }
+
+    /// Solves `A y = b` with the factorisation.
+    fn solve(&self, b: &[f64]) -> Vec<f64> {
+        let mut y = vec![0.0; self.n];
+        self.solve_into(b, &mut y);
+        y
     }
 }
 
@@ -606,6 +1016,7 @@ impl Search<'_> {
         let rows = [k, self.i];
         let mut best: Option<Ranked> = None;
         let mut tried = 0;
+        let mut sup = self.old.to_vec();
         let cap = if k > LARGE {
             MAX_CANDIDATES_LARGE
         } else {
@@ -617,7 +1028,7 @@ impl Search<'_> {
                     continue;
                 }
                 tried += 1;
-                let mut sup = self.old.to_vec();
+                sup.copy_from_slice(self.old);
                 for (b, &c) in toggles.iter().enumerate() {
                     if mask & (1 << b) != 0 {
                         sup[c] = !sup[c];
@@ -659,7 +1070,7 @@ impl Search<'_> {
                     Some((r, ..)) => rank.partial_cmp(r) == Some(std::cmp::Ordering::Greater),
                 };
                 if better {
-                    best = Some((rank, sup, nt, along));
+                    best = Some((rank, sup.clone(), nt, along));
                 }
             }
             if best.as_ref().is_some_and(|(r, ..)| r.0 && r.1 && r.2) {
@@ -701,10 +1112,53 @@ pub(crate) fn trace_cells(
 ) -> RayOutcome {
     let t = sys.values.tensor();
     let k = t.k;
+    let mut cells = Cells::new(sys, t);
+    let mut last = LastPoint {
+        set: false,
+        y: vec![0.0; k + 1],
+        support: vec![false; k],
+    };
+    let mut outcome = trace_path(&mut cells, end_lambda, first_only, meter, &mut last);
+    if last.set {
+        // The profile at the last point reached, in the cell it was
+        // reached in (computed once, here, rather than at every step).
+        cells.set_support(&last.support);
+        outcome.last = (cells.profile(&last.y[..k]), last.y[k]);
+    }
+    outcome
+}
+
+/// The last point a path reached and the support it was in there.
+struct LastPoint {
+    set: bool,
+    y: Vec<f64>,
+    support: Vec<bool>,
+}
+
+impl LastPoint {
+    fn record(&mut self, y: &[f64], support: &[bool]) {
+        self.set = true;
+        self.y.copy_from_slice(y);
+        self.support.copy_from_slice(support);
+    }
+}
+
+/// [`trace_cells`] with its buffers; `last` receives the last point
+/// reached (the outcome's `last` is left at the start).
+fn trace_path(
+    cells: &mut Cells<'_, '_>,
+    end_lambda: f64,
+    first_only: bool,
+    meter: &mut Meter,
+    last: &mut LastPoint,
+) -> RayOutcome {
+    let sys = cells.sys;
+    let t = cells.t;
+    let k = t.k;
     let dim = k + 1;
     let linear = matches!(sys.values, Values::Poly { .. }) || t.n <= 2;
     let mut y = start_of_ray(sys);
-    let mut cells = Cells::new(sys, t);
+    let mut start = vec![false; k];
     // The start cell: each player's favourite strategy under the ray.
     for j in 0..t.n {
         let o = t.offsets[j];
@@ -714,9 +1168,9 @@ pub(crate) fn trace_cells(
                 best = i;
             }
         }
-        cells.support[best] = true;
-        cells.size[j] = 1;
+        start[best] = true;
     }
+    cells.set_support(&start);
     let mut outcome = RayOutcome {
         crossings: Vec::new(),
         end: TraceEnd::Done,
@@ -751,6 +1205,8 @@ pub(crate) fn trace_cells(
     // 1e-6): a path that passes the same wall at the same point in the
     // same state again runs in a loop.
     let mut passed: Passed = HashMap::new();
+    // The predicted point of a step.
+    let mut yp: Vec<f64> = Vec::with_capacity(dim);
     loop {
         if !meter.tick() {
             outcome.end = TraceEnd::Budget;
@@ -780,7 +1236,8 @@ pub(crate) fn trace_cells(
         }
         let at_wall = wall_dist <= h;
         let step = if at_wall { wall_dist } else { h };
-        let yp: Vec<f64> = y.iter().zip(&tau).map(|(a, b)| a + step * b).collect();
+        yp.clear();
+        yp.extend(y.iter().zip(&tau).map(|(a, b)| a + step * b));
         let attempt = if at_wall && wall_dist <= 1e-13 {
             // Already on this wall too (several walls meet here): change
             // the support without moving.
@@ -918,7 +1375,7 @@ pub(crate) fn trace_cells(
                 None => outcome.unlocated += 1,
             }
             if first_only {
-                outcome.last = (cells.profile(&yc[..k]), yc[k]);
+                last.record(&yc, &cells.support);
                 outcome.end = TraceEnd::Done;
                 return outcome;
             }
@@ -927,7 +1384,7 @@ pub(crate) fn trace_cells(
             sign = new_sign;
         }
         y = yc;
-        outcome.last = (cells.profile(&y[..k]), y[k]);
+        last.record(&y, &cells.support);
         if y[k] < end_lambda {
             outcome.reached_end = true;
             outcome.end = TraceEnd::Done;
@@ -946,7 +1403,7 @@ pub(crate) fn trace_cells(
                 if crossed {
                     cells.eval(&y);
                 }
-                let step = next_cell(&mut cells, &y, &tau, orient, i, &passed);
+                let step = next_cell(cells, &y, &tau, orient, i, &passed);
                 let Some(step) = step else {
                     outcome.end = TraceEnd::Stalled;
                     return outcome;
@@ -1021,6 +1478,134 @@ mod tests {
         let mut meter = Budget::new(20_000, None).start();
         let out = trace_cells(&sys, -10.0, false, &mut meter);
         (t, out)
+    }
+
+    /// Bits of a factorisation: the index found, and the solutions of
+    /// `A y = e_i` for every `i` with the determinant's sign.
+    fn fact_bits(f: &Fact, found: Option<usize>) -> (Option<usize>, Vec<u64>, u64) {
+        let n = f.n;
+        let mut bits = Vec::new();
+        if found.is_some() {
+            for i in 0..n {
+                let e: Vec<f64> = (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect();
+                bits.extend(f.solve(&e).iter().map(|v| v.to_bits()));
+            }
+            bits.extend(f.lu.iter().map(|v| v.to_bits()));
+            bits.extend(f.perm.iter().map(|&p| p as u64));
+        }
+        (found, bits, f.det_sign.to_bits())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// `refactor_first` factorises the same matrix, to the bit, as
+        /// `refactor` tried on each last row in turn, and `refactor`
+        /// solves as `nplayer_util::Lu` does; singular matrices (repeated
+        /// rows, zero columns) included.
+        #[test]
+        fn refactor_first_is_refactor_in_turn(
+            n in 2usize..7,
+            entries in proptest::collection::vec(-3i32..4, 49),
+            lasts in proptest::collection::vec(proptest::collection::vec(-2i32..3, 7), 1..5),
+            dup in 0usize..8,
+            zero_col in 0usize..9,
+        ) {
+            let scale = |v: i32| f64::from(v) / 3.0;
+            let mut a: Vec<f64> = entries[..n * n].iter().map(|&v| scale(v)).collect();
+            if dup + 1 < n {
+                // Two equal common rows: every matrix is singular.
+                let (top, rest) = a.split_at_mut((dup + 1) * n);
+                rest[..n].copy_from_slice(&top[dup * n..(dup + 1) * n]);
+            }
+            if zero_col < n {
+                for r in 0..n - 1 {
+                    a[r * n + zero_col] = 0.0;
+                }
+            }
+            let rows: Vec<Vec<f64>> = lasts
+                .iter()
+                .map(|l| l[..n].iter().map(|&v| scale(v)).collect())
+                .collect();
+            let mut seq = Fact::with_size(n);
+            let mut found = None;
+            let mut m = a.clone();
+            for (j, r) in rows.iter().enumerate() {
+                m[(n - 1) * n..].copy_from_slice(r);
+                if seq.refactor(&m) {
+                    found = Some(j);
+                    // The matrix factorised is the one `Lu` gets too.
+                    let lu = crate::nplayer_util::Lu::new(&m, n);
+                    proptest::prop_assert!(lu.is_some());
+                    if let Some(lu) = lu {
+                        proptest::prop_assert_eq!(lu.det_sign.to_bits(), seq.det_sign.to_bits());
+                        for i in 0..n {
+                            let e: Vec<f64> = (0..n).map(|c| if c == i { 1.0 } else { 0.0 }).collect();
+                            let x: Vec<u64> = lu.solve(&e).iter().map(|v| v.to_bits()).collect();
+                            let y: Vec<u64> = seq.solve(&e).iter().map(|v| v.to_bits()).collect();
+                            proptest::prop_assert_eq!(x, y);
+                        }
+                    }
+                    break;
+                }
+                proptest::prop_assert!(crate::nplayer_util::Lu::new(&m, n).is_none());
+            }
+            let mut multi = Fact::with_size(n);
+            let got = multi.refactor_first(&a, rows.len(), |j, row| row.copy_from_slice(&rows[j]));
+            proptest::prop_assert_eq!(got, found);
+            if found.is_some() {
+                proptest::prop_assert_eq!(fact_bits(&multi, got), fact_bits(&seq, found));
+            }
+        }
+    }
+
+    /// The matrix rows `rebuild` updates block by block are those `build`
+    /// computes from scratch, to the bit, for every support of a 3×3×2
+    /// game at a mixed point.
+    #[test]
+    fn rebuild_matches_build() {
+        let g = game(
+            &[3, 3, 2],
+            &[
+                (0..18).map(|c| (c * 7 % 11) as i64).collect(),
+                (0..18).map(|c| (c * 5 % 13) as i64).collect(),
+                (0..18).map(|c| (c * 3 % 7) as i64).collect(),
+            ],
+        );
+        let t = PayoffTensor::new(&g);
+        let k = t.k;
+        let sys = GnmSystem {
+            values: Values::Game(&t),
+            ray: (0..k).map(|i| 0.1 * (i + 1) as f64).collect(),
+        };
+        let mut cells = Cells::new(&sys, &t);
+        let y: Vec<f64> = (0..=k).map(|i| 0.37 * i as f64 - 0.5).collect();
+        cells.set_support(&vec![true; k]);
+        cells.eval(&y);
+        let mut fresh = Cells::new(&sys, &t);
+        fresh.set_support(&vec![true; k]);
+        fresh.eval(&y);
+        let mut checked = 0;
+        for mask in 1u32..(1 << k) {
+            let sup: Vec<bool> = (0..k).map(|i| mask & (1 << i) != 0).collect();
+            let empty = (0..t.n).any(|j| !(0..t.shape[j]).any(|h| sup[t.offsets[j] + h]));
+            if empty {
+                continue;
+            }
+            cells.set_support(&sup);
+            cells.project(&y[..k]);
+            cells.rebuild(&y);
+            fresh.set_support(&sup);
+            fresh.project(&y[..k]);
+            fresh.build(&y, false);
+            let top = k * (k + 1);
+            let a: Vec<u64> = cells.a[..top].iter().map(|v| v.to_bits()).collect();
+            let b: Vec<u64> = fresh.a[..top].iter().map(|v| v.to_bits()).collect();
+            assert_eq!(a, b, "support {sup:?}");
+            checked += 1;
+        }
+        // (2³ − 1)² (2² − 1) supports with every player playing.
+        assert_eq!(checked, 147);
     }
 
     fn near(a: &[f64], b: &[f64], tol: f64) -> bool {

@@ -30,6 +30,7 @@ pub mod behavior;
 pub mod budget;
 pub mod enumpoly;
 mod enumpoly_box;
+mod enumpoly_elim;
 mod enumpoly_lp;
 pub mod gnm;
 mod gnm_trace;

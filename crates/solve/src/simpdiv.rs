@@ -202,7 +202,10 @@ struct Label {
 /// where the bound cannot decide.
 struct Labeler<'a> {
     t: &'a PayoffTensor,
-    exact: &'a ExactPayoffs,
+    game: &'a NormalFormGame,
+    /// The exact payoffs, built at the first exact label (generic games
+    /// may never need them).
+    exact: Option<ExactPayoffs>,
     /// Bound on the rounding error of a strategy value (rescaled game).
     err: f64,
     x: Vec<f64>,
@@ -212,7 +215,7 @@ struct Labeler<'a> {
 }
 
 impl<'a> Labeler<'a> {
-    fn new(t: &'a PayoffTensor, exact: &'a ExactPayoffs) -> Self {
+    fn new(t: &'a PayoffTensor, game: &'a NormalFormGame) -> Self {
         // A strategy value is a sum over the others' profiles of a rescaled
         // payoff (itself rounded: the conversion of the exact payoff, the
         // shift and the division, relative to the largest payoff over the
@@ -225,7 +228,8 @@ impl<'a> Labeler<'a> {
         let err = 2.0 * (4.0 * rho + 4.0 * t.n as f64 + terms) * u;
         Labeler {
             t,
-            exact,
+            game,
+            exact: None,
             err,
             x: vec![0.0; t.k],
             vals: vec![0.0; t.k],
@@ -290,13 +294,15 @@ impl<'a> Labeler<'a> {
         self.exact_labels += 1;
         let n = self.t.n as u64;
         let nbits = 64 - (nn.unsigned_abs()).leading_zeros() as u64;
-        let (strategy, r) = match &self.exact.small {
-            Some(a) if self.exact.bits + n * nbits + 3 <= 126 => {
+        let game = self.game;
+        let ex = self.exact.get_or_insert_with(|| ExactPayoffs::new(game));
+        let (strategy, r) = match &ex.small {
+            Some(a) if ex.bits + n * nbits + 3 <= 126 => {
                 exact_label_in::<i64, i128>(self.t, y, nn, a, |v| i128::from(*v))
             }
-            _ => exact_label_in::<BigInt, BigInt>(self.t, y, nn, &self.exact.big, |v| v.clone()),
+            _ => exact_label_in::<BigInt, BigInt>(self.t, y, nn, &ex.big, |v| v.clone()),
         };
-        let regret = scaled_regret_to_f64(&r, nn, self.t.n, &self.exact.range);
+        let regret = scaled_regret_to_f64(&r, nn, self.t.n, &ex.range);
         Label {
             strategy,
             regret,
@@ -790,10 +796,13 @@ fn simple_rational(x: f64) -> Rational {
 
 /// Gambit's stopping rule on the best point of a run: max regret at most
 /// `tol` times the payoff range (exactly where rounding could matter).
-fn meets(lab: &mut Labeler, best: &mut Best, nn: i64, tol: &Rational, tol_f: f64) -> bool {
-    if lab.exact.range.is_zero() {
-        return true;
-    }
+fn meets(
+    lab: &mut Labeler,
+    best: &mut Best,
+    nn: i64,
+    tol: &mut Option<Rational>,
+    tol_f: f64,
+) -> bool {
     let margin = 5.0 * lab.err;
     if best.label.regret < tol_f - margin {
         return true;
@@ -803,9 +812,18 @@ fn meets(lab: &mut Labeler, best: &mut Best, nn: i64, tol: &Rational, tol_f: f64
     }
     let y = best.y.clone();
     let r = lab.exact_regret(&mut best.label, &y, nn);
+    let game = lab.game;
+    let range = &lab
+        .exact
+        .get_or_insert_with(|| ExactPayoffs::new(game))
+        .range;
+    if range.is_zero() {
+        return true;
+    }
     // R / (N^n · range) ≤ p / q  ⇔  R · q ≤ p · N^n · range.
+    let tol = tol.get_or_insert_with(|| simple_rational(tol_f));
     let n = lab.t.n as u32;
-    r * tol.denom() <= tol.numer() * BigInt::from(nn).pow(n) * &lab.exact.range
+    r * tol.denom() <= tol.numer() * BigInt::from(nn).pow(n) * range
 }
 
 /// A start as integer numerators over their least common denominator.
@@ -962,7 +980,7 @@ fn solve_from(
     meter: &mut Meter,
     notes: &mut Vec<String>,
 ) -> Option<Vec<f64>> {
-    let tol = simple_rational(opts.gambit_regret);
+    let mut tol: Option<Rational> = None;
     let mut grids = Grids::new(start, opts);
     let mut gambit_met = false;
     loop {
@@ -998,7 +1016,7 @@ fn solve_from(
             )),
             RunEnd::Complete => {}
         }
-        if gambit_met || meets(lab, &mut run.best, run.nn, &tol, opts.gambit_regret) {
+        if gambit_met || meets(lab, &mut run.best, run.nn, &mut tol, opts.gambit_regret) {
             gambit_met = true;
             if let Some(z) = refine_on_support(t, &x, opts.max_regret) {
                 return Some(z);
@@ -1038,10 +1056,9 @@ pub fn simpdiv_grid_point(
         ));
     }
     let t = PayoffTensor::new(game);
-    let exact = ExactPayoffs::new(game);
-    let mut lab = Labeler::new(&t, &exact);
+    let mut lab = Labeler::new(&t, game);
     let mut meter = opts.budget.start();
-    let tol = simple_rational(opts.gambit_regret);
+    let mut tol: Option<Rational> = None;
     let mut grids = Grids::new(start_point(&t, start, i64::from(opts.refine))?, opts);
     let mut runs = 0;
     loop {
@@ -1055,7 +1072,13 @@ pub fn simpdiv_grid_point(
                 meter.describe()
             )));
         }
-        if meets(&mut lab, &mut run.best, run.nn, &tol, opts.gambit_regret) {
+        if meets(
+            &mut lab,
+            &mut run.best,
+            run.nn,
+            &mut tol,
+            opts.gambit_regret,
+        ) {
             let den = BigInt::from(run.nn);
             let profile = (0..t.n)
                 .map(|j| {
@@ -1106,8 +1129,7 @@ pub fn simpdiv(game: &NormalFormGame, opts: &SimpdivOptions) -> Result<NplayerRe
     for _ in 0..opts.random_starts {
         starts.push(start_point(&t, &random_start(&t, &mut rng), refine)?);
     }
-    let exact = ExactPayoffs::new(game);
-    let mut lab = Labeler::new(&t, &exact);
+    let mut lab = Labeler::new(&t, game);
     let mut meter = opts.budget.start();
     let mut coll = Collector::new(game, &t, opts.max_regret);
     let mut notes = Vec::new();
@@ -1292,8 +1314,7 @@ mod tests {
             .collect();
         let g = game(&[3, 3, 3], &tables);
         let t = PayoffTensor::new(&g);
-        let ex = ExactPayoffs::new(&g);
-        let mut lab = Labeler::new(&t, &ex);
+        let mut lab = Labeler::new(&t, &g);
         let nn = 1 << 20;
         let y = [
             300_000, 400_000, 348_576, 1, 524_287, 524_288, 700_000, 48_576, 300_000,
@@ -1366,8 +1387,7 @@ mod tests {
                     .collect();
                 let g = game(&shape, &tables);
                 let t = PayoffTensor::new(&g);
-                let ex = ExactPayoffs::new(&g);
-                let mut lab = Labeler::new(&t, &ex);
+                let mut lab = Labeler::new(&t, &g);
                 let y1 = grid_point(&t, nn, &seeds);
                 let y2 = grid_point(&t, nn, &seeds2);
                 let mut l1 = lab.label(&y1, nn);
