@@ -98,7 +98,7 @@ impl PayoffTensor {
             k += s;
         }
         let raw: Vec<f64> = game.payoff_table::<f64>();
-        let (min, max) = payoff_bounds(game, &raw);
+        let (min, max, _) = game.payoff_range_f64();
         let scale = if max > min && (max - min).is_finite() {
             max - min
         } else {
@@ -561,43 +561,6 @@ struct ContractBufs<'a> {
     pre: &'a mut [f64],
     suf: &'a mut [f64],
     sp: &'a mut [f64],
-}
-
-/// Smallest and largest payoff as `f64`: bit for bit the first two numbers
-/// of [`NormalFormGame::payoff_range_f64`], from the converted table `raw`
-/// (`game.payoff_table::<f64>()`) when that is the same thing. A payoff
-/// whose numerator and denominator are at most 2^53 in magnitude converts
-/// as one division of two exact `f64`s, which IEEE arithmetic rounds
-/// correctly; correct rounding is monotone, so when every payoff is such a
-/// fraction the `f64` of the smallest (largest) payoff is the smallest
-/// (largest) converted payoff, found without comparing big rationals
-/// (decimal payoffs such as `1.131` would make each comparison a
-/// big-integer division). Otherwise the game's exact range is used.
-fn payoff_bounds(game: &NormalFormGame, raw: &[f64]) -> (f64, f64) {
-    use num_traits::ToPrimitive;
-    const EXACT: u64 = 1 << 53;
-    let small = |v: &num_bigint::BigInt| v.to_i64().is_some_and(|x| x.unsigned_abs() <= EXACT);
-    let n = game.num_players();
-    let all_small = !raw.is_empty()
-        && raw.len() == game.num_profiles() * n
-        && (0..game.num_profiles())
-            .flat_map(|c| game.payoffs_at(c))
-            .all(|r| small(r.numer()) && small(r.denom()));
-    if !all_small {
-        let (lo, hi, _) = game.payoff_range_f64();
-        return (lo, hi);
-    }
-    let mut lo = raw[0];
-    let mut hi = raw[0];
-    for &v in &raw[1..] {
-        if v < lo {
-            lo = v;
-        }
-        if v > hi {
-            hi = v;
-        }
-    }
-    (lo, hi)
 }
 
 /// Euclidean projection of each player's block of `z` onto the simplex

@@ -380,84 +380,6 @@ pub fn max_regret<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>]) -> T {
         .fold(T::zero(), |m, r| if r > m { r } else { m })
 }
 
-/// `(hi - lo).to_f64()` of the game's exact smallest and largest payoffs
-/// (the third number of [`NormalFormGame::payoff_range_f64`], bit for
-/// bit), with as few big-rational comparisons as possible.
-///
-/// A payoff whose numerator and denominator are at most 2^53 in magnitude
-/// converts to `f64` as one correctly rounded division, and correct
-/// rounding is monotone: when every payoff is such a fraction, the exact
-/// smallest payoff is among those whose `f64` is the smallest, and these
-/// are compared exactly (usually they are one number, compared at the
-/// cost of two integer comparisons); likewise the largest. Decimal
-/// payoffs (`1.131` is 1131/1000) would otherwise cost a big-integer
-/// division per comparison over the whole table.
-fn payoff_range_width(game: &NormalFormGame) -> f64 {
-    use num_traits::ToPrimitive;
-    const EXACT: u64 = 1 << 53;
-    let small = |v: &BigInt| v.to_i64().is_some_and(|x| x.unsigned_abs() <= EXACT);
-    let to_f64 = <Rational as Scalar>::to_f64;
-    let n = game.num_players();
-    let cells = game.num_profiles();
-    if n == 0 || cells == 0 {
-        return game.payoff_range_f64().2;
-    }
-    let mut lo_f = f64::INFINITY;
-    let mut hi_f = f64::NEG_INFINITY;
-    let mut conv = Vec::with_capacity(cells * n);
-    // Integer payoffs: their bounds, as machine integers.
-    let mut ints: Option<(i64, i64)> = Some((i64::MAX, i64::MIN));
-    for c in 0..cells {
-        for r in game.payoffs_at(c) {
-            if !(small(r.numer()) && small(r.denom())) {
-                return game.payoff_range_f64().2;
-            }
-            if let Some((lo, hi)) = ints {
-                ints = r
-                    .denom()
-                    .is_one()
-                    .then(|| r.numer().to_i64())
-                    .flatten()
-                    .map(|i| (lo.min(i), hi.max(i)));
-            }
-            let f = to_f64(r);
-            conv.push(f);
-            if f < lo_f {
-                lo_f = f;
-            }
-            if f > hi_f {
-                hi_f = f;
-            }
-        }
-    }
-    if let Some((lo, hi)) = ints {
-        // |lo|, |hi| ≤ 2^53: the difference is exact in i64, and exact in
-        // f64 up to 2^53 (as `rational_to_f64` converts an integer).
-        let d = hi - lo;
-        return if d.unsigned_abs() <= EXACT {
-            d as f64
-        } else {
-            to_f64(&Rational::from_integer(BigInt::from(d)))
-        };
-    }
-    let mut lo: Option<&Rational> = None;
-    let mut hi: Option<&Rational> = None;
-    let all = (0..cells).flat_map(|c| game.payoffs_at(c));
-    for (r, &f) in all.zip(&conv) {
-        if f == lo_f && lo.is_none_or(|l| r < l) {
-            lo = Some(r);
-        }
-        if f == hi_f && hi.is_none_or(|h| r > h) {
-            hi = Some(r);
-        }
-    }
-    match (lo, hi) {
-        (Some(lo), Some(hi)) if lo == hi => 0.0,
-        (Some(lo), Some(hi)) => to_f64(&(hi - lo)),
-        _ => game.payoff_range_f64().2,
-    }
-}
-
 /// Verifies that `eq` is a Nash equilibrium of `game` and that its payoffs
 /// are right: exactly (regret 0, payoffs equal) for exact types; for floats,
 /// within `tol × (max payoff − min payoff)` (absolute `tol` if all payoffs
@@ -474,7 +396,7 @@ pub fn verify_equilibrium<T: Scalar>(
         }
     }
     check_profile(game, &eq.profile, tol)?;
-    let range = payoff_range_width(game);
+    let range = game.payoff_range_f64().2;
     let abs_tol = if range > 0.0 { tol * range } else { tol };
     let values = strategy_values(game, &eq.profile);
     if eq.payoffs.len() != values.len() {
@@ -530,28 +452,6 @@ pub fn verify_equilibrium<T: Scalar>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    proptest! {
-        /// The tolerance's range is `payoff_range_f64`'s, bit for bit.
-        #[test]
-        fn range_width_is_the_exact_range(
-            nums in proptest::collection::vec(-3000i64..3000, 8),
-            dens in proptest::collection::vec(1i64..3000, 8),
-            integers in any::<bool>(),
-            huge in any::<bool>(),
-        ) {
-            let mut qs: Vec<Rational> = nums
-                .iter()
-                .zip(&dens)
-                .map(|(&n, &d)| q(n, if integers { 1 } else { d }))
-                .collect();
-            if huge {
-                qs[5] = Rational::new(BigInt::from(10).pow(25) + 1, BigInt::from(7));
-            }
-            let g = NormalFormGame::from_tables(&[2, 2], &[qs[..4].to_vec(), qs[4..].to_vec()]).unwrap();
-            prop_assert_eq!(payoff_range_width(&g).to_bits(), g.payoff_range_f64().2.to_bits());
-        }
-    }
 
     fn q(n: i64, d: i64) -> Rational {
         Rational::new(BigInt::from(n), BigInt::from(d))
