@@ -5,8 +5,24 @@
 //! steps, Newton iterations, subdivided boxes) against a [`Budget`] through a
 //! [`Meter`]; when either limit is reached the method stops and says so in
 //! its result (`budget_exhausted`) instead of running on.
+//!
+//! The step limit is exact: the step after the last one allowed is
+//! refused. The clock is not read at every step (a reading costs as much
+//! as a whole step of the cheapest methods): the meter reads it at the
+//! first step, then at intervals of steps it adapts to the time steps
+//! take, aiming at one reading per [`CHECK_PERIOD`] and never more than
+//! [`MAX_STRIDE`] steps apart (the interval at most doubles from one
+//! reading to the next). A run therefore stops within about one
+//! [`CHECK_PERIOD`] of its time limit while its steps take about as long
+//! as the ones before, and in any case within [`MAX_STRIDE`] steps.
 
 use std::time::{Duration, Instant};
+
+/// The time the meter aims to let pass between two readings of the clock.
+pub const CHECK_PERIOD: Duration = Duration::from_millis(1);
+
+/// Most steps between two readings of the clock.
+pub const MAX_STRIDE: u64 = 1024;
 
 /// Limits on the work an iterative method may do.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +60,11 @@ impl Budget {
             start: Instant::now(),
             iterations: 0,
             exhausted: false,
+            next_check: if self.max_time.is_some() { 1 } else { u64::MAX },
+            stride: 1,
+            last_check: (0, Duration::ZERO),
+            #[cfg(test)]
+            readings: 0,
         }
     }
 }
@@ -55,11 +76,23 @@ pub struct Meter {
     start: Instant,
     iterations: u64,
     exhausted: bool,
+    /// The step count at which the clock is read next (`u64::MAX`: never,
+    /// without a time limit).
+    next_check: u64,
+    /// Steps between the last two readings of the clock.
+    stride: u64,
+    /// Step count and time (since `start`) at the last reading.
+    last_check: (u64, Duration),
+    /// Readings of the clock so far.
+    #[cfg(test)]
+    readings: u64,
 }
 
 impl Meter {
     /// Counts one step. Returns `false` (and stays exhausted) once either
-    /// limit has been reached.
+    /// limit has been reached: the step limit exactly, the time limit at
+    /// the next reading of the clock (see the module's documentation).
+    #[inline]
     pub fn tick(&mut self) -> bool {
         if self.exhausted {
             return false;
@@ -69,13 +102,44 @@ impl Meter {
             self.exhausted = true;
             return false;
         }
-        if let Some(limit) = self.budget.max_time {
-            // Checking the clock costs little next to a step of any method.
-            if self.start.elapsed() >= limit {
-                self.exhausted = true;
-                return false;
-            }
+        if self.iterations >= self.next_check {
+            return self.check_clock();
         }
+        true
+    }
+
+    /// Reads the clock at a step: `false` (exhausted) once the time limit
+    /// has passed; otherwise chooses the step of the next reading.
+    fn check_clock(&mut self) -> bool {
+        let Some(limit) = self.budget.max_time else {
+            self.next_check = u64::MAX;
+            return true;
+        };
+        let now = self.start.elapsed();
+        #[cfg(test)]
+        {
+            self.readings += 1;
+        }
+        if now >= limit {
+            self.exhausted = true;
+            return false;
+        }
+        let (steps_then, time_then) = self.last_check;
+        let steps = self.iterations.saturating_sub(steps_then).max(1);
+        let per_step = now.saturating_sub(time_then).as_secs_f64() / steps as f64;
+        // Aim at one reading per period, or at the limit if it is nearer,
+        // at most doubling the interval (the time of a step can grow).
+        let target = CHECK_PERIOD.min(limit - now).as_secs_f64();
+        let wanted = if per_step > 0.0 {
+            target / per_step
+        } else {
+            f64::INFINITY
+        };
+        let cap = self.stride.saturating_mul(2).min(MAX_STRIDE);
+        // `wanted` is positive or infinite (never NaN): the casts saturate.
+        self.stride = (wanted.floor() as u64).clamp(1, cap);
+        self.last_check = (self.iterations, now);
+        self.next_check = self.iterations.saturating_add(self.stride);
         true
     }
 
@@ -156,5 +220,98 @@ mod tests {
         let mut m = Budget::new(u64::MAX, Some(Duration::from_millis(0))).start();
         assert!(!m.tick());
         assert!(m.exhausted());
+        assert!(!m.tick());
+        assert!(m.describe().contains("budget exhausted after 1 steps"));
+    }
+
+    /// The step limit is exact with a time limit too (the clock is read
+    /// only now and then, the step count at every step).
+    #[test]
+    fn step_limit_is_exact_with_a_time_limit() {
+        for limit in [1u64, 2, 3, 1000, 5000] {
+            let mut m = Budget::new(limit, Some(Duration::from_secs(3600))).start();
+            for i in 0..limit {
+                assert!(m.tick(), "step {} of {limit}", i + 1);
+            }
+            assert!(!m.exhausted());
+            assert!(!m.tick());
+            assert!(m.exhausted());
+            assert_eq!(m.iterations(), limit + 1);
+            assert!(m.describe().contains(&format!("limits: {limit} steps")));
+        }
+    }
+
+    /// Cheap steps read the clock rarely, and never more than
+    /// `MAX_STRIDE` steps apart.
+    #[test]
+    fn the_clock_is_read_rarely() {
+        let mut m = Budget::new(u64::MAX, Some(Duration::from_secs(3600))).start();
+        for _ in 0..200_000 {
+            assert!(m.tick());
+            assert!(m.next_check - m.iterations <= MAX_STRIDE);
+        }
+        // At least one reading per `MAX_STRIDE` steps (195), and far fewer
+        // than one per step.
+        assert!(m.readings >= 200_000 / MAX_STRIDE, "{}", m.readings);
+        assert!(m.readings < 20_000, "{}", m.readings);
+        // Without a time limit, never.
+        let mut m = Budget::new(u64::MAX, None).start();
+        for _ in 0..10_000 {
+            assert!(m.tick());
+        }
+        assert_eq!(m.readings, 0);
+    }
+
+    /// A run stops at most `MAX_STRIDE` steps after its time limit has
+    /// passed, however cheap or dear its steps.
+    #[test]
+    fn the_time_limit_stops_within_a_bounded_overshoot() {
+        for spin in [0u32, 200, 20_000] {
+            let limit = Duration::from_millis(5);
+            let mut m = Budget::new(u64::MAX, Some(limit)).start();
+            let mut passed_at: Option<u64> = None;
+            let mut step = 0u64;
+            loop {
+                if passed_at.is_none() && m.elapsed() >= limit {
+                    passed_at = Some(step);
+                }
+                step += 1;
+                // A step of some work.
+                let mut acc = 0u64;
+                for i in 0..spin {
+                    acc = std::hint::black_box(acc.wrapping_add(u64::from(i)));
+                }
+                std::hint::black_box(acc);
+                if !m.tick() {
+                    break;
+                }
+                assert!(step < 100_000_000, "the time limit never stopped the run");
+            }
+            assert!(m.exhausted());
+            assert!(m.elapsed() >= limit);
+            let p = passed_at.unwrap_or(step);
+            assert!(
+                step <= p + MAX_STRIDE,
+                "stopped at {step}, limit passed at {p}"
+            );
+            assert!(m.describe().contains("0.005 s"), "{}", m.describe());
+        }
+    }
+
+    /// A sub-budget gets what is left, and absorbing its steps counts them.
+    #[test]
+    fn sub_budget_and_absorb() {
+        let mut m = Budget::new(10, None).start();
+        for _ in 0..4 {
+            assert!(m.tick());
+        }
+        let b = m.sub_budget(100);
+        assert_eq!(b.max_iterations, 6);
+        let mut sub = b.start();
+        while sub.tick() {}
+        assert_eq!(sub.iterations(), 7);
+        m.absorb(&sub);
+        assert!(m.exhausted());
+        assert!(!m.tick());
     }
 }

@@ -28,6 +28,13 @@
 //! equations (every strategy in a player's support earns the same,
 //! probabilities sum to one) are solved:
 //!
+//! - on the full support (every strategy of every player), the system is
+//!   first reduced exactly (`enumpoly_reduce.rs`: equations divided by
+//!   positive probabilities, mixtures that one equation fixes substituted);
+//!   when one equation in two or more unknowns remains, the support's
+//!   equilibria form a continuum (none isolated) and one point of it is
+//!   reported without subdivision; when the reduction proves the support
+//!   empty, it is skipped; otherwise it is solved as below;
 //! - when at most two players mix, the system is linear (each player's
 //!   equations depend only on the other's probabilities) and is solved
 //!   directly (a singular system means a continuum or nothing);
@@ -67,6 +74,7 @@ use crate::enumpoly_box::{solve_support, BoxLimits, SupportSystem};
 use crate::enumpoly_lp::{
     correlated_lp_infeasible, joint_lp_infeasible, support_lp_infeasible, ExactPayoffs,
 };
+use crate::enumpoly_reduce::{reduce_full_support, Reduced};
 use crate::equilibrium::SolveError;
 use crate::nplayer_util::{newton_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use detente_game::NormalFormGame;
@@ -117,6 +125,13 @@ pub struct EnumpolyOptions {
     /// session)"), and it moves Newton's starting points, so the last
     /// digits of some equilibria change.
     pub elimination: bool,
+    /// Reduce the full support's system exactly before subdividing it
+    /// (`enumpoly_reduce.rs`: dividing by positive probabilities, fixing
+    /// mixtures that one equation determines): when a single equation in
+    /// two or more unknowns remains, its equilibria form a continuum and
+    /// one point is reported without subdivision; `false` only to compare
+    /// answers with and without it.
+    pub reduce: bool,
 }
 
 impl Default for EnumpolyOptions {
@@ -128,6 +143,7 @@ impl Default for EnumpolyOptions {
             budget: Budget::default(),
             support_lp: true,
             elimination: false,
+            reduce: true,
         }
     }
 }
@@ -337,6 +353,23 @@ fn solve_linear(t: &PayoffTensor, support: &[usize], blocks: &[Vec<usize>]) -> S
     }
 }
 
+/// The support outcome of an exact reduction (`enumpoly_reduce.rs`):
+/// nothing, or one point of a continuum (never isolated).
+fn reduced_outcome(r: Reduced) -> SupportOutcome {
+    match r {
+        Reduced::Empty => SupportOutcome {
+            roots: Vec::new(),
+            exhaustive: true,
+            note: None,
+        },
+        Reduced::Continuum { point, note } => SupportOutcome {
+            roots: vec![(point, false)],
+            exhaustive: true,
+            note: Some(note),
+        },
+    }
+}
+
 /// Box subdivision with exclusion and Krawczyk tests
 /// (`enumpoly_box.rs`).
 fn solve_boxes(
@@ -524,7 +557,15 @@ pub fn enumpoly(
                 let support: Vec<usize> = blocks.iter().flatten().copied().collect();
                 let mixing = blocks.iter().filter(|b| b.len() > 1).count();
                 let d: usize = blocks.iter().map(|b| b.len() - 1).sum();
-                let outcome = if mixing <= 2 {
+                let full = sets.iter().zip(&t.shape).all(|(s, &m)| s.len() == m);
+                let reduced = if opts.reduce && full && mixing > 2 {
+                    reduce_full_support(game, &t)
+                } else {
+                    None
+                };
+                let outcome = if let Some(r) = reduced {
+                    reduced_outcome(r)
+                } else if mixing <= 2 {
                     solve_linear(&t, &support, &blocks)
                 } else if d <= MAX_SUBDIVISION_DIM {
                     solve_boxes(&t, &support, &blocks, opts, &mut meter, &mut box_stats)
@@ -985,6 +1026,177 @@ mod proptests {
             let g = game(&shape, &tables);
             let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
             let without = enumpoly(&g, &EnumpolyOptions { support_lp: false, ..Default::default() })
+                .unwrap_or_default();
+            prop_assert!(with.complete || !without.complete, "{:?}", with.notes);
+            prop_assert!(
+                same_profiles(&with.equilibria, &without.equilibria),
+                "with {:?}\nwithout {:?}\nnotes {:?}",
+                with.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                without.equilibria.iter().map(|e| &e.profile).collect::<Vec<_>>(),
+                with.notes
+            );
+        }
+    }
+
+    /// Games with many zero payoffs (`0..6` with 3, 4, 5 read as 0), whose
+    /// full-support systems often factor (the structure of Nau et al.'s
+    /// section 5 game).
+    fn sparse_game(shape: &[usize], pay: &[i64]) -> NormalFormGame {
+        let n = shape.len();
+        let cells: usize = shape.iter().product();
+        let tables: Vec<Vec<i64>> = (0..n)
+            .map(|p| {
+                pay[p * cells..(p + 1) * cells]
+                    .iter()
+                    .map(|&v| if v >= 3 { 0 } else { v })
+                    .collect()
+            })
+            .collect();
+        game(shape, &tables)
+    }
+
+    /// The exact reduction of the full support (`enumpoly_reduce.rs`)
+    /// fires on sparse games (empty supports and continua) and keeps every
+    /// isolated equilibrium: the same as the subdivision without it.
+    #[test]
+    fn full_support_reduction_fires_and_changes_no_isolated_equilibrium() {
+        let mut rng = SplitMix64::new(2026);
+        let mut int = |lo: i64, hi: i64| lo + (rng.next_u64() % (hi - lo + 1) as u64) as i64;
+        let (mut continua, mut total) = (0, 0);
+        for k in 0..80 {
+            let g = if k % 2 == 0 {
+                let shape: Vec<usize> = if k % 4 == 0 {
+                    vec![2, 2, 2]
+                } else {
+                    vec![2, 2, 2, 2]
+                };
+                let cells: usize = shape.iter().product();
+                let pay: Vec<i64> = (0..cells * shape.len()).map(|_| int(0, 5)).collect();
+                sparse_game(&shape, &pay)
+            } else {
+                // Section 5's structure with random numbers: player 1's
+                // gain from B is `x_L (d_1 r + d_2 (1 − r))`, player 2's
+                // from R is `x_T λ (d_1 r + d_2 (1 − r))` (the same root
+                // `r`), player 3's payoffs random.
+                let (d1, d2, lam) = (int(1, 5), int(-5, -1), int(1, 3));
+                let (c1, c2) = (int(-3, 3), int(-3, 3));
+                let mut t1 = vec![0i64; 8];
+                let mut t2 = vec![0i64; 8];
+                let t3: Vec<i64> = (0..8).map(|_| int(-3, 3)).collect();
+                // Cells (p1, p2, p3), player 1 fastest; p2 = 0 is L,
+                // p3 = 0 is strategy 1 (probability r).
+                for c in 0..8usize {
+                    let (a, b, e) = (c & 1, c >> 1 & 1, c >> 2 & 1);
+                    let d = if e == 0 { d1 } else { d2 };
+                    t1[c] = if b == 0 && a == 1 { d } else { c1 };
+                    t2[c] = if a == 0 && b == 1 { lam * d } else { c2 };
+                }
+                game(&[2, 2, 2], &[t1, t2, t3])
+            };
+            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let without = enumpoly(
+                &g,
+                &EnumpolyOptions {
+                    reduce: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap_or_default();
+            if with.notes.iter().any(|n| n.contains("full support:")) {
+                continuum_checks(&with);
+                continua += 1;
+            }
+            total += 1;
+            assert!(with.complete || !without.complete, "{:?}", with.notes);
+            assert!(
+                same_profiles(&with.equilibria, &without.equilibria),
+                "game {k}: with {:?}\nwithout {:?}\nnotes {:?}",
+                with.equilibria
+                    .iter()
+                    .map(|e| &e.profile)
+                    .collect::<Vec<_>>(),
+                without
+                    .equilibria
+                    .iter()
+                    .map(|e| &e.profile)
+                    .collect::<Vec<_>>(),
+                with.notes
+            );
+        }
+        assert!(continua > 0, "no continuum recognised in {total} games");
+    }
+
+    /// A continuum reported by the reduction is a verified, completely
+    /// mixed equilibrium listed as non-isolated.
+    fn continuum_checks(res: &NplayerResult) {
+        assert!(!res.nonisolated.is_empty());
+        assert!(res
+            .nonisolated
+            .iter()
+            .any(|e| e.profile.iter().flatten().all(|&p| p > 1e-9)));
+    }
+
+    #[test]
+    fn nau_section5_reports_the_curve_without_subdivision() {
+        let cells = [
+            [0, 0, 2],
+            [3, 0, 0],
+            [0, 3, 0],
+            [0, 0, 0],
+            [1, 1, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+            [0, 0, 3],
+        ];
+        let tables: Vec<Vec<i64>> = (0..3)
+            .map(|p| cells.iter().map(|c| c[p]).collect())
+            .collect();
+        let g = game(&[2, 2, 2], &tables);
+        let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+        assert!(res.complete);
+        // The three pure equilibria are isolated; the two partly mixed
+        // points lie on segments, the completely mixed one on the curve
+        // r = 1/4, 2pq = 3(1 − p)(1 − q).
+        assert_eq!(res.equilibria.len(), 3, "{:?}", res.notes);
+        assert_eq!(res.nonisolated.len(), 3, "{:?}", res.notes);
+        let mixed = res
+            .nonisolated
+            .iter()
+            .find(|e| e.profile.iter().flatten().all(|&p| p > 0.0))
+            .map(|e| e.profile.clone())
+            .unwrap_or_default();
+        assert_eq!(mixed.len(), 3);
+        let (p, q, r) = (mixed[0][0], mixed[1][0], mixed[2][0]);
+        assert_eq!(r, 0.25);
+        assert!((2.0 * p * q - 3.0 * (1.0 - p) * (1.0 - q)).abs() < 1e-14);
+        assert!(res
+            .notes
+            .iter()
+            .any(|n| n.contains("player 3 at (1/4, 3/4)")));
+        assert!(
+            !res.notes.iter().any(|n| n.contains("boxes examined")),
+            "{:?}",
+            res.notes
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// The full-support reduction never changes the isolated
+        /// equilibria, and never makes a complete search incomplete.
+        #[test]
+        fn reduction_keeps_the_equilibria(
+            shape_pick in 0usize..3,
+            pay in proptest::collection::vec(0i64..6, 96),
+        ) {
+            let shape: Vec<usize> = match shape_pick {
+                0 => vec![2, 2, 2],
+                1 => vec![2, 2, 2, 2],
+                _ => vec![3, 2, 2],
+            };
+            let g = sparse_game(&shape, &pay);
+            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
+            let without = enumpoly(&g, &EnumpolyOptions { reduce: false, ..Default::default() })
                 .unwrap_or_default();
             prop_assert!(with.complete || !without.complete, "{:?}", with.notes);
             prop_assert!(

@@ -354,9 +354,50 @@ fn contract_all<'b>(
     } = ax;
     let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
     let mut size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
-    bufs[0].clear();
-    bufs[0].extend_from_slice(&src[..size]);
-    let mut cur = 0;
+    if binary_axes(ax) {
+        // Every axis of two strategies: contracted in place in one buffer
+        // (the entry written, `o·inner + i`, never lies after the two
+        // read, `2o·inner + i` and `(2o + 1)·inner + i`), with the same
+        // operations `c_0 + c_1 y` as the general loop below.
+        let buf = &mut bufs[0];
+        buf.clear();
+        buf.extend_from_slice(&src[..size]);
+        let mut inner = size / rows;
+        for t in (0..dims.len()).rev() {
+            if Some(t) == skip || dims[t] == 1 {
+                continue;
+            }
+            inner /= 2;
+            let yv = y[vars[t].0];
+            let outer = size / (2 * inner);
+            for o in 0..outer {
+                for i in 0..inner {
+                    buf[o * inner + i] = buf[2 * o * inner + i] + buf[(2 * o + 1) * inner + i] * yv;
+                }
+            }
+            size = outer * inner;
+        }
+        return &bufs[0][..size];
+    }
+    contract_general(src, rows, ax, y, bufs)
+}
+
+/// [`contract_all`]'s general loop (any axis sizes).
+fn contract_general<'b>(
+    src: &[f64],
+    rows: usize,
+    ax: Axes,
+    y: &[f64],
+    bufs: &'b mut [Vec<f64>; 2],
+) -> &'b [f64] {
+    let Axes {
+        dims, vars, skip, ..
+    } = ax;
+    let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
+    let mut size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
+    // The data being contracted: `src` itself for the first axis (no
+    // copy), then the buffer last written (`cur`).
+    let mut cur: Option<usize> = None;
     // Contract the last axis first: then `inner` is the product of the
     // axes before it.
     for t in (0..dims.len()).rev() {
@@ -368,26 +409,70 @@ fn contract_all<'b>(
         let outer = size / (n * inner);
         let (vo, dt) = vars[t];
         let (a, b) = bufs.split_at_mut(1);
-        let (src_b, dst) = if cur == 0 {
-            (&a[0], &mut b[0])
-        } else {
-            (&b[0], &mut a[0])
+        let (src_b, dst): (&[f64], &mut Vec<f64>) = match cur {
+            None => (&src[..size], &mut a[0]),
+            Some(0) => (&a[0], &mut b[0]),
+            Some(_) => (&b[0], &mut a[0]),
         };
-        dst.clear();
-        dst.resize(outer * inner, 0.0);
+        let yv = &y[vo..vo + dt];
+        // Every entry is overwritten below: no zeroing needed.
+        fit(dst, outer * inner);
+        if dt == 1 && n == 2 {
+            // The usual two-strategy axis: the same operations as the
+            // general loop below, without its inner loop.
+            let y0 = yv[0];
+            for o in 0..outer {
+                let s = &src_b[o * 2 * inner..(o * 2 + 2) * inner];
+                let (s0, s1) = s.split_at(inner);
+                for ((d, &c0), &c1) in dst[o * inner..(o + 1) * inner].iter_mut().zip(s0).zip(s1) {
+                    *d = c0 + c1 * y0;
+                }
+            }
+            size = outer * inner;
+            cur = Some(if cur == Some(0) { 1 } else { 0 });
+            continue;
+        }
         for o in 0..outer {
             for i in 0..inner {
                 let mut v = src_b[(o * n) * inner + i];
                 for a_ in 1..=dt {
-                    v += src_b[(o * n + a_) * inner + i] * y[vo + a_ - 1];
+                    v += src_b[(o * n + a_) * inner + i] * yv[a_ - 1];
                 }
                 dst[o * inner + i] = v;
             }
         }
         size = outer * inner;
-        cur = 1 - cur;
+        cur = Some(if cur == Some(0) { 1 } else { 0 }); // None or 1 wrote bufs[0]
     }
-    &bufs[cur][..size]
+    match cur {
+        Some(c) => &bufs[c][..size],
+        None => {
+            bufs[0].clear();
+            bufs[0].extend_from_slice(&src[..size]);
+            &bufs[0][..size]
+        }
+    }
+}
+
+/// Whether every axis kept (all but `skip`) has two strategies (one
+/// variable) or one (no variable: contracting it changes nothing, so the
+/// in-place loops skip it): the case of the in-place loops.
+fn binary_axes(ax: Axes) -> bool {
+    ax.dims
+        .iter()
+        .zip(ax.vars)
+        .enumerate()
+        .all(|(t, (&n, &(_, dt)))| Some(t) == ax.skip || (n == 2 && dt == 1) || (n == 1 && dt == 0))
+}
+
+/// Sets the length of `v` to `len` without clearing what is kept (every
+/// entry is overwritten by the caller).
+fn fit(v: &mut Vec<f64>, len: usize) {
+    if v.len() < len {
+        v.resize(len, 0.0);
+    } else {
+        v.truncate(len);
+    }
 }
 
 /// The values of each row of a tensor (as in [`contract_all`]) at every
@@ -410,10 +495,58 @@ pub(crate) fn corner_values<'b>(
         fixed,
     } = ax;
     let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
+    let size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
+    if fixed.is_none() && binary_axes(ax) {
+        // Every axis of two strategies: each pair of entries `(c_0, c_1)`
+        // along an axis becomes its two corner values in place, with the
+        // same operations as the general loop below (`base = c_0 + c_1
+        // lo`, then `base + c_1 (hi − lo)`).
+        let buf = &mut bufs[0];
+        buf.clear();
+        buf.extend_from_slice(&src[..size]);
+        let mut inner = size / rows;
+        for t in (0..dims.len()).rev() {
+            if Some(t) == skip || dims[t] == 1 {
+                continue;
+            }
+            inner /= 2;
+            let vo = vars[t].0;
+            let (l, wd) = (lo[vo], hi[vo] - lo[vo]);
+            let outer = size / (2 * inner);
+            for o in 0..outer {
+                let pair = &mut buf[2 * o * inner..(2 * o + 2) * inner];
+                let (p0, p1) = pair.split_at_mut(inner);
+                for (c0, c1) in p0.iter_mut().zip(p1.iter_mut()) {
+                    let base = *c0 + *c1 * l;
+                    *c1 = base + *c1 * wd;
+                    *c0 = base;
+                }
+            }
+        }
+        return &bufs[0][..size];
+    }
+    corner_values_general(src, rows, ax, lo, hi, bufs)
+}
+
+/// [`corner_values`]'s general loop (any axis sizes, a `fixed` axis).
+fn corner_values_general<'b>(
+    src: &[f64],
+    rows: usize,
+    ax: Axes,
+    lo: &[f64],
+    hi: &[f64],
+    bufs: &'b mut [Vec<f64>; 2],
+) -> &'b [f64] {
+    let Axes {
+        dims,
+        vars,
+        skip,
+        fixed,
+    } = ax;
+    let kept_dim = |t: usize| if Some(t) == skip { 1 } else { dims[t] };
     let mut size: usize = rows * (0..dims.len()).map(kept_dim).product::<usize>();
-    bufs[0].clear();
-    bufs[0].extend_from_slice(&src[..size]);
-    let mut cur = 0;
+    // As in `contract_all`: the first axis reads `src` directly.
+    let mut cur: Option<usize> = None;
     for t in (0..dims.len()).rev() {
         if Some(t) == skip {
             continue;
@@ -424,13 +557,33 @@ pub(crate) fn corner_values<'b>(
         let (vo, dt) = vars[t];
         let nc = if Some(t) == fixed { 1 } else { 1usize << dt };
         let (a, b) = bufs.split_at_mut(1);
-        let (src_b, dst) = if cur == 0 {
-            (&a[0], &mut b[0])
-        } else {
-            (&b[0], &mut a[0])
+        let (src_b, dst): (&[f64], &mut Vec<f64>) = match cur {
+            None => (&src[..size], &mut a[0]),
+            Some(0) => (&a[0], &mut b[0]),
+            Some(_) => (&b[0], &mut a[0]),
         };
-        dst.clear();
-        dst.resize(outer * nc * inner, 0.0);
+        // Every entry is overwritten below.
+        fit(dst, outer * nc * inner);
+        if dt == 1 && n == 2 && nc == 2 {
+            // The usual two-strategy axis: the same operations as the
+            // general loop below (`base = c_0 + c_1 lo`, then `base + c_1
+            // (hi − lo)`), without its closures and inner loops.
+            let (l, wd) = (lo[vo], hi[vo] - lo[vo]);
+            for o in 0..outer {
+                let s = &src_b[o * 2 * inner..(o * 2 + 2) * inner];
+                let (s0, s1) = s.split_at(inner);
+                let out = &mut dst[o * 2 * inner..(o + 1) * 2 * inner];
+                let (out0, out1) = out.split_at_mut(inner);
+                for (((d0, d1), &c0), &c1) in out0.iter_mut().zip(out1.iter_mut()).zip(s0).zip(s1) {
+                    let base = c0 + c1 * l;
+                    *d0 = base;
+                    *d1 = base + c1 * wd;
+                }
+            }
+            size = outer * nc * inner;
+            cur = Some(if cur == Some(0) { 1 } else { 0 });
+            continue;
+        }
         for o in 0..outer {
             let out = &mut dst[o * nc * inner..(o + 1) * nc * inner];
             for i in 0..inner {
@@ -448,9 +601,16 @@ pub(crate) fn corner_values<'b>(
             }
         }
         size = outer * nc * inner;
-        cur = 1 - cur;
+        cur = Some(if cur == Some(0) { 1 } else { 0 }); // None or 1 wrote bufs[0]
     }
-    &bufs[cur][..size]
+    match cur {
+        Some(c) => &bufs[c][..size],
+        None => {
+            bufs[0].clear();
+            bufs[0].extend_from_slice(&src[..size]);
+            &bufs[0][..size]
+        }
+    }
 }
 
 /// A root of a support system found by [`solve_support`].
@@ -1507,6 +1667,73 @@ mod tests {
         // The isolation proof of each root.
         assert!(isolating_box(&sys, &[0.5; 3], 1e-3, &mut w).is_some());
         assert!(isolating_box(&sys, &[0.51; 3], 1e-3, &mut w).is_some());
+    }
+
+    /// The in-place loops for two-strategy axes give the general loops'
+    /// numbers bit for bit (same operations in the same order), on every
+    /// player's rows and derivative slices of 2×2×2×2 and 2×1×2×2
+    /// supports, at random boxes and points.
+    #[test]
+    fn binary_fast_paths_are_bit_for_bit_the_general_loops() {
+        let mut rng = crate::nplayer_util::SplitMix64::new(7);
+        for seed in 0..6u64 {
+            let tables: Vec<Vec<i64>> = (0..4)
+                .map(|p| {
+                    (0..16)
+                        .map(|c| ((c * (7 + 2 * p) + 3 * seed as usize) % 17) as i64 - 8)
+                        .collect()
+                })
+                .collect();
+            let g = game(&[2, 2, 2, 2], &tables);
+            let t = PayoffTensor::new(&g);
+            let full = full_support(&t);
+            let mut partial = full.clone();
+            partial[1].truncate(1);
+            for blocks in [full, partial] {
+                let sys = SupportSystem::new(&t, &blocks);
+                let d = sys.d;
+                let mut bufs = [Vec::new(), Vec::new()];
+                let mut bufs2 = [Vec::new(), Vec::new()];
+                for _ in 0..5 {
+                    let lo: Vec<f64> = (0..d).map(|_| rng.next_f64() * 0.5).collect();
+                    let hi: Vec<f64> = lo.iter().map(|l| l + rng.next_f64() * 0.5).collect();
+                    for pr in &sys.players {
+                        let mut cases = vec![(&pr.zval[..], pr.nrows, None)];
+                        for (tx, g) in pr.zgrad.iter().enumerate() {
+                            if !g.is_empty() {
+                                cases.push((&g[..], pr.neq, Some(tx)));
+                            }
+                        }
+                        for (src, rows, skip) in cases {
+                            if rows == 0 {
+                                continue;
+                            }
+                            let ax = Axes {
+                                dims: &pr.dims,
+                                vars: &pr.vars,
+                                skip,
+                                fixed: None,
+                            };
+                            assert!(binary_axes(ax));
+                            let fast = corner_values(src, rows, ax, &lo, &hi, &mut bufs).to_vec();
+                            let gen = corner_values_general(src, rows, ax, &lo, &hi, &mut bufs2);
+                            assert_eq!(fast.len(), gen.len());
+                            assert!(fast
+                                .iter()
+                                .zip(gen)
+                                .all(|(a, b)| a.to_bits() == b.to_bits()));
+                            let fast = contract_all(src, rows, ax, &lo, &mut bufs).to_vec();
+                            let gen = contract_general(src, rows, ax, &lo, &mut bufs2);
+                            assert_eq!(fast.len(), gen.len());
+                            assert!(fast
+                                .iter()
+                                .zip(gen)
+                                .all(|(a, b)| a.to_bits() == b.to_bits()));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -54,6 +54,60 @@ const LAMBDA_BAND: f64 = 1e-9;
 /// A slack above this is off its wall.
 const WALL_TOL: f64 = 1e-10;
 
+/// The size of the tracer's square matrices: known at compile time for
+/// the small games whose calls are a few hundred microseconds ([`Fixed`],
+/// so that the loops of the factorisation and the solves are unrolled and
+/// free of bounds checks), or at run time ([`Dyn`]). The same code runs
+/// either way: the same operations in the same order, so the same bits.
+trait Dim: Copy {
+    fn get(self) -> usize;
+}
+
+#[derive(Clone, Copy)]
+struct Dyn(usize);
+
+impl Dim for Dyn {
+    #[inline(always)]
+    fn get(self) -> usize {
+        self.0
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fixed<const N: usize>;
+
+impl<const N: usize> Dim for Fixed<N> {
+    #[inline(always)]
+    fn get(self) -> usize {
+        N
+    }
+}
+
+/// Calls `$f(dim, args…)` with `dim` a [`Fixed`] size for `$n` in
+/// `3..=17` (games of 2 to 16 strategies in all), else [`Dyn`].
+macro_rules! with_dim {
+    ($n:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        match $n {
+            3 => $f(Fixed::<3>, $($arg),*),
+            4 => $f(Fixed::<4>, $($arg),*),
+            5 => $f(Fixed::<5>, $($arg),*),
+            6 => $f(Fixed::<6>, $($arg),*),
+            7 => $f(Fixed::<7>, $($arg),*),
+            8 => $f(Fixed::<8>, $($arg),*),
+            9 => $f(Fixed::<9>, $($arg),*),
+            10 => $f(Fixed::<10>, $($arg),*),
+            11 => $f(Fixed::<11>, $($arg),*),
+            12 => $f(Fixed::<12>, $($arg),*),
+            13 => $f(Fixed::<13>, $($arg),*),
+            14 => $f(Fixed::<14>, $($arg),*),
+            15 => $f(Fixed::<15>, $($arg),*),
+            16 => $f(Fixed::<16>, $($arg),*),
+            17 => $f(Fixed::<17>, $($arg),*),
+            n => $f(Dyn(n), $($arg),*),
+        }
+    };
+}
+
 /// The extra row of a Newton corrector.
 #[derive(Clone, Copy)]
 enum Row<'r> {
@@ -83,6 +137,15 @@ struct Cells<'s, 'a> {
     built_ok: bool,
     x: Vec<f64>,
     theta: Vec<f64>,
+    /// The owner of each strategy of `sup`, and (for [`Self::build`]) a
+    /// row's mean derivative over each player's support.
+    sup_owner: Vec<usize>,
+    means: Vec<f64>,
+    /// Per player: the support's size (at least 1) as a float, its
+    /// inverse, and whether the size is a power of two (see [`div_size`]).
+    sizes_f: Vec<f64>,
+    invs: Vec<f64>,
+    pow2: Vec<bool>,
     v: Vec<f64>,
     d: Vec<f64>,
     /// Residual `H(y)` (k entries) and room for the extra row's residual.
@@ -113,6 +176,11 @@ impl<'s, 'a> Cells<'s, 'a> {
             built_ok: false,
             x: vec![0.0; k],
             theta: vec![0.0; t.n],
+            sup_owner: Vec::with_capacity(k),
+            means: vec![0.0; t.n],
+            sizes_f: vec![0.0; t.n],
+            invs: vec![0.0; t.n],
+            pow2: vec![false; t.n],
             v: vec![0.0; k],
             d: vec![0.0; k * k],
             res: vec![0.0; k + 1],
@@ -128,39 +196,41 @@ impl<'s, 'a> Cells<'s, 'a> {
     fn set_support(&mut self, support: &[bool]) {
         self.support.copy_from_slice(support);
         self.sup.clear();
+        self.sup_owner.clear();
         for j in 0..self.t.n {
             let o = self.t.offsets[j];
             self.sup_at[j] = self.sup.len();
             for c in o..o + self.t.shape[j] {
                 if self.support[c] {
                     self.sup.push(c);
+                    self.sup_owner.push(j);
                 }
             }
             self.size[j] = self.sup.len() - self.sup_at[j];
+            let den = self.size[j].max(1);
+            self.sizes_f[j] = den as f64;
+            self.invs[j] = 1.0 / den as f64;
+            self.pow2[j] = den.is_power_of_two();
         }
         self.sup_at[self.t.n] = self.sup.len();
     }
 
     /// `θ` and the cell's affine retraction `x` at `z`.
     fn project(&mut self, z: &[f64]) {
-        let t = self.t;
-        for j in 0..t.n {
-            let o = t.offsets[j];
-            let s = t.shape[j];
-            let mut sum = 0.0;
-            for i in o..o + s {
-                if self.support[i] {
-                    sum += z[i];
-                }
-            }
-            self.theta[j] = (sum - 1.0) / self.size[j].max(1) as f64;
+        let k = self.k;
+        let z = &z[..k];
+        // Each player's sum over his support (its strategies in increasing
+        // order, as a scan of the player's block adds them), in one pass.
+        self.theta.iter_mut().for_each(|th| *th = 0.0);
+        for (&i, &j) in self.sup.iter().zip(&self.sup_owner) {
+            self.theta[j] += z[i];
         }
-        for i in 0..self.k {
-            self.x[i] = if self.support[i] {
-                z[i] - self.theta[self.owner[i]]
-            } else {
-                0.0
-            };
+        for (j, th) in self.theta.iter_mut().enumerate() {
+            *th = div_size(*th - 1.0, self.sizes_f[j], self.invs[j], self.pow2[j]);
+        }
+        let theta = &self.theta;
+        for (((x, &zi), &on), &j) in self.x.iter_mut().zip(z).zip(&self.support).zip(&self.owner) {
+            *x = if on { zi - theta[j] } else { 0.0 };
         }
     }
 
@@ -194,6 +264,29 @@ impl<'s, 'a> Cells<'s, 'a> {
         }
     }
 
+    /// The derivatives of every slack along `dz` into `rates`: those of
+    /// [`Self::slack_rate`], to the bit (each player's mean rate over the
+    /// support computed once instead of once per strategy).
+    fn slack_rates(&mut self, dz: &[f64], rates: &mut [f64]) {
+        self.means.iter_mut().for_each(|m| *m = 0.0);
+        for (&c, &j) in self.sup.iter().zip(&self.sup_owner) {
+            self.means[j] += dz[c];
+        }
+        for (j, m) in self.means.iter_mut().enumerate() {
+            *m = div_size(*m, self.sizes_f[j], self.invs[j], self.pow2[j]);
+        }
+        let means = &self.means;
+        for (((r, &d), &on), &j) in rates
+            .iter_mut()
+            .zip(&dz[..self.k])
+            .zip(&self.support)
+            .zip(&self.owner)
+        {
+            let dth = means[j];
+            *r = if on { d - dth } else { dth - d };
+        }
+    }
+
     /// Residual and the first `k` rows of the augmented matrix at `y`.
     fn eval(&mut self, y: &[f64]) {
         let k = self.k;
@@ -218,6 +311,15 @@ impl<'s, 'a> Cells<'s, 'a> {
     /// the last [`Self::eval`], for the current support (after
     /// [`Self::project`] at `y`): at a wall the values are those of either
     /// cell.
+    ///
+    /// Entry `(a, c)` is `δ_ac` off the support; on it, starting from
+    /// `δ_ac`, minus the projection's term (`δ_ac − 1/|S_j|` when `a` and
+    /// `c` are both in player `j`'s support) and minus the centred
+    /// derivative `d_ac − mean_{c' ∈ S_q} d_ac'` (`q` the owner of `c`).
+    /// Each row is written as the identity row, then its support columns
+    /// (after the means of its support blocks), every entry with the same
+    /// operations in the same order as [`Self::rebuild`] (the test
+    /// `build_matches_the_blockwise_build` holds them to the bit).
     fn build(&mut self, y: &[f64], residual: bool) {
         let k = self.k;
         let dim = k + 1;
@@ -227,48 +329,24 @@ impl<'s, 'a> Cells<'s, 'a> {
             Values::Poly { d0, .. } => d0,
         };
         let ray = &self.sys.ray;
-        let t = self.t;
-        for a in 0..k {
-            if residual {
+        if residual {
+            for a in 0..k {
                 self.res[a] = y[a] - self.x[a] - self.v[a] - lambda * ray[a];
             }
-            let row_d = &d[a * k..(a + 1) * k];
-            let ja = self.owner[a];
-            let row = &mut self.a[a * dim..(a + 1) * dim];
-            // Off the support a column holds its identity entry alone.
-            row.iter_mut().for_each(|v| *v = 0.0);
-            row[a] = 1.0;
-            // Player by player: the mean of the row's derivatives over the
-            // support, then the entries of the player's support columns
-            // (each entry gets the operations it always got: from its
-            // identity entry, minus the projection's term, minus the
-            // centred derivative).
-            for q in 0..t.n {
-                let cols = &self.sup[self.sup_at[q]..self.sup_at[q + 1]];
-                let mut sum = 0.0;
-                for &c in cols {
-                    sum += row_d[c];
-                }
-                let sz = self.size[q] as f64;
-                let mean = sum / sz;
-                if q == ja && self.support[a] {
-                    let inv = 1.0 / sz;
-                    for &c in cols {
-                        let mut val = row[c];
-                        val -= if c == a { 1.0 - inv } else { -inv };
-                        val -= row_d[c] - mean;
-                        row[c] = val;
-                    }
-                } else {
-                    for &c in cols {
-                        let mut val = row[c];
-                        val -= row_d[c] - mean;
-                        row[c] = val;
-                    }
-                }
-            }
-            row[k] = -ray[a];
         }
+        let rows = Rows {
+            d,
+            ray,
+            owner: &self.owner,
+            support: &self.support,
+            sup: &self.sup,
+            sup_owner: &self.sup_owner,
+            sup_at: &self.sup_at,
+            sizes: &self.sizes_f,
+            invs: &self.invs,
+            pow2: &self.pow2,
+        };
+        with_dim!(dim, build_rows(&rows, &mut self.a, &mut self.means));
         self.built.copy_from_slice(&self.support);
         self.built_ok = true;
     }
@@ -516,6 +594,78 @@ impl<'s, 'a> Cells<'s, 'a> {
     }
 }
 
+/// `x / s` for a support size `s` with inverse `inv`: computed as
+/// `x · inv` when `s` is a power of two (`pow2`), where `inv` is exact and
+/// both are the correctly rounded value of the same real number, so the
+/// same bits without the division's latency.
+#[inline(always)]
+fn div_size(x: f64, s: f64, inv: f64, pow2: bool) -> f64 {
+    if pow2 {
+        x * inv
+    } else {
+        x / s
+    }
+}
+
+/// What [`build_rows`] reads: the pair table `d` (`k × k`), the ray, and
+/// the support with its per-player lists, sizes and inverse sizes.
+struct Rows<'r> {
+    d: &'r [f64],
+    ray: &'r [f64],
+    owner: &'r [usize],
+    support: &'r [bool],
+    sup: &'r [usize],
+    sup_owner: &'r [usize],
+    sup_at: &'r [usize],
+    sizes: &'r [f64],
+    invs: &'r [f64],
+    pow2: &'r [bool],
+}
+
+/// The first `k` rows of the augmented matrix `mat` (`dim = k + 1`
+/// square) for [`Cells::build`]: each row the identity row, then its
+/// support columns from the means of its support blocks (`means`: one per
+/// player, scratch).
+#[inline(always)]
+fn build_rows<D: Dim>(dim: D, r: &Rows<'_>, mat: &mut [f64], means: &mut [f64]) {
+    let dn = dim.get();
+    let k = dn - 1;
+    let mat = &mut mat[..dn * dn];
+    let d = &r.d[..k * k];
+    for a in 0..k {
+        let row = &mut mat[a * dn..(a + 1) * dn];
+        let row_d = &d[a * k..(a + 1) * k];
+        // The mean of the row's derivatives over each player's support
+        // (the support's strategies in increasing order).
+        for (q, m) in means.iter_mut().enumerate() {
+            let mut sum = 0.0;
+            for &c in &r.sup[r.sup_at[q]..r.sup_at[q + 1]] {
+                sum += row_d[c];
+            }
+            *m = div_size(sum, r.sizes[q], r.invs[q], r.pow2[q]);
+        }
+        // Off the support a column holds its identity entry alone.
+        for (c, v) in row[..k].iter_mut().enumerate() {
+            *v = if c == a { 1.0 } else { 0.0 };
+        }
+        // The support's columns: from the identity entry, minus the
+        // projection's term (own player, `a` on the support), minus the
+        // centred derivative.
+        let ja = r.owner[a];
+        let a_on = r.support[a];
+        for (&c, &q) in r.sup.iter().zip(r.sup_owner) {
+            let mut val = row[c];
+            if q == ja && a_on {
+                let inv = r.invs[q];
+                val -= if c == a { 1.0 - inv } else { -inv };
+            }
+            val -= row_d[c] - means[q];
+            row[c] = val;
+        }
+        row[k] = -r.ray[a];
+    }
+}
+
 /// The LU factorisation of the tracer's augmented matrices: partial
 /// pivoting, rejecting a pivot at or below `1e-13` times the largest
 /// entry, as [`crate::nplayer_util::Lu`] (the same operations in the same
@@ -560,9 +710,27 @@ enum AttemptState {
     Failed,
 }
 
-/// Largest absolute entry, as [`crate::nplayer_util::Lu`] measures it.
+/// Largest absolute entry, as [`crate::nplayer_util::Lu`] measures it:
+/// `max(0, max |a_i|)` over the entries that are not NaN (the maximum is
+/// exact, so four running maxima give the same value as one).
 fn abs_max(a: &[f64]) -> f64 {
-    a.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+    let mut m = [0.0f64; 4];
+    let mut chunks = a.chunks_exact(4);
+    for ch in &mut chunks {
+        for (mi, v) in m.iter_mut().zip(ch) {
+            let v = v.abs();
+            if v > *mi {
+                *mi = v;
+            }
+        }
+    }
+    let mut r = inf_norm(chunks.remainder());
+    for v in m {
+        if v > r {
+            r = v;
+        }
+    }
+    r
 }
 
 /// Eliminates row `row` (length `n`) with the pivot row of column `c`
@@ -595,9 +763,25 @@ fn eliminate_from(
     perm: &mut [usize],
     n: usize,
     c0: usize,
+    sign: f64,
+    amax: f64,
+) -> Option<f64> {
+    with_dim!(n, eliminate_dim(lu, perm, c0, sign, amax))
+}
+
+/// [`eliminate_from`] for a size `dim`.
+#[inline(always)]
+fn eliminate_dim<D: Dim>(
+    dim: D,
+    lu: &mut [f64],
+    perm: &mut [usize],
+    c0: usize,
     mut sign: f64,
     amax: f64,
 ) -> Option<f64> {
+    let n = dim.get();
+    let lu = &mut lu[..n * n];
+    let perm = &mut perm[..n];
     for c in c0..n {
         let mut piv = c;
         let mut best = lu[c * n + c].abs();
@@ -612,9 +796,8 @@ fn eliminate_from(
             return None;
         }
         if piv != c {
-            for col in 0..n {
-                lu.swap(c * n + col, piv * n + col);
-            }
+            let (upper, lower) = lu.split_at_mut(piv * n);
+            upper[c * n..(c + 1) * n].swap_with_slice(&mut lower[..n]);
             perm.swap(c, piv);
             sign = -sign;
         }
@@ -629,6 +812,42 @@ fn eliminate_from(
         }
     }
     Some(sign)
+}
+
+/// Solves `A y = b` with the factorisation `lu`, `perm` of size `dim`, as
+/// [`crate::nplayer_util::Lu::solve_into`] does (each `y[r]` gets
+/// `y[r] -= L[r][c] · y[c]` for `c = 0, 1, …, r − 1` in that order, then
+/// the back substitution row by row, each row's terms in increasing
+/// column order).
+#[inline(always)]
+fn solve_dim<D: Dim>(dim: D, lu: &[f64], perm: &[usize], b: &[f64], y: &mut [f64]) {
+    let n = dim.get();
+    let lu = &lu[..n * n];
+    let perm = &perm[..n];
+    let y = &mut y[..n];
+    for (yi, &p) in y.iter_mut().zip(perm) {
+        *yi = b[p];
+    }
+    // Forward substitution column by column: once `y[c]` is known, every
+    // later row subtracts its term (each `y[r]` still gets its terms for
+    // `c = 0, 1, …, r − 1` in that order, but the rows' chains of
+    // subtractions overlap instead of waiting on one another).
+    for c in 0..n {
+        let (done, rest) = y.split_at_mut(c + 1);
+        let yc = done[c];
+        for (r, yr) in rest.iter_mut().enumerate() {
+            *yr -= lu[(c + 1 + r) * n + c] * yc;
+        }
+    }
+    for r in (0..n).rev() {
+        let row = &lu[r * n + r..(r + 1) * n];
+        let (head, done) = y.split_at_mut(r + 1);
+        let mut s = head[r];
+        for (l, v) in row[1..].iter().zip(done.iter()) {
+            s -= l * v;
+        }
+        head[r] = s / row[0];
+    }
 }
 
 impl Fact {
@@ -820,28 +1039,7 @@ impl Fact {
 
     /// Solves `A y = b` with the factorisation, into `y`.
     fn solve_into(&self, b: &[f64], y: &mut [f64]) {
-        let n = self.n;
-        for (yi, &p) in y.iter_mut().zip(&self.perm) {
-            *yi = b[p];
-        }
-        // The same operations in the same order as
-        // `crate::nplayer_util::Lu::solve_into`, on slices.
-        for (r, row) in self.lu.chunks_exact(n).enumerate() {
-            let (done, rest) = y.split_at_mut(r);
-            let mut s = rest[0];
-            for (l, v) in row[..r].iter().zip(done.iter()) {
-                s -= l * v;
-            }
-            rest[0] = s;
-        }
-        for (r, row) in self.lu.chunks_exact(n).enumerate().rev() {
-            let (head, done) = y.split_at_mut(r + 1);
-            let mut s = head[r];
-            for (l, v) in row[r + 1..].iter().zip(done.iter()) {
-                s -= l * v;
-            }
-            head[r] = s / row[r];
-        }
+        with_dim!(self.n, solve_dim(&self.lu, &self.perm, b, y));
     }
 
     /// Solves `A y = b` with the factorisation.
@@ -1081,8 +1279,19 @@ impl Search<'_> {
     }
 }
 
+/// `max(0, max |v_i|)` over the entries that are not NaN: the value of
+/// `v.iter().fold(0.0, |m, x| m.max(x.abs()))` (the running maximum is
+/// never NaN, and a comparison with NaN is false), without `f64::max`'s
+/// NaN handling.
 fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+    let mut m = 0.0f64;
+    for x in v {
+        let a = x.abs();
+        if a > m {
+            m = a;
+        }
+    }
+    m
 }
 
 fn distance(a: &[f64], b: &[f64]) -> f64 {
@@ -1201,6 +1410,7 @@ fn trace_path(
     // ahead until the path has left it.
     let mut excluded: Vec<usize> = Vec::new();
     let mut slack = vec![0.0; k];
+    let mut rates = vec![0.0; k];
     // Walls passed, by (strategy, support and orientation, λ rounded to
     // 1e-6): a path that passes the same wall at the same point in the
     // same state again runs in a loop.
@@ -1216,9 +1426,10 @@ fn trace_path(
         cells.project(&y[..k]);
         let mut wall_dist = f64::INFINITY;
         let mut wall = usize::MAX;
+        cells.slack_rates(&tau[..k], &mut rates);
         for i in 0..k {
             slack[i] = cells.slack(&y[..k], i);
-            let rate = cells.slack_rate(&tau[..k], i);
+            let rate = rates[i];
             if !(rate < 0.0) || (excluded.contains(&i) && slack[i] <= WALL_TOL) {
                 continue;
             }
@@ -1463,6 +1674,7 @@ mod tests {
     use super::*;
     use crate::budget::Budget;
     use crate::nplayer_util::tests::game;
+    use crate::nplayer_util::SplitMix64;
 
     /// Traces the first-strategy ray (Gambit's default) of `g`.
     fn first_ray(g: &detente_game::NormalFormGame) -> (PayoffTensor, RayOutcome) {
@@ -1555,6 +1767,193 @@ mod tests {
             proptest::prop_assert_eq!(got, found);
             if found.is_some() {
                 proptest::prop_assert_eq!(fact_bits(&multi, got), fact_bits(&seq, found));
+            }
+        }
+    }
+
+    /// The rows of `build` as the sixth session computed them (per row:
+    /// zero it, set the identity entry, then player by player the mean
+    /// over the support and the support's entries), for the comparison
+    /// below.
+    fn build_before(cells: &mut Cells<'_, '_>, y: &[f64]) {
+        let k = cells.k;
+        let dim = k + 1;
+        let lambda = y[k];
+        let t = cells.t;
+        let ray = &cells.sys.ray;
+        for a in 0..k {
+            cells.res[a] = y[a] - cells.x[a] - cells.v[a] - lambda * ray[a];
+            let row_d = &cells.d[a * k..(a + 1) * k];
+            let ja = cells.owner[a];
+            let row = &mut cells.a[a * dim..(a + 1) * dim];
+            row.iter_mut().for_each(|v| *v = 0.0);
+            row[a] = 1.0;
+            for q in 0..t.n {
+                let cols: Vec<usize> = (t.offsets[q]..t.offsets[q] + t.shape[q])
+                    .filter(|&c| cells.support[c])
+                    .collect();
+                let mut sum = 0.0;
+                for &c in &cols {
+                    sum += row_d[c];
+                }
+                let sz = cols.len() as f64;
+                let mean = sum / sz;
+                if q == ja && cells.support[a] {
+                    let inv = 1.0 / sz;
+                    for &c in &cols {
+                        let mut val = row[c];
+                        val -= if c == a { 1.0 - inv } else { -inv };
+                        val -= row_d[c] - mean;
+                        row[c] = val;
+                    }
+                } else {
+                    for &c in &cols {
+                        let mut val = row[c];
+                        val -= row_d[c] - mean;
+                        row[c] = val;
+                    }
+                }
+            }
+            row[k] = -ray[a];
+        }
+    }
+
+    /// `build`, `project` and `slack_rates` give, to the bit, what the
+    /// sixth session's code gave (matrix, residual, `θ`, `x`, slack rates),
+    /// for every support of a 3×3×2 game and of a 4×2×3 game (supports of
+    /// 1 to 4 strategies: sizes that are powers of two and sizes that are
+    /// not), at mixed points with negative entries and a zero ray entry.
+    #[test]
+    fn build_project_and_rates_match_the_sixth_session() {
+        for shape in [[3usize, 3, 2], [4, 2, 3]] {
+            let cells_n: usize = shape.iter().product();
+            let g = game(
+                &shape,
+                &[
+                    (0..cells_n).map(|c| (c * 7 % 11) as i64).collect(),
+                    (0..cells_n).map(|c| (c * 5 % 13) as i64 - 4).collect(),
+                    (0..cells_n).map(|c| (c * 3 % 7) as i64).collect(),
+                ],
+            );
+            let t = PayoffTensor::new(&g);
+            let k = t.k;
+            let mut ray: Vec<f64> = (0..k).map(|i| 0.1 * (i + 1) as f64).collect();
+            ray[1] = 0.0;
+            let sys = GnmSystem {
+                values: Values::Game(&t),
+                ray,
+            };
+            let mut rng = SplitMix64::new(7);
+            let mut cells = Cells::new(&sys, &t);
+            let mut old = Cells::new(&sys, &t);
+            let mut checked = 0;
+            for mask in 1u32..(1 << k) {
+                let sup: Vec<bool> = (0..k).map(|i| mask & (1 << i) != 0).collect();
+                let empty = (0..t.n).any(|j| !(0..t.shape[j]).any(|h| sup[t.offsets[j] + h]));
+                if empty {
+                    continue;
+                }
+                let y: Vec<f64> = (0..=k).map(|_| 1.5 * rng.next_f64() - 0.5).collect();
+                cells.set_support(&sup);
+                cells.eval(&y);
+                // The sixth session's projection and rows.
+                old.set_support(&sup);
+                for j in 0..t.n {
+                    let o = t.offsets[j];
+                    let mut sum = 0.0;
+                    for i in o..o + t.shape[j] {
+                        if sup[i] {
+                            sum += y[i];
+                        }
+                    }
+                    old.theta[j] = (sum - 1.0) / old.size[j].max(1) as f64;
+                }
+                for i in 0..k {
+                    old.x[i] = if sup[i] {
+                        y[i] - old.theta[old.owner[i]]
+                    } else {
+                        0.0
+                    };
+                }
+                t.values_and_pairs_into(&old.x, &mut old.v, &mut old.d);
+                build_before(&mut old, &y);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+                assert_eq!(bits(&cells.theta), bits(&old.theta), "{sup:?}");
+                assert_eq!(bits(&cells.x), bits(&old.x), "{sup:?}");
+                assert_eq!(bits(&cells.res[..k]), bits(&old.res[..k]), "{sup:?}");
+                let top = k * (k + 1);
+                assert_eq!(bits(&cells.a[..top]), bits(&old.a[..top]), "{sup:?}");
+                let dz: Vec<f64> = (0..k).map(|_| rng.next_f64() - 0.5).collect();
+                let mut rates = vec![0.0; k];
+                cells.slack_rates(&dz, &mut rates);
+                let one: Vec<f64> = (0..k).map(|i| cells.slack_rate(&dz, i)).collect();
+                assert_eq!(bits(&rates), bits(&one), "{sup:?}");
+                checked += 1;
+            }
+            assert!(checked >= 147, "{checked}");
+        }
+    }
+
+    /// The factorisation and solves of a fixed size (every size with a
+    /// fixed version, and two beyond) are those of `nplayer_util::Lu`, to
+    /// the bit: sparse matrices with signed zeros, and singular ones.
+    #[test]
+    fn fixed_and_dynamic_sizes_match_lu() {
+        let mut rng = SplitMix64::new(11);
+        for n in 2..=19 {
+            for trial in 0..40 {
+                let mut a: Vec<f64> = (0..n * n)
+                    .map(|_| {
+                        let u = rng.next_f64();
+                        if u < 0.45 {
+                            if u < 0.1 {
+                                -0.0
+                            } else {
+                                0.0
+                            }
+                        } else {
+                            (u - 0.7) * 3.0
+                        }
+                    })
+                    .collect();
+                if trial % 5 == 4 && n > 2 {
+                    // Two equal rows: singular.
+                    let (top, rest) = a.split_at_mut(n);
+                    rest[..n].copy_from_slice(top);
+                }
+                let mut f = Fact::with_size(n);
+                let ok = f.refactor(&a);
+                let lu = crate::nplayer_util::Lu::new(&a, n);
+                assert_eq!(ok, lu.is_some(), "n {n} trial {trial}");
+                let Some(lu) = lu else { continue };
+                assert_eq!(f.det_sign.to_bits(), lu.det_sign.to_bits());
+                let b: Vec<f64> = (0..n).map(|_| rng.next_f64() - 0.5).collect();
+                let x: Vec<u64> = lu.solve(&b).iter().map(|v| v.to_bits()).collect();
+                let y: Vec<u64> = f.solve(&b).iter().map(|v| v.to_bits()).collect();
+                assert_eq!(x, y, "n {n} trial {trial}");
+            }
+        }
+    }
+
+    /// Dividing by a power of two and multiplying by its inverse give the
+    /// same bits (subnormal, huge and signed-zero values included); other
+    /// sizes divide.
+    #[test]
+    fn div_size_is_division() {
+        let mut rng = SplitMix64::new(3);
+        let specials = [0.0, -0.0, 5e-324, -1e-310, 1e308, -3.0, 1.0 / 3.0];
+        for s in 1usize..=17 {
+            let sf = s as f64;
+            let inv = 1.0 / sf;
+            let pow2 = s.is_power_of_two();
+            let mut xs: Vec<f64> = specials.to_vec();
+            xs.extend((0..200).map(|_| (rng.next_f64() - 0.5) * 1e3));
+            for x in xs {
+                assert_eq!(
+                    div_size(x, sf, inv, pow2).to_bits(),
+                    (x / sf).to_bits(),
+                    "{x} / {s}"
+                );
             }
         }
     }

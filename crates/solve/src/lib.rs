@@ -32,6 +32,7 @@ pub mod enumpoly;
 mod enumpoly_box;
 mod enumpoly_elim;
 mod enumpoly_lp;
+mod enumpoly_reduce;
 pub mod gnm;
 mod gnm_trace;
 pub mod ipa;
