@@ -181,6 +181,29 @@ fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
 }
 
+/// A function minimised by [`ConjugatePr`]: its value and its gradient
+/// projected onto the tangent space of the product of simplices.
+pub(crate) trait Objective {
+    fn value(&mut self, x: &[f64]) -> f64;
+    fn gradient(&mut self, x: &[f64], g: &mut [f64]);
+}
+
+/// Gambit's `StrategicLyapunovFunction`: [`penalized_value`] and
+/// [`projected_gradient`] on a strategic game.
+struct StrategicLyapunov<'a> {
+    t: &'a PayoffTensor,
+    v: Vec<f64>,
+}
+
+impl Objective for StrategicLyapunov<'_> {
+    fn value(&mut self, x: &[f64]) -> f64 {
+        penalized_value(self.t, x, &mut self.v)
+    }
+    fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
+        projected_gradient(self.t, x, g)
+    }
+}
+
 /// Why a conjugate-gradient run cannot continue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum CgStop {
@@ -201,8 +224,8 @@ enum CgStop {
 /// relative to the gradient; a restart along the gradient every `k`
 /// line searches. The same choices are made here so that the method ends
 /// where Gambit's does.
-struct ConjugatePr<'a> {
-    t: &'a PayoffTensor,
+struct ConjugatePr<'a, F: Objective + ?Sized> {
+    obj: &'a mut F,
     /// Search direction.
     p: Vec<f64>,
     /// The gradient of the last line search's end (not updated by a
@@ -215,20 +238,18 @@ struct ConjugatePr<'a> {
     restart: usize,
     x1: Vec<f64>,
     x2: Vec<f64>,
-    v: Vec<f64>,
 }
 
-impl<'a> ConjugatePr<'a> {
+impl<'a, F: Objective + ?Sized> ConjugatePr<'a, F> {
     /// Starts at `x`: returns the minimiser, `f(x)` and the gradient.
-    fn new(t: &'a PayoffTensor, x: &[f64], step: f64, tol: f64) -> (Self, f64, Vec<f64>) {
-        let k = t.k;
-        let mut v = vec![0.0; k];
-        let f = penalized_value(t, x, &mut v);
+    fn new(obj: &'a mut F, x: &[f64], step: f64, tol: f64) -> (Self, f64, Vec<f64>) {
+        let k = x.len();
+        let f = obj.value(x);
         let mut g = vec![0.0; k];
-        projected_gradient(t, x, &mut g);
+        obj.gradient(x, &mut g);
         let gnorm = norm(&g);
         let me = ConjugatePr {
-            t,
+            obj,
             p: g.clone(),
             g0: g.clone(),
             pnorm: gnorm,
@@ -238,14 +259,13 @@ impl<'a> ConjugatePr<'a> {
             restart: 0,
             x1: vec![0.0; k],
             x2: vec![0.0; k],
-            v,
         };
         (me, f, g)
     }
 
-    fn value(&mut self, at_x1: bool) -> f64 {
-        let x = if at_x1 { &self.x1 } else { &self.x2 };
-        penalized_value(self.t, x, &mut self.v)
+    /// The objective at the trial point `x1`.
+    fn value_at_x1(&mut self) -> f64 {
+        self.obj.value(&self.x1)
     }
 
     /// `x1 = x − step · lambda · p`.
@@ -267,13 +287,13 @@ impl<'a> ConjugatePr<'a> {
         let pg = dot(&self.p, g);
         let lambda = if pg >= 0.0 { 1.0 } else { -1.0 } / self.pnorm;
         self.take_step(x, stepc, lambda);
-        let fc = self.value(true);
+        let fc = self.value_at_x1();
         if fc < fa {
             // Downhill at the trial step: take it, double the next one.
             self.step = stepc * 2.0;
             *f = fc;
             x.copy_from_slice(&self.x1);
-            projected_gradient(self.t, x, g);
+            self.obj.gradient(x, g);
             self.g0norm = norm(g);
             return Ok(());
         }
@@ -288,7 +308,7 @@ impl<'a> ConjugatePr<'a> {
             }
             let sb = 0.5 * sc * u / den;
             self.take_step(x, sb, lambda);
-            let fb = self.value(true);
+            let fb = self.value_at_x1();
             if fb >= fa && sb > 0.0 {
                 fcc = fb;
                 sc = sb;
@@ -296,7 +316,7 @@ impl<'a> ConjugatePr<'a> {
             }
             break (sb, fb);
         };
-        projected_gradient(self.t, &self.x1, g);
+        self.obj.gradient(&self.x1, g);
         if stepb == 0.0 {
             return Err(CgStop::Stalled);
         }
@@ -358,7 +378,7 @@ impl<'a> ConjugatePr<'a> {
                 stepb - 0.38 * (stepb - stepa)
             };
             self.take_step(x, stepm, lambda);
-            let fm = self.value(true);
+            let fm = self.value_at_x1();
             if fm > fb {
                 if fm < fv {
                     w = v;
@@ -389,7 +409,7 @@ impl<'a> ConjugatePr<'a> {
             fv = fu;
             fu = fm;
             self.x2.copy_from_slice(&self.x1);
-            projected_gradient(self.t, &self.x1, g);
+            self.obj.gradient(&self.x1, g);
             let pg = dot(&self.p, g);
             let gnorm1 = norm(g);
             *f = fm;
@@ -425,8 +445,28 @@ fn run_conjugate_gradient(
     max_iterations: usize,
     meter: &mut Meter,
 ) -> Option<Vec<f64>> {
+    let mut obj = StrategicLyapunov {
+        t,
+        v: vec![0.0; t.k],
+    };
+    let mut x = minimize_as_gambit(&mut obj, x0, max_iterations, meter)?;
+    t.normalize(&mut x);
+    Some(x)
+}
+
+/// Gambit's minimisation loop around [`ConjugatePr`] (first trial step
+/// 0.001, line-search tolerance 1e-5, at most `max_iterations`
+/// iterations, stop when the projected gradient's norm is below 1e-8):
+/// the raw end point (`x0` itself if the run diverged), or `None` when
+/// the budget ran out first.
+pub(crate) fn minimize_as_gambit<F: Objective + ?Sized>(
+    obj: &mut F,
+    x0: &[f64],
+    max_iterations: usize,
+    meter: &mut Meter,
+) -> Option<Vec<f64>> {
     let mut x = x0.to_vec();
-    let (mut cg, mut f, mut g) = ConjugatePr::new(t, &x, 0.001, 1e-5);
+    let (mut cg, mut f, mut g) = ConjugatePr::new(obj, &x, 0.001, 1e-5);
     let mut point = x.clone();
     for _ in 0..max_iterations {
         if !meter.tick() {
@@ -444,7 +484,6 @@ fn run_conjugate_gradient(
     if x.iter().any(|v| !v.is_finite()) {
         return Some(x0.to_vec());
     }
-    t.normalize(&mut x);
     Some(x)
 }
 
@@ -551,6 +590,18 @@ pub fn liap_end_point(
 /// Lyapunov-function minimisation from the centroid, the given starts and
 /// `random_starts` seeded random profiles.
 pub fn liap(game: &NormalFormGame, opts: &LiapOptions) -> Result<NplayerResult, SolveError> {
+    liap_with(game, opts, |t, x0, meter| run_minimizer(t, x0, opts, meter))
+}
+
+/// [`liap`] with another minimisation run: `end(tensor, start, meter)`
+/// returns a run's end point on `game`'s strategy space (or `None` when
+/// the budget ran out); the starts, the Newton polish, the check and the
+/// notes are [`liap`]'s.
+pub(crate) fn liap_with(
+    game: &NormalFormGame,
+    opts: &LiapOptions,
+    mut end: impl FnMut(&PayoffTensor, &[f64], &mut Meter) -> Option<Vec<f64>>,
+) -> Result<NplayerResult, SolveError> {
     if !(opts.max_regret >= 0.0) {
         return Err(SolveError::NotApplicable(
             "liap: max_regret must be a nonnegative number".into(),
@@ -577,8 +628,9 @@ pub fn liap(game: &NormalFormGame, opts: &LiapOptions) -> Result<NplayerResult, 
     let mut ran = 0usize;
     for x0 in &starts {
         ran += 1;
-        let end = run_minimizer(&t, x0, opts, &mut meter);
-        let Some(x) = end else { break };
+        let Some(x) = end(&t, x0, &mut meter) else {
+            break;
+        };
         match refine_on_support(&t, &x, opts.max_regret) {
             Some(y) if coll.offer(&y, true) => {}
             _ => failed += 1,
@@ -667,7 +719,11 @@ mod tests {
         let t = PayoffTensor::new(&g);
         let x0 = t.centroid();
         let mut meter = Budget::default().start();
-        let (mut cg, mut f, mut grad) = ConjugatePr::new(&t, &x0, 0.001, 1e-5);
+        let mut obj = StrategicLyapunov {
+            t: &t,
+            v: vec![0.0; t.k],
+        };
+        let (mut cg, mut f, mut grad) = ConjugatePr::new(&mut obj, &x0, 0.001, 1e-5);
         let mut x = x0.clone();
         let mut last = f;
         for _ in 0..200 {
