@@ -55,7 +55,12 @@ pub(crate) struct AgentLyapunov {
     /// `1 / (max − min)` over the outcome payoffs (1 if they are equal).
     scale: f64,
     realiz: Vec<f64>,
+    /// Reach probability of each agent's set (the sum over its members,
+    /// in the set's order, as Gambit adds them at each member).
+    set_prob: Vec<f64>,
     values: Vec<f64>,
+    stack: Vec<usize>,
+    frames: Vec<(usize, usize, f64)>,
     action_values: Vec<f64>,
     work: Vec<f64>,
 }
@@ -134,7 +139,10 @@ impl AgentLyapunov {
             members,
             scale,
             realiz: vec![0.0; nn],
+            set_prob: vec![0.0; af.agents.len()],
             values: vec![0.0; nn * n],
+            stack: Vec::with_capacity(nn),
+            frames: Vec::new(),
             action_values: vec![0.0; k],
             work: vec![0.0; k],
         }
@@ -157,13 +165,19 @@ impl AgentLyapunov {
     fn evaluate(&mut self, x: &[f64]) {
         let n = self.n;
         // Pass 1: realisation probabilities, parents before children.
-        let mut stack = vec![self.root];
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push(self.root);
         while let Some(v) = stack.pop() {
             self.realiz[v] = match self.parent[v] {
                 Some((p, a)) => self.realiz[p] * self.prob(x, p, a),
                 None => 1.0,
             };
             stack.extend(self.children[v].iter().rev());
+        }
+        self.stack = stack;
+        for j in 0..self.members.len() {
+            self.set_prob[j] = self.members[j].iter().fold(0.0, |s, &u| s + self.realiz[u]);
         }
         // Pass 2: node values (outcomes on the path pushed down to the
         // children) and action values weighted by beliefs, depth first.
@@ -173,7 +187,8 @@ impl AgentLyapunov {
             .iter_mut()
             .for_each(|a| *a = 0.0);
         // Frames: (node, next child, the set's reach probability).
-        let mut frames: Vec<(usize, usize, f64)> = Vec::new();
+        let mut frames = std::mem::take(&mut self.frames);
+        frames.clear();
         self.enter(root, &mut frames);
         while let Some(&mut (v, ref mut next, set_prob)) = frames.last_mut() {
             let i = *next;
@@ -202,6 +217,7 @@ impl AgentLyapunov {
                 frames.pop();
             }
         }
+        self.frames = frames;
     }
 
     /// Starts node `v` (its value already holds what its parent pushed
@@ -218,10 +234,7 @@ impl AgentLyapunov {
             return;
         }
         let set_prob = match self.kinds[v] {
-            Kind::Personal { agent, .. } => self
-                .members
-                .get(agent)
-                .map_or(0.0, |m| m.iter().fold(0.0, |s, &u| s + self.realiz[u])),
+            Kind::Personal { agent, .. } => self.set_prob.get(agent).copied().unwrap_or(0.0),
             _ => 0.0,
         };
         for i in 0..self.children[v].len() {
@@ -244,7 +257,7 @@ impl AgentLyapunov {
         }
         self.evaluate(x);
         for j in 0..self.offsets.len() {
-            let reach = self.members[j].iter().fold(0.0, |s, &u| s + self.realiz[u]);
+            let reach = self.set_prob[j];
             let block = &mut x[self.offsets[j]..self.offsets[j] + self.sizes[j]];
             let total: f64 = block.iter().sum();
             if reach != 0.0 && total != 0.0 {

@@ -552,7 +552,7 @@ pub struct LiapEnd {
 }
 
 /// One run of the chosen minimiser from `x0`.
-fn run_minimizer(
+pub(crate) fn run_minimizer(
     t: &PayoffTensor,
     x0: &[f64],
     opts: &LiapOptions,
