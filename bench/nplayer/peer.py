@@ -36,17 +36,18 @@ Answers are checked, not just timed:
     first-strategy ray, logit from lambda = 0, simpdiv from "everyone plays
     strategy 1", liap from the centroid) are compared profile by profile:
     "same" when one of Detente's equilibria is within 1e-6 (max abs
-    difference) of each of pygambit's correct ones; enumpoly compares the
-    sets.
+    difference) of each of pygambit's correct ones; where not, "same
+    continuum" when the segment from each of pygambit's answers to one of
+    Detente's consists of equilibria (max regret at 1/4, 1/2, 3/4 at most
+    1e-6 of the range): both are points of one convex set of equilibria;
+    enumpoly compares the sets.
 
 liap is timed as the same work on both sides: pygambit's liap_solve runs
 one start (the centroid), so Detente runs the centroid alone too
 (bench_nplayer's `liap1`, `detente solve --method liap --random-starts 0`),
-not its default of the centroid and 20 seeded random starts. The two
-minimisers differ (Gambit's conjugate-gradient minimiser, Detente's
-projected gradient descent with Barzilai-Borwein steps and a Newton
-polish), so they may reach different equilibria from the same start; the
-"answers" column says so.
+not its default of the centroid and 20 seeded random starts. Both use
+Gambit's minimiser (Polak-Ribiere conjugate gradients); Detente then
+polishes the end point by Newton's method and verifies it.
 
 Usage (from the repository root):
     bench/.venv/bin/python bench/nplayer/peer.py [--timeout 20]
@@ -290,7 +291,24 @@ def dist(a, b):
     return max(abs(x - y) for pa, pb in zip(a, b) for x, y in zip(pa, pb))
 
 
-def compare(method, gam, det):
+def same_component(path, a, b):
+    """Whether the segment between two profiles consists of equilibria
+    (max regret at 1/4, 1/2 and 3/4 at most WRONG_TOL of the payoff range):
+    then both lie in one convex set of equilibria (a continuum), and either
+    is a right answer."""
+    g = read(path)
+    rng = payoff_range(g)
+    for t in (0.25, 0.5, 0.75):
+        prof = g.mixed_strategy_profile()
+        for i, player in enumerate(g.players):
+            for j, st in enumerate(player.strategies):
+                prof[st] = (1 - t) * a[i][j] + t * b[i][j]
+        if not float(prof.max_regret()) / rng <= WRONG_TOL:
+            return False
+    return True
+
+
+def compare(method, gam, det, path=None):
     """Summary of the agreement of the two answers."""
     if gam.get("status") != "ok" or det.get("status") != "ok":
         return ""
@@ -311,7 +329,13 @@ def compare(method, gam, det):
                 notes.append("same" if method != "enumpoly" else f"all {len(right)} of Gambit's found")
             else:
                 near = min((dist(e["profile"], o) for e in right for o in ours), default=math.inf)
-                notes.append(f"{matched}/{len(right)} of Gambit's found (nearest {near:.1e})")
+                missed = [e for e in right if not any(dist(e["profile"], o) <= SAME_TOL for o in ours)]
+                continua = path is not None and ours and all(
+                    any(same_component(path, e["profile"], o) for o in ours) for e in missed)
+                if continua and method != "enumpoly":
+                    notes.append(f"same continuum of equilibria as Gambit's answer (distance {near:.1e})")
+                else:
+                    notes.append(f"{matched}/{len(right)} of Gambit's found (nearest {near:.1e})")
     return "; ".join(notes)
 
 
@@ -358,7 +382,7 @@ def main():
             gam = run_gambit(path, m, args.timeout)
             det = run_call(bench, path, m, args.timeout)
             proc = run_detente(args.detente, path, m, args.timeout)
-            cmp = compare(m, gam, det)
+            cmp = compare(m, gam, det, path)
             ratio = ""
             if gam.get("status") == "ok" and det.get("status") == "ok" and det["cpu_s"] > 0:
                 ratio = f"{gam['cpu_s'] / det['cpu_s']:.3g}"

@@ -23,7 +23,7 @@ use crate::normal::{NormalFormGame, MAX_PROFILES};
 use crate::number::Rational;
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Zero};
+use num_traits::{One, ToPrimitive, Zero};
 
 /// Most node visits spent enumerating one player's reduced strategies (and
 /// the largest nodes x players a reduction accepts): a few seconds of work.
@@ -162,7 +162,9 @@ impl ExtensiveGame {
         // leaf's payoff sum times `L` is an integer; `P`: lcm of the
         // reach probabilities' denominators), and reduced once per cell:
         // adding big rationals leaf by leaf cost a gcd per addition.
-        let mut table_num: Vec<BigInt> = vec![BigInt::zero(); cells * n];
+        // In machine integers while every number fits (`i128`, checked),
+        // in big integers from the first overflow on.
+        let mut table = Table::Small(vec![0i128; cells * n]);
 
         // Probability of reaching each node (chance moves only).
         let nodes = self.nodes();
@@ -194,7 +196,11 @@ impl ExtensiveGame {
             .iter()
             .map(|pr| pr.numer() * (&p_den / pr.denom()))
             .collect();
+        let reach_small: Vec<Option<i128>> = reach.iter().map(ToPrimitive::to_i128).collect();
+        // `L / denominator` of each outcome payoff, as a machine integer.
+        let l_small = l_out.to_i128();
         let mut contrib: Vec<BigInt> = vec![BigInt::zero(); n];
+        let mut contrib_small: Vec<i128> = vec![0; n];
         // Position of each global infoset in its player's list.
         let mut pos = vec![0usize; self.infosets().len()];
         for p in 0..n {
@@ -237,16 +243,32 @@ impl ExtensiveGame {
             if consistent.iter().any(Vec::is_empty) {
                 return;
             }
-            for (c, x) in contrib.iter_mut().zip(sums) {
-                // x · L is an integer: its denominator divides L.
-                *c = x.numer() * (&l_out / x.denom()) * &reach[v];
+            // x · L is an integer: its denominator divides L.
+            let small = matches!(table, Table::Small(_))
+                && sums.iter().zip(contrib_small.iter_mut()).all(|(x, c)| {
+                    let v = (|| {
+                        let q = l_small? / x.denom().to_i128()?;
+                        x.numer()
+                            .to_i128()?
+                            .checked_mul(q)?
+                            .checked_mul(reach_small[v]?)
+                    })();
+                    v.map(|v| *c = v).is_some()
+                });
+            if !small {
+                for (c, x) in contrib.iter_mut().zip(sums) {
+                    *c = x.numer() * (&l_out / x.denom()) * &reach[v];
+                }
             }
             // Add to every cell in the product of the consistent sets.
             idx.iter_mut().for_each(|x| *x = 0);
             loop {
                 let cell: usize = (0..n).map(|p| consistent[p][idx[p]] * stride[p]).sum();
-                for (x, y) in table_num[cell * n..(cell + 1) * n].iter_mut().zip(&contrib) {
-                    *x += y;
+                let range = cell * n..(cell + 1) * n;
+                if small {
+                    table.add_small(range, &contrib_small);
+                } else {
+                    table.add_big(range, &contrib);
                 }
                 let mut p = 0;
                 while p < n {
@@ -263,14 +285,32 @@ impl ExtensiveGame {
             }
         });
         let d = l_out * p_den;
-        let table: Vec<Vec<Rational>> = table_num
-            .chunks(n.max(1))
-            .map(|c| {
-                c.iter()
-                    .map(|x| Rational::new(x.clone(), d.clone()))
-                    .collect()
-            })
-            .collect();
+        let table: Vec<Vec<Rational>> = match (table, d.to_i128()) {
+            (Table::Small(t), Some(d)) if d > 0 => t
+                .chunks(n.max(1))
+                .map(|c| {
+                    c.iter()
+                        .map(|&x| {
+                            if x == i128::MIN {
+                                return Rational::new(BigInt::from(x), BigInt::from(d));
+                            }
+                            // Reduced here in machine integers; d > 0.
+                            let g = x.gcd(&d);
+                            Rational::new_raw(BigInt::from(x / g), BigInt::from(d / g))
+                        })
+                        .collect()
+                })
+                .collect(),
+            (t, _) => t
+                .into_big()
+                .chunks(n.max(1))
+                .map(|c| {
+                    c.iter()
+                        .map(|x| Rational::new(x.clone(), d.clone()))
+                        .collect()
+                })
+                .collect(),
+        };
         let labels: Vec<Vec<String>> = strategies
             .iter()
             .map(|ss| ss.iter().map(|s| s.label.clone()).collect())
@@ -415,6 +455,53 @@ fn strategy_label(choices: &[Option<usize>]) -> String {
         .collect()
 }
 
+/// The reduced form's payoff numerators: machine integers until the first
+/// overflow, big integers from then on.
+enum Table {
+    Small(Vec<i128>),
+    Big(Vec<BigInt>),
+}
+
+impl Table {
+    /// Adds machine-integer contributions; moves to big integers if a sum
+    /// overflows.
+    fn add_small(&mut self, range: std::ops::Range<usize>, contrib: &[i128]) {
+        if let Table::Small(t) = self {
+            let cells = &mut t[range.clone()];
+            if cells
+                .iter()
+                .zip(contrib)
+                .all(|(x, y)| x.checked_add(*y).is_some())
+            {
+                for (x, y) in cells.iter_mut().zip(contrib) {
+                    *x += y;
+                }
+                return;
+            }
+        }
+        let big: Vec<BigInt> = contrib.iter().map(|&y| BigInt::from(y)).collect();
+        self.add_big(range, &big);
+    }
+
+    fn add_big(&mut self, range: std::ops::Range<usize>, contrib: &[BigInt]) {
+        if let Table::Small(t) = self {
+            *self = Table::Big(t.iter().map(|&x| BigInt::from(x)).collect());
+        }
+        if let Table::Big(t) = self {
+            for (x, y) in t[range].iter_mut().zip(contrib) {
+                *x += y;
+            }
+        }
+    }
+
+    fn into_big(self) -> Vec<BigInt> {
+        match self {
+            Table::Small(t) => t.into_iter().map(BigInt::from).collect(),
+            Table::Big(t) => t,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::efg::read_efg;
@@ -459,6 +546,38 @@ t "" 8 "Outcome 2" { 8, -8 }
             nf.payoffs_at(nf.profile_index(&[0, 2])),
             &[q(1, 1), q(-1, 1)]
         );
+    }
+
+    /// Payoffs beyond machine integers: the sums move to big integers at
+    /// the first overflow and stay exact (chance 1/3, 2/3; the payoffs 10^38
+    /// and -(7·10^38 - 1)/7 overflow `i128` once multiplied by the common
+    /// denominator 21).
+    #[test]
+    fn huge_payoffs_stay_exact() {
+        let src = r#"EFG 2 R "big" { "1" "2" } ""
+c "" 1 "" { "a" 1/3 "b" 2/3 } 0
+p "" 1 1 "" { "x" "y" } 0
+t "" 1 "" { 1/7, 1 }
+t "" 2 "" { 100000000000000000000000000000000000000, 2 }
+p "" 1 1 "" { "x" "y" } 0
+t "" 3 "" { 5, 3 }
+t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
+"#;
+        let g = read_efg(src, "big.efg").unwrap();
+        let nf = g.reduced_normal_form().unwrap();
+        let big = |s: &str| s.parse::<num_bigint::BigInt>().unwrap();
+        let e38 = big("100000000000000000000000000000000000000");
+        let third = crate::number::Rational::new(1.into(), 3.into());
+        let two_thirds = crate::number::Rational::new(2.into(), 3.into());
+        let low =
+            crate::number::Rational::new(big("-699999999999999999999999999999999999999"), 7.into());
+        // Leaves in order: (a, x) fits, (a, y) overflows, then big sums.
+        let want_x = &third * q(1, 7) + &two_thirds * q(5, 1);
+        assert_eq!(nf.payoffs_at(0)[0], want_x);
+        assert_eq!(nf.payoffs_at(0)[1], q(7, 3));
+        let want_y = &third * crate::number::Rational::from_integer(e38) + &two_thirds * &low;
+        assert_eq!(nf.payoffs_at(1)[0], want_y);
+        assert_eq!(nf.payoffs_at(1)[1], q(10, 3));
     }
 
     #[test]

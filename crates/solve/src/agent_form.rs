@@ -20,8 +20,8 @@
 //!   perfect recall. The branch is traced with the strategic-form tracer of
 //!   [`crate::logit`] on the agent form, each agent's values divided by
 //!   the probability of reaching its set.
-//! * [`agent_liap`] minimises the Lyapunov function of the agent form
-//!   (Gambit's `liap_agent_solve`).
+//! * [`agent_liap`] minimises Gambit's Lyapunov function of behaviour
+//!   profiles (conditional action values; `liap_agent_solve`).
 //!
 //! Each answer is checked on the tree in exact arithmetic (the profile
 //! rounded to rationals): its largest **agent regret** (must be within the
@@ -36,9 +36,10 @@
 //! as many pure profiles as the product of all action counts; it is built
 //! only up to [`MAX_AGENT_CELLS`] profiles.
 
+use crate::agent_liap::AgentLyapunov;
 use crate::behavior::{agent_regrets, nash_regrets};
 use crate::equilibrium::SolveError;
-use crate::liap::{liap, LiapOptions};
+use crate::liap::{liap, liap_with, minimize_as_gambit, run_minimizer, LiapOptions, Minimizer};
 use crate::logit::{
     logit_at_lambda_impl, logit_branch_impl, logit_impl, AgentReach, LogitBranch, LogitOptions,
 };
@@ -382,12 +383,62 @@ pub fn agent_logit_branch(
     Ok((af, b))
 }
 
-/// Lyapunov-function minimisation on the agent form (Gambit's
-/// `liap_agent_solve`), checked on the tree.
+/// Lyapunov-function minimisation in behaviour strategies, checked on the
+/// tree. With the default minimiser, from the centroid and the given starts
+/// it is Gambit's `liap_agent_solve`: the function of conditional action
+/// values ([`crate::agent_liap`]) and Gambit's conjugate gradients, so that
+/// from the centroid it ends where Gambit does; the seeded random starts
+/// minimise the agent form's strategic Lyapunov function (same zeros,
+/// analytic gradient). Every end point is then polished by Newton's method
+/// on the agent form. [`Minimizer::ProjectedGradient`] minimises the agent form's
+/// strategic Lyapunov function instead.
 pub fn agent_liap(tree: &ExtensiveGame, opts: &LiapOptions) -> Result<AgentResult, SolveError> {
     let af = AgentForm::new(tree)?;
-    let res = liap(&af.game, opts)?;
+    let res = match opts.minimizer {
+        Minimizer::ConjugateGradient => {
+            // Gambit's function from Gambit's start and the given ones; the
+            // seeded random starts (Detente's own) minimise the agent form's
+            // Lyapunov function, whose zeros are the same agent-form
+            // equilibria, with its analytic gradient (a central-difference
+            // gradient costs two tree passes per action: ~100 times more).
+            let mut obj = AgentLyapunov::new(tree, &af);
+            let gambit_starts = usize::from(opts.centroid) + opts.starts.len();
+            let mut run = 0usize;
+            liap_with(&af.game, opts, |t, x0, meter| {
+                run += 1;
+                if run > gambit_starts {
+                    return run_minimizer(t, x0, opts, meter);
+                }
+                let mut x = minimize_as_gambit(&mut obj, x0, opts.max_iterations, meter)?;
+                obj.enforce_nonnegativity(&mut x);
+                t.normalize(&mut x);
+                Some(x)
+            })?
+        }
+        Minimizer::ProjectedGradient => liap(&af.game, opts)?,
+    };
     Ok(af.check(tree, res, opts.max_regret))
+}
+
+/// The unpolished end of one run of Gambit's behaviour-profile liap from
+/// the centroid ([`agent_liap`] before its Newton polish and check): what
+/// Gambit's `liap_agent_solve` returns (negative entries cut to zero, each
+/// reached set renormalised), `profile[player][infoset][action]`. `None`
+/// if the budget ran out.
+pub fn agent_liap_end_point(
+    tree: &ExtensiveGame,
+    opts: &LiapOptions,
+) -> Result<Option<Vec<Vec<Vec<f64>>>>, SolveError> {
+    let af = AgentForm::new(tree)?;
+    let t = crate::nplayer_util::PayoffTensor::new(&af.game);
+    let mut obj = AgentLyapunov::new(tree, &af);
+    let mut meter = opts.budget.start();
+    let Some(mut x) = minimize_as_gambit(&mut obj, &t.centroid(), opts.max_iterations, &mut meter)
+    else {
+        return Ok(None);
+    };
+    obj.enforce_nonnegativity(&mut x);
+    Ok(Some(af.to_behavior(tree, &t.nest(&x))))
 }
 
 #[cfg(test)]

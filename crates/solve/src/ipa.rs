@@ -69,7 +69,7 @@
 
 use crate::budget::{Budget, Meter};
 use crate::equilibrium::SolveError;
-use crate::liap::{liap, LiapOptions};
+use crate::liap::{liap, LiapOptions, Minimizer};
 use crate::nplayer_util::{refine_on_support, Collector, NplayerResult, PayoffTensor, SplitMix64};
 use crate::polymatrix::LemkeOutcome;
 use crate::polymatrix::{
@@ -309,6 +309,7 @@ fn run_ipa(
             random_starts: 0,
             max_regret: opts.max_regret,
             budget: meter.sub_budget(20_000),
+            minimizer: Minimizer::ProjectedGradient,
             ..LiapOptions::default()
         };
         if let Ok(res) = liap(game, &lo) {

@@ -25,6 +25,7 @@ pub use lcp::{lcp, LcpOptions};
 pub use lp::{lp, LpResult};
 pub use verify::{max_regret, verify_equilibrium};
 pub mod agent_form;
+mod agent_liap;
 pub mod backward;
 pub mod behavior;
 pub mod budget;
