@@ -24,6 +24,17 @@
 //! and an independent regret check; otherwise the result says that no
 //! verified equilibrium was reached.
 //!
+//! The limit is polished early (max regret 1e-3), which is fast and exact
+//! where it is an isolated equilibrium. Where it is not (the polished
+//! point is not quasi-strict or its support's indifference system is
+//! singular: a continuum, as in many trees' reduced strategic forms), the
+//! early polish lands on *some* point of the continuum and the branch's
+//! end depends on where tracing stops. There the branch is traced again
+//! as Gambit 16.7's `logit_solve` traces it (its predictor–corrector and
+//! step control, `PathTracer::TracePath`, stopped at max regret < 1e-8 ×
+//! payoff range) and that point is polished by a move of at most 1e-6,
+//! which gives Gambit's equilibrium (issue #3).
+//!
 //! `λ` is reported in the game's payoff units (as Gambit does); internally
 //! payoffs are rescaled to `[0, 1]`.
 
@@ -322,6 +333,371 @@ fn run(
     (end, why)
 }
 
+/// Gambit 16.7's acceptance rule of `logit_solve`: the branch is followed
+/// until its max regret is below this fraction of the payoff range
+/// (pygambit's default `maxregret`).
+const GAMBIT_MAX_REGRET: f64 = 1e-8;
+
+/// Largest move of the Newton polish from the end of the branch on a
+/// continuum of equilibria (there the end point is already within about
+/// `GAMBIT_MAX_REGRET` of an equilibrium; a longer move would land
+/// elsewhere on the continuum).
+const CONTINUUM_POLISH_DIST: f64 = 1e-6;
+
+/// Two polished equilibria closer than this are the same point.
+const SAME_POINT: f64 = 1e-9;
+
+/// Whether the polished equilibrium `y` (zeros outside its support) is
+/// locally unique by the implicit function theorem: every strategy
+/// outside the support earns clearly less than the best (quasi-strict),
+/// and the Jacobian of the support's indifference system (as
+/// `refine_on_support` solves it: `v(s_k) − v(s_0) = 0` and `Σ x = 1` per
+/// player) is well conditioned (smallest pivot of Gaussian elimination
+/// with complete pivoting above `1e-9` of the largest entry). When either
+/// fails the equilibrium may lie on a continuum, where the polish of an
+/// early branch point lands on *some* point of the continuum rather than
+/// at the branch's end.
+fn looks_isolated(t: &PayoffTensor, y: &[f64]) -> bool {
+    let k = t.k;
+    let (v, d) = t.values_and_pairs(y);
+    let support: Vec<usize> = (0..k).filter(|&a| y[a] > 0.0).collect();
+    for j in 0..t.n {
+        let o = t.offsets[j];
+        let s = t.shape[j];
+        let best = (0..s).map(|h| v[o + h]).fold(f64::NEG_INFINITY, f64::max);
+        if (0..s).any(|h| y[o + h] <= 0.0 && !(v[o + h] < best - 1e-7)) {
+            return false;
+        }
+    }
+    let m = support.len();
+    let mut a: Vec<f64> = Vec::with_capacity(m * m);
+    let mut idx = 0;
+    for j in 0..t.n {
+        let start = idx;
+        while idx < m && t.owner(support[idx]) == j {
+            idx += 1;
+        }
+        let block = &support[start..idx];
+        let Some((&a0, rest)) = block.split_first() else {
+            return false;
+        };
+        for &r in rest {
+            a.extend(support.iter().map(|&b| d[r * k + b] - d[a0 * k + b]));
+        }
+        a.extend(
+            support
+                .iter()
+                .map(|&b| if t.owner(b) == j { 1.0 } else { 0.0 }),
+        );
+    }
+    if a.len() != m * m {
+        return false;
+    }
+    min_pivot_ratio(&mut a, m) > 1e-9
+}
+
+/// Smallest pivot of Gaussian elimination with complete pivoting on the
+/// `n × n` row-major matrix `a` (destroyed), relative to its largest
+/// entry; 0 for a zero or non-finite matrix.
+fn min_pivot_ratio(a: &mut [f64], n: usize) -> f64 {
+    let amax = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if !(amax > 0.0) || !amax.is_finite() {
+        return 0.0;
+    }
+    let mut worst = f64::INFINITY;
+    for c in 0..n {
+        let (mut pr, mut pc, mut best) = (c, c, -1.0f64);
+        for r in c..n {
+            for q in c..n {
+                let x = a[r * n + q].abs();
+                if x > best {
+                    (pr, pc, best) = (r, q, x);
+                }
+            }
+        }
+        worst = worst.min(best / amax);
+        if !(best > 0.0) {
+            return 0.0;
+        }
+        for q in 0..n {
+            a.swap(c * n + q, pr * n + q);
+        }
+        for r in 0..n {
+            a.swap(r * n + c, r * n + pc);
+        }
+        let p = a[c * n + c];
+        for r in c + 1..n {
+            let f = a[r * n + c] / p;
+            if f != 0.0 {
+                for q in c..n {
+                    a[r * n + q] -= f * a[c * n + q];
+                }
+            }
+        }
+    }
+    worst
+}
+
+/// Gambit's max regret of the (not quite normalised) profile `x`, in
+/// payoff units: for each player, best strategy value minus the value of
+/// the profile, the values computed from the unscaled payoffs and the other
+/// players' probabilities as they are (as `MixedStrategyProfile::
+/// GetMaxRegret` computes it on a point of the traced path).
+fn unscaled_max_regret(t: &PayoffTensor, x: &[f64]) -> f64 {
+    let v = t.values(x);
+    let sums: Vec<f64> = (0..t.n)
+        .map(|j| x[t.offsets[j]..t.offsets[j] + t.shape[j]].iter().sum())
+        .collect();
+    let mut worst = 0.0f64;
+    for j in 0..t.n {
+        let o = t.offsets[j];
+        let s = t.shape[j];
+        // A strategy's unscaled value: scale · v + min · Π_{i≠j} Σ x_i.
+        let others: f64 = (0..t.n).filter(|&i| i != j).map(|i| sums[i]).product();
+        let u = |h: usize| t.scale * v[o + h] + t.min * others;
+        let best = (0..s).map(u).fold(f64::NEG_INFINITY, f64::max);
+        let mine: f64 = (0..s).map(|h| x[o + h] * u(h)).sum();
+        worst = worst.max(best - mine);
+    }
+    worst
+}
+
+/// The plane rotation of rows `l1`, `l2` that zeroes `b[l2][col]` against
+/// `b[l1][col]`, applied to the `d × c` matrix `b` (columns after `col`;
+/// column `col` becomes `(r, 0)`) and accumulated in the `d × d` matrix
+/// `q` (as Gambit's `Givens`).
+fn givens(b: &mut [f64], c: usize, q: &mut [f64], d: usize, col: usize, l1: usize, l2: usize) {
+    let (c1, c2) = (b[l1 * c + col], b[l2 * c + col]);
+    if c1.abs() + c2.abs() == 0.0 {
+        return;
+    }
+    let sn = if c2.abs() >= c1.abs() {
+        (1.0 + (c1 / c2) * (c1 / c2)).sqrt() * c2.abs()
+    } else {
+        (1.0 + (c2 / c1) * (c2 / c1)).sqrt() * c1.abs()
+    };
+    let (s1, s2) = (c1 / sn, c2 / sn);
+    for kk in 0..d {
+        let (v1, v2) = (q[l1 * d + kk], q[l2 * d + kk]);
+        q[l1 * d + kk] = s1 * v1 + s2 * v2;
+        q[l2 * d + kk] = -s2 * v1 + s1 * v2;
+    }
+    for kk in col + 1..c {
+        let (v1, v2) = (b[l1 * c + kk], b[l2 * c + kk]);
+        b[l1 * c + kk] = s1 * v1 + s2 * v2;
+        b[l2 * c + kk] = -s2 * v1 + s1 * v2;
+    }
+    b[l1 * c + col] = sn;
+    b[l2 * c + col] = 0.0;
+}
+
+/// Buffers of [`gambit_branch_end`]: `R` and `q` of the last QR
+/// decomposition, the point in Detente's variables, the residual and the
+/// Jacobian (no allocation per corrector iteration).
+struct GambitWork {
+    b: Vec<f64>,
+    q: Vec<f64>,
+    ys: Vec<f64>,
+    f: Vec<f64>,
+    jac: Vec<f64>,
+}
+
+/// QR decomposition of the transposed Jacobian `Jᵀ` (`d × k`, `d = k + 1`)
+/// at `y` in Gambit's variables (`w`, then `λ` in payoff units):
+/// `work.b` receives `R` (upper triangular, `q Jᵀ = [R; 0]`) and `work.q`
+/// the accumulated Givens rotations, whose last row is the path's unit
+/// tangent.
+fn qr_at(sys: &LogitSystem, t: &PayoffTensor, y: &[f64], work: &mut GambitWork) {
+    let k = t.k;
+    let d = k + 1;
+    let GambitWork {
+        b, q, ys, f, jac, ..
+    } = work;
+    ys.clear();
+    ys.extend_from_slice(y);
+    ys[k] *= t.scale;
+    sys.eval_into(ys, f, jac);
+    for eq in 0..k {
+        for var in 0..d {
+            let dv = jac[eq * d + var];
+            b[var * k + eq] = if var == k { dv * t.scale } else { dv };
+        }
+    }
+    q.iter_mut().for_each(|v| *v = 0.0);
+    for i in 0..d {
+        q[i * d + i] = 1.0;
+    }
+    for m in 0..k {
+        for r in m + 1..d {
+            givens(b, k, q, d, m, m, r);
+        }
+    }
+}
+
+/// Gambit's path tracer (`PathTracer::TracePath`, `src/solvers/logit/
+/// path.cc`, after E. L. Allgower and K. Georg, *Introduction to Numerical
+/// Continuation Methods*, 1990/2003, the chord corrector with
+/// contraction-based step control) on the logit system, in Gambit's
+/// variables (`λ` in payoff units), stopped by Gambit's rule of
+/// `logit_solve` (max regret below `GAMBIT_MAX_REGRET` × payoff range).
+/// Used only on continua of equilibria, where the branch's end point
+/// depends on where tracing stops: following the same steps as Gambit
+/// gives Gambit's point. Returns the end point (profile, `λ` in payoff
+/// units), or `None` when the tracer fails (step below its minimum, too
+/// many corrector iterations, the budget or `max_lambda`). At a change of
+/// orientation (a bifurcation) it perturbs the first equation by `1e-7`
+/// for twice the step's arclength, as Gambit does.
+fn gambit_branch_end(
+    t: &PayoffTensor,
+    opts: &LogitOptions,
+    meter: &mut Meter,
+) -> Option<(Vec<f64>, f64)> {
+    const TOL: f64 = 1e-4;
+    const MAX_DIST: f64 = 0.4;
+    const MAX_CONTR: f64 = 0.6;
+    const ETA: f64 = 0.1;
+    const H_MIN: f64 = 1e-8;
+    const MAX_ITER: usize = 100;
+    const PERT: f64 = 1e-7;
+    let k = t.k;
+    let d = k + 1;
+    let sys = LogitSystem::new(t, None);
+    let regret_limit = GAMBIT_MAX_REGRET * t.scale;
+    let max_decel = opts.max_accel;
+    let mut x = start_point(t);
+    let mut w = GambitWork {
+        b: vec![0.0; d * k],
+        q: vec![0.0; d * d],
+        ys: Vec::with_capacity(d),
+        f: Vec::with_capacity(k),
+        jac: Vec::with_capacity(k * d),
+    };
+    qr_at(&sys, t, &x, &mut w);
+    let mut tan = w.q[k * d..].to_vec();
+    let mut h = opts.first_step;
+    let mut u = vec![0.0; d];
+    let mut rhs = vec![0.0; k];
+    let profile = |y: &[f64]| -> Vec<f64> { y[..k].iter().map(|w| w.exp()).collect() };
+    let (mut pert, mut pert_countdown) = (0.0f64, 0.0f64);
+    loop {
+        if x[k] < 0.0 || !x[k].is_finite() {
+            return None;
+        }
+        if unscaled_max_regret(t, &profile(&x)) < regret_limit {
+            return Some((profile(&x), x[k]));
+        }
+        if x[k] * t.scale > opts.max_lambda || !meter.tick() || h.abs() <= H_MIN {
+            return None;
+        }
+        for i in 0..d {
+            u[i] = x[i] + h * tan[i];
+        }
+        let mut decel = 1.0 / max_decel;
+        qr_at(&sys, t, &u, &mut w);
+        let mut accept = true;
+        let mut iter = 1;
+        let mut disto = 0.0;
+        loop {
+            w.ys.clear();
+            w.ys.extend_from_slice(&u);
+            w.ys[k] *= t.scale;
+            sys.eval_into(&w.ys, &mut w.f, &mut w.jac);
+            rhs.copy_from_slice(&w.f);
+            if let Some(r0) = rhs.first_mut() {
+                *r0 += pert;
+            }
+            // Solve Rᵀ z = f, then u -= qᵀ-part · z.
+            for c in 0..k {
+                for l in 0..c {
+                    rhs[c] -= w.b[l * k + c] * rhs[l];
+                }
+                rhs[c] /= w.b[c * k + c];
+            }
+            let mut dist = 0.0;
+            for r in 0..d {
+                let s: f64 = (0..k).map(|l| w.q[l * d + r] * rhs[l]).sum();
+                u[r] -= s;
+                dist += s * s;
+            }
+            let dist = dist.sqrt();
+            if !(dist < MAX_DIST) {
+                accept = false;
+                break;
+            }
+            decel = decel.max((dist / MAX_DIST).sqrt() * max_decel);
+            if iter >= 2 {
+                let contr = dist / (disto + TOL * ETA);
+                if contr > MAX_CONTR {
+                    accept = false;
+                    break;
+                }
+                decel = decel.max((contr / MAX_CONTR).sqrt() * max_decel);
+            }
+            if dist <= TOL {
+                break;
+            }
+            disto = dist;
+            iter += 1;
+            if iter > MAX_ITER {
+                return None;
+            }
+        }
+        let new_tan = &w.q[k * d..];
+        if tan.iter().zip(new_tan).map(|(a, c)| a * c).sum::<f64>() < 0.0 {
+            // The orientation flipped (a bifurcation): as Gambit does,
+            // perturb the first equation for an arclength of twice the
+            // step and retry with a shorter step.
+            if pert_countdown == 0.0 {
+                pert = PERT;
+                pert_countdown = (2.0 * h).abs();
+            }
+            accept = false;
+        }
+        if !accept {
+            h /= max_decel;
+            continue;
+        }
+        decel = decel.min(max_decel);
+        h = (h / decel).abs();
+        x.copy_from_slice(&u);
+        tan.copy_from_slice(new_tan);
+        if pert_countdown > 0.0 {
+            pert_countdown -= h.abs();
+            if pert_countdown < 0.0 {
+                pert = 0.0;
+                pert_countdown = 0.0;
+            }
+        }
+    }
+}
+
+/// The end of the principal branch on a continuum of equilibria: the point
+/// where Gambit's tracer stops ([`gambit_branch_end`]), polished on its
+/// support by a move of at most `CONTINUUM_POLISH_DIST`; `None` if either
+/// step fails.
+fn continuum_end(
+    t: &PayoffTensor,
+    opts: &LogitOptions,
+    meter: &mut Meter,
+) -> Option<(Vec<f64>, f64)> {
+    let (mut x, lambda) = gambit_branch_end(t, opts, meter)?;
+    t.normalize(&mut x);
+    if t.max_regret(&x) <= opts.max_regret {
+        // Already an equilibrium to the acceptance tolerance (for example
+        // a branch that stays at the centroid): nothing to polish.
+        return Some((x, lambda));
+    }
+    let y = refine_on_support(t, &x, opts.max_regret)?;
+    (max_diff(&y, &x) <= CONTINUUM_POLISH_DIST).then_some((y, lambda))
+}
+
+/// Largest entry-wise difference of two flat profiles.
+fn max_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (p, q)| m.max((p - q).abs()))
+}
+
 /// The logit-selected Nash equilibrium: the limit of the principal branch,
 /// polished by Newton's method on its support and verified. Returns no
 /// equilibrium (with a note) when the branch stalls or the limit does not
@@ -372,7 +748,38 @@ pub(crate) fn logit_impl(
         true
     });
     match found {
-        Some(y) => {
+        Some(mut y) => {
+            // On a continuum of equilibria the early polish lands on some
+            // point of the continuum near the branch point; follow the
+            // branch as Gambit does to where its regret criterion holds.
+            // Gambit's tracer stops at its start when the centroid already
+            // meets its criterion: nothing to follow if that is `y`.
+            let at_start = || {
+                let c = t.centroid();
+                max_diff(&c, &y) <= SAME_POINT
+                    && unscaled_max_regret(&t, &c) < GAMBIT_MAX_REGRET * t.scale
+            };
+            if reach.is_none() && !at_start() && !looks_isolated(&t, &y) {
+                match continuum_end(&t, opts, &mut meter) {
+                    // The same equilibrium to round-off (an isolated one
+                    // the test could not tell): keep the first polish, bit
+                    // for bit.
+                    Some((z, lambda)) if max_diff(&z, &y) > SAME_POINT => {
+                        y = z;
+                        coll.note(format!(
+                            "logit: the limit lies on a continuum of equilibria; the branch was \
+                             followed as Gambit follows it, to max regret {GAMBIT_MAX_REGRET:e} × \
+                             payoff range (λ = {lambda:.6e}), and that point polished on its support"
+                        ));
+                    }
+                    Some(_) => {}
+                    None => coll.note(
+                        "logit: the limit may lie on a continuum of equilibria; the branch could \
+                         not be followed to Gambit's stopping point (its tracer stalled or the \
+                         budget ran out), so the polish of an earlier branch point is reported",
+                    ),
+                }
+            }
             if !coll.offer(&y, true) {
                 coll.note("logit: the refined limit failed the independent regret check");
             }
@@ -645,6 +1052,53 @@ mod tests {
         let res = logit(&g, &LogitOptions::default()).unwrap_or_default();
         assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
         assert!((res.equilibria[0].profile[0][1] - 0.5).abs() < 1e-9);
+    }
+
+    /// Player 1: Out (2) or In (1); player 2's choice (L pays 1, R 0)
+    /// matters only after In. Every profile with Out is an equilibrium: a
+    /// continuum in player 2's mixture. On the branch (λ in payoff units)
+    /// `x_In ≈ e^{−λ}` and player 2's log-odds are `λ · x_In → 0`, so the
+    /// branch ends at `(1/2, 1/2)`; the polish of an early branch point
+    /// (regret 1e-3) landed at 0.50216 before issue #3's fix.
+    fn entry_game() -> NormalFormGame {
+        game(&[2, 2], &[vec![2, 1, 2, 1], vec![0, 1, 0, 0]])
+    }
+
+    #[test]
+    fn continuum_ends_where_the_branch_ends() {
+        let g = entry_game();
+        let t = PayoffTensor::new(&g);
+        let res = logit(&g, &LogitOptions::default()).unwrap_or_default();
+        assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
+        let p = &res.equilibria[0].profile;
+        assert!(p[0][0] == 1.0 && p[0][1] == 0.0, "{p:?}");
+        assert!((p[1][0] - 0.5).abs() < 1e-6, "{p:?}");
+        assert!(res.notes.iter().any(|n| n.contains("continuum")));
+        // The continuum is seen as such; a strict equilibrium is not.
+        assert!(!looks_isolated(&t, &t.flatten(p).unwrap_or_default()));
+        let pd = game(&[2, 2], &[vec![3, 5, 0, 1], vec![3, 0, 5, 1]]);
+        let tp = PayoffTensor::new(&pd);
+        assert!(looks_isolated(&tp, &[0.0, 1.0, 0.0, 1.0]));
+        // Gambit's tracer on the branch: its end point has Gambit's
+        // regret and lies on the branch (player 2's log-odds λ · x_In).
+        let mut meter = LogitOptions::default().budget.start();
+        let Some((x, lambda)) = gambit_branch_end(&t, &LogitOptions::default(), &mut meter) else {
+            panic!("Gambit's tracer failed on the entry game");
+        };
+        assert!(unscaled_max_regret(&t, &x) < GAMBIT_MAX_REGRET * t.scale);
+        assert!(
+            ((x[2] / x[3]).ln() - lambda * x[1]).abs() < 1e-6,
+            "{x:?} at {lambda}"
+        );
+    }
+
+    #[test]
+    fn min_pivot_ratio_sees_singular_matrices() {
+        let mut a = vec![1.0, 2.0, 2.0, 4.0];
+        assert!(min_pivot_ratio(&mut a, 2) < 1e-12);
+        let mut b = vec![2.0, 1.0, 1.0, 3.0];
+        // Pivots 3 (the largest entry), then 2 − 1/3.
+        assert!((min_pivot_ratio(&mut b, 2) - 5.0 / 9.0).abs() < 1e-12);
     }
 
     #[test]
