@@ -442,11 +442,12 @@ pub fn agent_liap_end_point(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use detente_game::{read_game, Game};
 
-    fn tree(text: &str) -> ExtensiveGame {
+    /// Reads a tree from `.efg` text.
+    pub(crate) fn tree(text: &str) -> ExtensiveGame {
         match read_game(text, "test.efg") {
             Ok(Game::Extensive(t)) => t,
             other => panic!("{other:?}"),

@@ -316,14 +316,7 @@ impl Objective for AgentLyapunov {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use detente_game::{read_game, Game};
-
-    fn tree(text: &str) -> ExtensiveGame {
-        match read_game(text, "test.efg") {
-            Ok(Game::Extensive(t)) => t,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::agent_form::tests::tree;
 
     /// Chance, then player 1 (one set over both chance outcomes), then
     /// player 2 after In; an outcome at a decision node.
