@@ -39,7 +39,9 @@ Answers are checked, not just timed:
     difference) of each of pygambit's correct ones; where not, "same
     continuum" when the segment from each of pygambit's answers to one of
     Detente's consists of equilibria (max regret at 1/4, 1/2, 3/4 at most
-    1e-6 of the range): both are points of one convex set of equilibria;
+    1e-6 of the range): both are points of one convex set of equilibria
+    (within 1e-5 that is Gambit's unpolished point next to the same
+    equilibrium, and the column says so);
     enumpoly compares the sets.
 
 liap is timed as the same work on both sides: pygambit's liap_solve runs
@@ -332,7 +334,9 @@ def compare(method, gam, det, path=None):
                 missed = [e for e in right if not any(dist(e["profile"], o) <= SAME_TOL for o in ours)]
                 continua = path is not None and ours and all(
                     any(same_component(path, e["profile"], o) for o in ours) for e in missed)
-                if continua and method != "enumpoly":
+                if continua and method != "enumpoly" and near <= 1e-5:
+                    notes.append(f"same (Gambit's unpolished point {near:.1e} away)")
+                elif continua and method != "enumpoly":
                     notes.append(f"same continuum of equilibria as Gambit's answer (distance {near:.1e})")
                 else:
                     notes.append(f"{matched}/{len(right)} of Gambit's found (nearest {near:.1e})")
