@@ -1138,20 +1138,7 @@ mod proptests {
 
     #[test]
     fn nau_section5_reports_the_curve_without_subdivision() {
-        let cells = [
-            [0, 0, 2],
-            [3, 0, 0],
-            [0, 3, 0],
-            [0, 0, 0],
-            [1, 1, 0],
-            [0, 0, 0],
-            [0, 0, 0],
-            [0, 0, 3],
-        ];
-        let tables: Vec<Vec<i64>> = (0..3)
-            .map(|p| cells.iter().map(|c| c[p]).collect())
-            .collect();
-        let g = game(&[2, 2, 2], &tables);
+        let g = crate::enumpoly_reduce::tests::nau_sec5();
         let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
         assert!(res.complete);
         // The three pure equilibria are isolated; the two partly mixed

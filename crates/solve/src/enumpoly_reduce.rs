@@ -421,11 +421,13 @@ pub(crate) fn reduce_full_support(game: &NormalFormGame, t: &PayoffTensor) -> Op
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::nplayer_util::tests::{game, mckelvey_mclennan};
 
-    fn nau_sec5() -> NormalFormGame {
+    /// Nau et al. (2004), section 5: a 2×2×2 game with a curve of
+    /// equilibria.
+    pub(crate) fn nau_sec5() -> NormalFormGame {
         // Cells with player 1 fastest: (T,L,1) (B,L,1) (T,R,1) (B,R,1)
         // (T,L,2) (B,L,2) (T,R,2) (B,R,2).
         let cells = [
