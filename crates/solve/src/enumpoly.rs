@@ -814,6 +814,27 @@ mod tests {
         ));
     }
 
+    /// enumpoly with and without the support LPs on `g`: both complete,
+    /// with as many equilibria.
+    fn with_and_without_lp(g: &NormalFormGame, seed: u64) -> (NplayerResult, NplayerResult) {
+        let with = enumpoly(g, &EnumpolyOptions::default()).unwrap_or_default();
+        let without = enumpoly(
+            g,
+            &EnumpolyOptions {
+                support_lp: false,
+                ..Default::default()
+            },
+        )
+        .unwrap_or_default();
+        assert!(with.complete && without.complete, "{:?}", with.notes);
+        assert_eq!(
+            with.equilibria.len(),
+            without.equilibria.len(),
+            "seed {seed}"
+        );
+        (with, without)
+    }
+
     #[test]
     fn lp_prunings_fire_on_random_games_and_change_nothing() {
         // Seeded random 3×3×3 and 4×3×3 games (payoffs 0..19): the support
@@ -831,21 +852,7 @@ mod tests {
                 .map(|_| (0..cells).map(|_| (rng.next_u64() % 20) as i64).collect())
                 .collect();
             let g = game(&shape, &tables);
-            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
-            let without = enumpoly(
-                &g,
-                &EnumpolyOptions {
-                    support_lp: false,
-                    ..Default::default()
-                },
-            )
-            .unwrap_or_default();
-            assert!(with.complete && without.complete, "{:?}", with.notes);
-            assert_eq!(
-                with.equilibria.len(),
-                without.equilibria.len(),
-                "seed {seed}"
-            );
+            let (with, without) = with_and_without_lp(&g, seed);
             for e in &with.equilibria {
                 assert!(without.equilibria.iter().any(|f| e
                     .profile
@@ -905,21 +912,7 @@ mod tests {
                 .map(|_| (0..cells).map(|_| (rng.next_u64() % 20) as i64).collect())
                 .collect();
             let g = game(&shape, &tables);
-            let with = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_default();
-            let without = enumpoly(
-                &g,
-                &EnumpolyOptions {
-                    support_lp: false,
-                    ..Default::default()
-                },
-            )
-            .unwrap_or_default();
-            assert!(with.complete && without.complete, "{:?}", with.notes);
-            assert_eq!(
-                with.equilibria.len(),
-                without.equilibria.len(),
-                "seed {seed}"
-            );
+            let (with, without) = with_and_without_lp(&g, seed);
             let t = PayoffTensor::new(&g);
             let ex = ExactPayoffs::new(&g);
             for e in &without.equilibria {
