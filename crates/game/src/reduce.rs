@@ -157,159 +157,20 @@ impl ExtensiveGame {
         for p in 1..n {
             stride[p] = stride[p - 1] * shape[p - 1];
         }
+        let mut leaves = LeafCells::new(self, &strategies, stride);
         // Payoffs are accumulated as integers over one common denominator
         // `D = L · P` (`L`: lcm of the outcomes' payoff denominators, so a
         // leaf's payoff sum times `L` is an integer; `P`: lcm of the
         // reach probabilities' denominators), and reduced once per cell:
         // adding big rationals leaf by leaf cost a gcd per addition.
-        // In machine integers while every number fits (`i128`, checked),
-        // in big integers from the first overflow on.
-        let mut table = Table::Small(vec![0i128; cells * n]);
-
-        // Probability of reaching each node (chance moves only).
-        let nodes = self.nodes();
-        let mut prob: Vec<Rational> = Vec::with_capacity(nodes.len());
-        for node in nodes {
-            let pr = match (node.parent(), node.prior_action()) {
-                (Some(par), Some(a)) => match self.chance_probs(par) {
-                    Some(ps) => &prob[par] * &ps[a],
-                    None => prob[par].clone(),
-                },
-                _ => Rational::from_integer(1.into()),
-            };
-            prob.push(pr);
-        }
-        let mut l_out = BigInt::one();
-        for o in self.outcomes() {
-            for x in &o.payoffs {
-                l_out = l_out.lcm(x.denom());
-            }
-        }
-        let mut p_den = BigInt::one();
-        for pr in &prob {
-            if !pr.denom().is_one() {
-                p_den = p_den.lcm(pr.denom());
-            }
-        }
-        // Reach probability times `P`: an integer.
-        let reach: Vec<BigInt> = prob
-            .iter()
-            .map(|pr| pr.numer() * (&p_den / pr.denom()))
-            .collect();
-        let reach_small: Vec<Option<i128>> = reach.iter().map(ToPrimitive::to_i128).collect();
-        // `L / denominator` of each outcome payoff, as a machine integer.
-        let l_small = l_out.to_i128();
-        let mut contrib: Vec<BigInt> = vec![BigInt::zero(); n];
-        let mut contrib_small: Vec<i128> = vec![0; n];
-        // Position of each global infoset in its player's list.
-        let mut pos = vec![0usize; self.infosets().len()];
-        for p in 0..n {
-            for (i, &s) in self.player_infosets(p).iter().enumerate() {
-                pos[s] = i;
-            }
-        }
-
-        let mut constraints: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-        let mut consistent: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut idx = vec![0usize; n];
-        self.for_each_play(|v, sums| {
-            if prob[v].is_zero() {
-                return;
-            }
-            for c in constraints.iter_mut() {
-                c.clear();
-            }
-            // The leaf's own decisions of each player, walking up.
-            let mut u = v;
-            while let (Some(par), Some(a)) = (nodes[u].parent(), nodes[u].prior_action()) {
-                if let NodeKind::Personal(p) = self.node_kind(par) {
-                    if let Some(s) = nodes[par].infoset() {
-                        constraints[p].push((pos[s], a));
-                    }
-                }
-                u = par;
-            }
-            for p in 0..n {
-                consistent[p].clear();
-                for (k, st) in strategies[p].iter().enumerate() {
-                    if constraints[p]
-                        .iter()
-                        .all(|&(i, a)| st.choices[i] == Some(a))
-                    {
-                        consistent[p].push(k);
-                    }
-                }
-            }
-            if consistent.iter().any(Vec::is_empty) {
-                return;
-            }
-            // x · L is an integer: its denominator divides L.
-            let small = matches!(table, Table::Small(_))
-                && sums.iter().zip(contrib_small.iter_mut()).all(|(x, c)| {
-                    let v = (|| {
-                        let q = l_small? / x.denom().to_i128()?;
-                        x.numer()
-                            .to_i128()?
-                            .checked_mul(q)?
-                            .checked_mul(reach_small[v]?)
-                    })();
-                    v.map(|v| *c = v).is_some()
-                });
-            if !small {
-                for (c, x) in contrib.iter_mut().zip(sums) {
-                    *c = x.numer() * (&l_out / x.denom()) * &reach[v];
-                }
-            }
-            // Add to every cell in the product of the consistent sets.
-            idx.iter_mut().for_each(|x| *x = 0);
-            loop {
-                let cell: usize = (0..n).map(|p| consistent[p][idx[p]] * stride[p]).sum();
-                let range = cell * n..(cell + 1) * n;
-                if small {
-                    table.add_small(range, &contrib_small);
-                } else {
-                    table.add_big(range, &contrib);
-                }
-                let mut p = 0;
-                while p < n {
-                    idx[p] += 1;
-                    if idx[p] < consistent[p].len() {
-                        break;
-                    }
-                    idx[p] = 0;
-                    p += 1;
-                }
-                if p == n {
-                    break;
-                }
-            }
-        });
-        let d = l_out * p_den;
-        let table: Vec<Vec<Rational>> = match (table, d.to_i128()) {
-            (Table::Small(t), Some(d)) if d > 0 => t
-                .chunks(n.max(1))
-                .map(|c| {
-                    c.iter()
-                        .map(|&x| {
-                            if x == i128::MIN {
-                                return Rational::new(BigInt::from(x), BigInt::from(d));
-                            }
-                            // Reduced here in machine integers; d > 0.
-                            let g = x.gcd(&d);
-                            Rational::new_raw(BigInt::from(x / g), BigInt::from(d / g))
-                        })
-                        .collect()
-                })
-                .collect(),
-            (t, _) => t
-                .into_big()
-                .chunks(n.max(1))
-                .map(|c| {
-                    c.iter()
-                        .map(|x| Rational::new(x.clone(), d.clone()))
-                        .collect()
-                })
-                .collect(),
+        // In machine integers from the start when every number of the tree
+        // fits ([`small_payoff_table`]: no big rational at all), else with
+        // the leaves' payoff sums as big rationals and the table in machine
+        // integers until the first overflow ([`big_payoff_table`]). Both give
+        // the exact expected payoffs, reduced: the same rationals.
+        let table = match small_payoff_table(self, &mut leaves, cells) {
+            Some(t) => t,
+            None => big_payoff_table(self, &mut leaves, cells),
         };
         let labels: Vec<Vec<String>> = strategies
             .iter()
@@ -440,6 +301,369 @@ impl ExtensiveGame {
                 }
             }
         }
+    }
+}
+
+/// The cells a leaf's payoffs are added to: the product of each player's
+/// reduced strategies that are consistent with his own decisions on the
+/// way to the leaf (buffers kept between leaves).
+struct LeafCells<'g> {
+    game: &'g ExtensiveGame,
+    strategies: &'g [Vec<ReducedStrategy>],
+    stride: Vec<usize>,
+    /// Position of each global information set in its player's list.
+    pos: Vec<usize>,
+    constraints: Vec<Vec<(usize, usize)>>,
+    consistent: Vec<Vec<usize>>,
+    idx: Vec<usize>,
+}
+
+impl<'g> LeafCells<'g> {
+    fn new(
+        game: &'g ExtensiveGame,
+        strategies: &'g [Vec<ReducedStrategy>],
+        stride: Vec<usize>,
+    ) -> Self {
+        let n = game.num_players();
+        let mut pos = vec![0usize; game.infosets().len()];
+        for p in 0..n {
+            for (i, &s) in game.player_infosets(p).iter().enumerate() {
+                pos[s] = i;
+            }
+        }
+        LeafCells {
+            game,
+            strategies,
+            stride,
+            pos,
+            constraints: vec![Vec::new(); n],
+            consistent: vec![Vec::new(); n],
+            idx: vec![0; n],
+        }
+    }
+
+    /// Finds the strategies consistent with leaf `v`; `false` when some
+    /// player has none (the leaf is in no cell).
+    fn prepare(&mut self, v: usize) -> bool {
+        let g = self.game;
+        let nodes = g.nodes();
+        for c in self.constraints.iter_mut() {
+            c.clear();
+        }
+        // The leaf's own decisions of each player, walking up.
+        let mut u = v;
+        while let (Some(par), Some(a)) = (nodes[u].parent(), nodes[u].prior_action()) {
+            if let NodeKind::Personal(p) = g.node_kind(par) {
+                if let Some(s) = nodes[par].infoset() {
+                    self.constraints[p].push((self.pos[s], a));
+                }
+            }
+            u = par;
+        }
+        for ((cons, st), out) in self
+            .constraints
+            .iter()
+            .zip(self.strategies)
+            .zip(self.consistent.iter_mut())
+        {
+            out.clear();
+            for (k, s) in st.iter().enumerate() {
+                if cons.iter().all(|&(i, a)| s.choices[i] == Some(a)) {
+                    out.push(k);
+                }
+            }
+        }
+        !self.consistent.iter().any(Vec::is_empty)
+    }
+
+    /// Calls `add` with the first table index (`cell · n`) of every cell
+    /// of the last [`Self::prepare`]d leaf, in Gambit's cell order;
+    /// stops early (and returns `false`) when `add` does.
+    fn for_each_cell(&mut self, mut add: impl FnMut(usize) -> bool) -> bool {
+        let n = self.idx.len();
+        self.idx.iter_mut().for_each(|x| *x = 0);
+        loop {
+            let cell: usize = (0..n)
+                .map(|p| self.consistent[p][self.idx[p]] * self.stride[p])
+                .sum();
+            if !add(cell * n) {
+                return false;
+            }
+            let mut p = 0;
+            while p < n {
+                self.idx[p] += 1;
+                if self.idx[p] < self.consistent[p].len() {
+                    break;
+                }
+                self.idx[p] = 0;
+                p += 1;
+            }
+            if p == n {
+                return true;
+            }
+        }
+    }
+}
+
+/// A rational as a machine-integer fraction (denominator positive), if
+/// both terms fit.
+fn small_fraction(x: &Rational) -> Option<(i128, i128)> {
+    Some((x.numer().to_i128()?, x.denom().to_i128()?))
+}
+
+/// `a · b / gcd` reduced: the least common multiple of two positive
+/// integers, if it fits.
+fn lcm_small(a: i128, b: i128) -> Option<i128> {
+    quot(a, a.gcd(&b)).checked_mul(b)
+}
+
+/// The reduced form's payoff table when every number fits machine
+/// integers: chance probabilities, outcome payoffs, the common denominator
+/// and every partial sum (all checked; `None` at the first overflow, and
+/// the caller then uses [`big_payoff_table`]). The leaves' payoff sums are
+/// integers over the outcomes' common denominator `L`, so no big rational
+/// is formed on the way.
+fn small_payoff_table(
+    game: &ExtensiveGame,
+    leaves: &mut LeafCells<'_>,
+    cells: usize,
+) -> Option<Vec<Vec<Rational>>> {
+    let n = game.num_players();
+    let nodes = game.nodes();
+    // Reach probability (chance moves only) of each node, reduced, and
+    // `P`, the lcm of their denominators.
+    let mut prob: Vec<(i128, i128)> = Vec::with_capacity(nodes.len());
+    let mut p_den: i128 = 1;
+    for node in nodes {
+        let pr = match (node.parent(), node.prior_action()) {
+            (Some(par), Some(a)) => match game.chance_probs(par) {
+                Some(ps) => {
+                    let (pn, pd) = prob[par];
+                    let (cn, cd) = small_fraction(ps.get(a)?)?;
+                    let num = pn.checked_mul(cn)?;
+                    let den = pd.checked_mul(cd)?;
+                    let g = num.gcd(&den);
+                    if g == 0 {
+                        return None;
+                    }
+                    (num / g, den / g)
+                }
+                None => prob[par],
+            },
+            _ => (1, 1),
+        };
+        if pr.1 <= 0 {
+            return None;
+        }
+        if pr.1 != 1 {
+            p_den = lcm_small(p_den, pr.1)?;
+        }
+        prob.push(pr);
+    }
+    // `L` and every outcome's payoffs times `L`.
+    let mut l_out: i128 = 1;
+    for o in game.outcomes() {
+        for x in &o.payoffs {
+            l_out = lcm_small(l_out, x.denom().to_i128()?)?;
+        }
+    }
+    let mut scaled: Vec<i128> = Vec::with_capacity(game.outcomes().len() * n);
+    for o in game.outcomes() {
+        if o.payoffs.len() != n {
+            return None;
+        }
+        for x in &o.payoffs {
+            let (num, den) = small_fraction(x)?;
+            scaled.push(num.checked_mul(quot(l_out, den))?);
+        }
+    }
+    let mut table = vec![0i128; cells * n];
+    // The leaves in prefix order, each with the sum of the outcomes on its
+    // path (times `L`), as `ExtensiveGame::for_each_play` walks them.
+    let mut sums = vec![0i128; n];
+    let mut contrib = vec![0i128; n];
+    let mut path: Vec<(usize, Option<usize>)> = Vec::new();
+    for v in 0..nodes.len() {
+        let parent = nodes[v].parent();
+        while let Some(&(top, added)) = path.last() {
+            if Some(top) == parent {
+                break;
+            }
+            if let Some(o) = added {
+                for (x, y) in sums.iter_mut().zip(&scaled[o * n..(o + 1) * n]) {
+                    *x = x.checked_sub(*y)?;
+                }
+            }
+            path.pop();
+        }
+        let added = nodes[v].outcome();
+        if let Some(o) = added {
+            for (x, y) in sums.iter_mut().zip(scaled.get(o * n..(o + 1) * n)?) {
+                *x = x.checked_add(*y)?;
+            }
+        }
+        path.push((v, added));
+        if !nodes[v].is_terminal() || prob[v].0 == 0 {
+            continue;
+        }
+        if !leaves.prepare(v) {
+            continue;
+        }
+        // Reach probability times `P`: an integer.
+        let reach = prob[v].0.checked_mul(quot(p_den, prob[v].1))?;
+        for (c, &x) in contrib.iter_mut().zip(&sums) {
+            *c = x.checked_mul(reach)?;
+        }
+        let fits = leaves.for_each_cell(|at| {
+            let cell = &mut table[at..at + n];
+            for (x, y) in cell.iter_mut().zip(&contrib) {
+                match x.checked_add(*y) {
+                    Some(s) => *x = s,
+                    None => return false,
+                }
+            }
+            true
+        });
+        if !fits {
+            return None;
+        }
+    }
+    let d = l_out.checked_mul(p_den)?;
+    if d <= 0 {
+        return None;
+    }
+    Some(
+        table
+            .chunks(n.max(1))
+            .map(|c| c.iter().map(|&x| reduced(x, d)).collect())
+            .collect(),
+    )
+}
+
+/// `x / d` as a reduced rational (`d > 0`).
+fn reduced(x: i128, d: i128) -> Rational {
+    if x == i128::MIN {
+        return Rational::new(BigInt::from(x), BigInt::from(d));
+    }
+    if let (Ok(x), Ok(d)) = (i64::try_from(x), i64::try_from(d)) {
+        // The same numbers in the narrower type (cheaper division);
+        // `i64::MIN` has no 64-bit absolute value, so it takes the wide
+        // path.
+        if x != i64::MIN {
+            let g = x.gcd(&d);
+            return Rational::new_raw(BigInt::from(x / g), BigInt::from(d / g));
+        }
+    }
+    let g = x.gcd(&d);
+    Rational::new_raw(BigInt::from(x / g), BigInt::from(d / g))
+}
+
+/// `a / b` for `b > 0`, in 64-bit arithmetic when both fit (the same
+/// quotient, without the 128-bit division's cost).
+fn quot(a: i128, b: i128) -> i128 {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) if b > 0 => i128::from(a / b),
+        _ => a / b,
+    }
+}
+
+/// The reduced form's payoff table in general: the leaves' payoff sums
+/// as big rationals, the table in machine integers until the first
+/// overflow and in big integers from then on.
+fn big_payoff_table(
+    game: &ExtensiveGame,
+    leaves: &mut LeafCells<'_>,
+    cells: usize,
+) -> Vec<Vec<Rational>> {
+    let n = game.num_players();
+    let mut table = Table::Small(vec![0i128; cells * n]);
+
+    // Probability of reaching each node (chance moves only).
+    let nodes = game.nodes();
+    let mut prob: Vec<Rational> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let pr = match (node.parent(), node.prior_action()) {
+            (Some(par), Some(a)) => match game.chance_probs(par) {
+                Some(ps) => &prob[par] * &ps[a],
+                None => prob[par].clone(),
+            },
+            _ => Rational::from_integer(1.into()),
+        };
+        prob.push(pr);
+    }
+    let mut l_out = BigInt::one();
+    for o in game.outcomes() {
+        for x in &o.payoffs {
+            l_out = l_out.lcm(x.denom());
+        }
+    }
+    let mut p_den = BigInt::one();
+    for pr in &prob {
+        if !pr.denom().is_one() {
+            p_den = p_den.lcm(pr.denom());
+        }
+    }
+    // Reach probability times `P`: an integer.
+    let reach: Vec<BigInt> = prob
+        .iter()
+        .map(|pr| pr.numer() * (&p_den / pr.denom()))
+        .collect();
+    let reach_small: Vec<Option<i128>> = reach.iter().map(ToPrimitive::to_i128).collect();
+    // `L / denominator` of each outcome payoff, as a machine integer.
+    let l_small = l_out.to_i128();
+    let mut contrib: Vec<BigInt> = vec![BigInt::zero(); n];
+    let mut contrib_small: Vec<i128> = vec![0; n];
+
+    game.for_each_play(|v, sums| {
+        if prob[v].is_zero() {
+            return;
+        }
+        if !leaves.prepare(v) {
+            return;
+        }
+        // x · L is an integer: its denominator divides L.
+        let small = matches!(table, Table::Small(_))
+            && sums.iter().zip(contrib_small.iter_mut()).all(|(x, c)| {
+                let v = (|| {
+                    let q = l_small? / x.denom().to_i128()?;
+                    x.numer()
+                        .to_i128()?
+                        .checked_mul(q)?
+                        .checked_mul(reach_small[v]?)
+                })();
+                v.map(|v| *c = v).is_some()
+            });
+        if !small {
+            for (c, x) in contrib.iter_mut().zip(sums) {
+                *c = x.numer() * (&l_out / x.denom()) * &reach[v];
+            }
+        }
+        // Add to every cell in the product of the consistent sets.
+        leaves.for_each_cell(|at| {
+            let range = at..at + n;
+            if small {
+                table.add_small(range, &contrib_small);
+            } else {
+                table.add_big(range, &contrib);
+            }
+            true
+        });
+    });
+    let d = l_out * p_den;
+    match (table, d.to_i128()) {
+        (Table::Small(t), Some(d)) if d > 0 => t
+            .chunks(n.max(1))
+            .map(|c| c.iter().map(|&x| reduced(x, d)).collect())
+            .collect(),
+        (t, _) => t
+            .into_big()
+            .chunks(n.max(1))
+            .map(|c| {
+                c.iter()
+                    .map(|x| Rational::new(x.clone(), d.clone()))
+                    .collect()
+            })
+            .collect(),
     }
 }
 
@@ -578,6 +802,155 @@ t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
         let want_y = &third * crate::number::Rational::from_integer(e38) + &two_thirds * &low;
         assert_eq!(nf.payoffs_at(1)[0], want_y);
         assert_eq!(nf.payoffs_at(1)[1], q(10, 3));
+    }
+
+    /// Both tables of a tree: the machine-integer one (if every number
+    /// fits) and the general one.
+    fn both_tables(
+        g: &crate::extensive::ExtensiveGame,
+    ) -> (
+        Option<Vec<Vec<crate::number::Rational>>>,
+        Vec<Vec<crate::number::Rational>>,
+    ) {
+        let strategies = g.reduced_strategies().unwrap();
+        let n = g.num_players();
+        let shape: Vec<usize> = strategies.iter().map(Vec::len).collect();
+        let cells: usize = shape.iter().product();
+        let mut stride = vec![1usize; n];
+        for p in 1..n {
+            stride[p] = stride[p - 1] * shape[p - 1];
+        }
+        let mut leaves = super::LeafCells::new(g, &strategies, stride);
+        let small = super::small_payoff_table(g, &mut leaves, cells);
+        let big = super::big_payoff_table(g, &mut leaves, cells);
+        (small, big)
+    }
+
+    /// Every tree of Gambit's catalog (`../shared/games/gambit`): where
+    /// its numbers fit machine integers, the machine-integer table is the
+    /// general one, rational for rational.
+    #[test]
+    fn small_table_is_the_general_table_on_gambit_trees() {
+        let dir = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/games/gambit"
+        ));
+        if !dir.is_dir() {
+            assert!(
+                std::env::var("DETENTE_REQUIRE_SHARED").as_deref() != Ok("1"),
+                "{} is missing and DETENTE_REQUIRE_SHARED=1",
+                dir.display()
+            );
+            eprintln!("notice: {} not found; skipping", dir.display());
+            return;
+        }
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().and_then(|e| e.to_str()) == Some("efg") {
+                    files.push(p);
+                }
+            }
+        }
+        let mut small = 0;
+        let mut checked = 0;
+        for p in &files {
+            let src = std::fs::read_to_string(p).unwrap();
+            let Ok(g) = read_efg(&src, &p.display().to_string()) else {
+                continue;
+            };
+            if g.reduced_shape().is_err() {
+                continue;
+            }
+            let (s, b) = both_tables(&g);
+            checked += 1;
+            if let Some(s) = s {
+                assert_eq!(s, b, "{}", p.display());
+                small += 1;
+            }
+            // The public conversion gives the same payoffs.
+            let nf = g.reduced_normal_form().unwrap();
+            for (c, cell) in b.iter().enumerate() {
+                assert_eq!(nf.payoffs_at(c), cell.as_slice(), "{}", p.display());
+            }
+        }
+        assert!(
+            checked >= 50 && small * 10 >= checked * 9,
+            "{small} of {checked}"
+        );
+    }
+
+    /// A tree with a chance move: huge payoffs leave the machine-integer
+    /// table (`None`), the general one stays exact.
+    #[test]
+    fn huge_payoffs_leave_the_small_table() {
+        let src = r#"EFG 2 R "big" { "1" "2" } ""
+c "" 1 "" { "a" 1/3 "b" 2/3 } 0
+p "" 1 1 "" { "x" "y" } 0
+t "" 1 "" { 1/7, 1 }
+t "" 2 "" { 100000000000000000000000000000000000000, 2 }
+p "" 1 1 "" { "x" "y" } 0
+t "" 3 "" { 5, 3 }
+t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
+"#;
+        let g = read_efg(src, "big.efg").unwrap();
+        let (s, b) = both_tables(&g);
+        assert!(s.is_none());
+        assert_eq!(b.len(), 2);
+    }
+
+    proptest::proptest! {
+        /// Random payoffs (fractions, some near the machine-integer limits)
+        /// and chance probabilities on a tree with chance, two players and
+        /// an information set: the two tables agree wherever the small one
+        /// exists.
+        #[test]
+        fn small_table_matches_general_table(
+            pays in proptest::collection::vec((-1_000_000_000_000i64..1_000_000_000_000, 1i64..50), 18),
+            huge in proptest::collection::vec(proptest::bool::weighted(0.03), 18),
+            p1 in 0u32..=12,
+            rest in proptest::collection::vec(1u32..5, 2),
+        ) {
+            let mut it = pays.iter().zip(&huge).map(|(&(a, b), &h)| {
+                if h {
+                    format!("{}/{}", i128::from(a) * 10_000_000_000_000_000_000_000_000i128, b)
+                } else {
+                    format!("{a}/{b}")
+                }
+            });
+            let mut next = || it.next().unwrap_or_default();
+            let q = format!("{}/12", p1);
+            let r = format!("{}/12", 12 - p1);
+            let src = format!(
+                "EFG 2 R \"t\" {{ \"1\" \"2\" }} \"\"\n\
+    c \"\" 1 \"\" {{ \"a\" {q} \"b\" {r} }} 1 \"o\" {{ {}, {} }}\n\
+    p \"\" 1 1 \"\" {{ \"x\" \"y\" }} 0\n\
+    p \"\" 2 1 \"\" {{ \"l\" \"r\" }} 2 \"\" {{ {}, {} }}\n\
+    t \"\" 3 \"\" {{ {}, {} }}\n\
+    t \"\" 4 \"\" {{ {}, {} }}\n\
+    c \"\" 2 \"\" {{ \"c\" {}/{} \"d\" {}/{} }} 0\n\
+    t \"\" 5 \"\" {{ {}, {} }}\n\
+    t \"\" 6 \"\" {{ {}, {} }}\n\
+    p \"\" 1 2 \"\" {{ \"x\" \"y\" }} 0\n\
+    p \"\" 2 1 \"\" {{ \"l\" \"r\" }} 0\n\
+    t \"\" 7 \"\" {{ {}, {} }}\n\
+    t \"\" 8 \"\" {{ {}, {} }}\n\
+    t \"\" 9 \"\" {{ {}, {} }}\n",
+                next(), next(), next(), next(), next(), next(), next(), next(),
+                rest[0], rest[0] + rest[1], rest[1], rest[0] + rest[1],
+                next(), next(), next(), next(), next(), next(), next(), next(),
+                next(), next(),
+            );
+            let g = read_efg(&src, "random.efg").unwrap();
+            let (s, b) = both_tables(&g);
+            if let Some(s) = s {
+                proptest::prop_assert_eq!(s, b);
+            }
+        }
     }
 
     #[test]
