@@ -270,10 +270,10 @@ fn agent_ends_at_gambits_equilibrium() {
         }
         // Gambit's answer polished on the agent form, as Detente's is.
         let af = AgentForm::new(&tree).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let t = PayoffTensor::new(&af.game);
+        let t = af.tensor();
         let mut end = flat_gambit(&gambit["end"]);
         t.normalize(&mut end);
-        let polished = refine_on_support(&t, &end, 1e-9)
+        let polished = refine_on_support(t, &end, 1e-9)
             .unwrap_or_else(|| panic!("{name}: Gambit's end point does not polish"));
         let ours: Vec<Vec<f64>> = res.equilibria.iter().map(|e| flat(&e.profile)).collect();
         let d = ours
