@@ -179,6 +179,36 @@ fn usage_errors_exit_two() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let o = detente(&["solve", &f, "--method", "lcp", "--start-label", "0"]);
     assert_eq!(o.status.code(), Some(2));
+    let Some(t) = game("contrib/e04.efg") else {
+        return;
+    };
+    let o = detente(&["solve", &t, "--method", "spe", "--strategic"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--strategic does not apply"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// enummixed honours --max-time: the 81x256 reduced form of a poker tree
+/// (Gambit's enummixed does not finish it in 20 s) stops at the limit with
+/// an error that names the file and the method once.
+#[test]
+fn enummixed_stops_at_the_time_limit() {
+    let Some(f) = game("contrib/4cards.efg") else {
+        return;
+    };
+    let start = std::time::Instant::now();
+    let o = detente(&["solve", &f, "--method", "enummixed", "--max-time", "0.5"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("4cards.efg: enummixed: time limit reached"),
+        "{e}"
+    );
+    assert!(!e.contains("enummixed: enummixed"), "{e}");
+    assert!(start.elapsed().as_secs_f64() < 20.0);
 }
 
 #[test]

@@ -590,15 +590,23 @@ pub fn liap_end_point(
 /// Lyapunov-function minimisation from the centroid, the given starts and
 /// `random_starts` seeded random profiles.
 pub fn liap(game: &NormalFormGame, opts: &LiapOptions) -> Result<NplayerResult, SolveError> {
-    liap_with(game, opts, |t, x0, meter| run_minimizer(t, x0, opts, meter))
+    liap_with(
+        &PayoffTensor::new(game),
+        Some(game),
+        opts,
+        |t, x0, meter| run_minimizer(t, x0, opts, meter),
+    )
 }
 
-/// [`liap`] with another minimisation run: `end(tensor, start, meter)`
-/// returns a run's end point on `game`'s strategy space (or `None` when
+/// [`liap`] on `t`, the tensor of `game` (or of a tree's agent form given
+/// by payoff terms when `game` is `None`), with another minimisation run:
+/// `end(tensor, start, meter)` returns a run's end point on the strategy
+/// space (or `None` when
 /// the budget ran out); the starts, the Newton polish, the check and the
 /// notes are [`liap`]'s.
 pub(crate) fn liap_with(
-    game: &NormalFormGame,
+    t: &PayoffTensor,
+    game: Option<&NormalFormGame>,
     opts: &LiapOptions,
     mut end: impl FnMut(&PayoffTensor, &[f64], &mut Meter) -> Option<Vec<f64>>,
 ) -> Result<NplayerResult, SolveError> {
@@ -607,7 +615,6 @@ pub(crate) fn liap_with(
             "liap: max_regret must be a nonnegative number".into(),
         ));
     }
-    let t = PayoffTensor::new(game);
     t.check_size("liap")?;
     let mut starts = if opts.centroid {
         vec![t.centroid()]
@@ -619,19 +626,19 @@ pub(crate) fn liap_with(
     }
     let mut rng = SplitMix64::new(opts.seed);
     for _ in 0..opts.random_starts {
-        starts.push(rng.profile(&t));
+        starts.push(rng.profile(t));
     }
     let mut meter = opts.budget.start();
-    let mut coll = Collector::new(game, &t, opts.max_regret);
+    let mut coll = Collector::for_game(game, t, opts.max_regret);
     coll.merge_components = true;
     let mut failed = 0usize;
     let mut ran = 0usize;
     for x0 in &starts {
         ran += 1;
-        let Some(x) = end(&t, x0, &mut meter) else {
+        let Some(x) = end(t, x0, &mut meter) else {
             break;
         };
-        match refine_on_support(&t, &x, opts.max_regret) {
+        match refine_on_support(t, &x, opts.max_regret) {
             Some(y) if coll.offer(&y, true) => {}
             _ => failed += 1,
         }

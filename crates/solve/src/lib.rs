@@ -40,6 +40,7 @@ pub mod ipa;
 pub mod liap;
 pub mod logit;
 pub mod nplayer_util;
+pub mod payoff_terms;
 pub mod polymatrix;
 pub mod polymatrix_exact;
 pub mod seqform;

@@ -703,27 +703,29 @@ fn max_diff(a: &[f64], b: &[f64]) -> f64 {
 /// equilibrium (with a note) when the branch stalls or the limit does not
 /// verify.
 pub fn logit(game: &NormalFormGame, opts: &LogitOptions) -> Result<NplayerResult, SolveError> {
-    logit_impl(game, None, opts)
+    logit_impl(&PayoffTensor::new(game), Some(game), None, opts)
 }
 
+/// [`logit`] on `t`, the tensor of `game` (or of a tree's agent form
+/// given by payoff terms when `game` is `None`).
 pub(crate) fn logit_impl(
-    game: &NormalFormGame,
+    t: &PayoffTensor,
+    game: Option<&NormalFormGame>,
     reach: Option<&AgentReach>,
     opts: &LogitOptions,
 ) -> Result<NplayerResult, SolveError> {
     check_options(opts)?;
-    let t = PayoffTensor::new(game);
     t.check_size("logit")?;
     let mut meter = opts.budget.start();
-    let mut coll = Collector::new(game, &t, opts.max_regret);
+    let mut coll = Collector::for_game(game, t, opts.max_regret);
     let mut found: Option<Vec<f64>> = None;
     let mut last = t.centroid();
     let mut last_lambda = 0.0;
     let mut next_try = 0.0f64;
-    let (end, why) = run(&t, reach, opts, &mut meter, |lambda, x| {
+    let (end, why) = run(t, reach, opts, &mut meter, |lambda, x| {
         last = x.to_vec();
         last_lambda = lambda;
-        let r = branch_regret(&t, reach, x);
+        let r = branch_regret(t, reach, x);
         // Agent form: information sets that the limit does not reach keep
         // whatever mixture Newton's method leaves them on a continuum of
         // equilibria, so follow the branch closer to its limit first.
@@ -734,7 +736,7 @@ pub(crate) fn logit_impl(
         };
         if r < start_refine && lambda >= next_try {
             next_try = lambda * 1.25;
-            if let Some(y) = refine_on_support(&t, x, opts.max_regret) {
+            if let Some(y) = refine_on_support(t, x, opts.max_regret) {
                 let dist = y
                     .iter()
                     .zip(x)
@@ -757,10 +759,10 @@ pub(crate) fn logit_impl(
             let at_start = || {
                 let c = t.centroid();
                 max_diff(&c, &y) <= SAME_POINT
-                    && unscaled_max_regret(&t, &c) < GAMBIT_MAX_REGRET * t.scale
+                    && unscaled_max_regret(t, &c) < GAMBIT_MAX_REGRET * t.scale
             };
-            if reach.is_none() && !at_start() && !looks_isolated(&t, &y) {
-                match continuum_end(&t, opts, &mut meter) {
+            if reach.is_none() && !at_start() && !looks_isolated(t, &y) {
+                match continuum_end(t, opts, &mut meter) {
                     // The same equilibrium to round-off (an isolated one
                     // the test could not tell): keep the first polish, bit
                     // for bit.
@@ -787,7 +789,7 @@ pub(crate) fn logit_impl(
         }
         None => {
             // Last chance: refine the last point reached.
-            let refined = refine_on_support(&t, &last, opts.max_regret);
+            let refined = refine_on_support(t, &last, opts.max_regret);
             let ok = refined.as_ref().is_some_and(|y| coll.offer(y, true));
             if ok {
                 coll.note(format!(
@@ -826,11 +828,11 @@ pub fn logit_branch_to(
     max_lambda: Option<f64>,
     opts: &LogitOptions,
 ) -> Result<LogitBranch, SolveError> {
-    logit_branch_impl(game, None, max_lambda, opts)
+    logit_branch_impl(&PayoffTensor::new(game), None, max_lambda, opts)
 }
 
 pub(crate) fn logit_branch_impl(
-    game: &NormalFormGame,
+    t: &PayoffTensor,
     reach: Option<&AgentReach>,
     max_lambda: Option<f64>,
     opts: &LogitOptions,
@@ -843,7 +845,6 @@ pub(crate) fn logit_branch_impl(
             ));
         }
     }
-    let t = PayoffTensor::new(game);
     t.check_size("logit")?;
     let mut meter = opts.budget.start();
     let mut points = vec![LogitPoint {
@@ -851,7 +852,7 @@ pub(crate) fn logit_branch_impl(
         profile: t.nest(&t.centroid()),
     }];
     let mut near_nash = false;
-    let (end, why) = run(&t, reach, opts, &mut meter, |lambda, x| {
+    let (end, why) = run(t, reach, opts, &mut meter, |lambda, x| {
         points.push(LogitPoint {
             lambda: lambda / t.scale,
             profile: t.nest(x),
@@ -859,7 +860,7 @@ pub(crate) fn logit_branch_impl(
         match max_lambda {
             Some(m) => lambda <= m * t.scale,
             None => {
-                near_nash = branch_regret(&t, reach, x) <= 1e-8;
+                near_nash = branch_regret(t, reach, x) <= 1e-8;
                 !near_nash
             }
         }
@@ -886,11 +887,11 @@ pub fn logit_at_lambda(
     lambda: f64,
     opts: &LogitOptions,
 ) -> Result<Vec<Vec<f64>>, SolveError> {
-    logit_at_lambda_impl(game, None, lambda, opts)
+    logit_at_lambda_impl(&PayoffTensor::new(game), None, lambda, opts)
 }
 
 pub(crate) fn logit_at_lambda_impl(
-    game: &NormalFormGame,
+    t: &PayoffTensor,
     reach: Option<&AgentReach>,
     lambda: f64,
     opts: &LogitOptions,
@@ -901,7 +902,6 @@ pub(crate) fn logit_at_lambda_impl(
             "logit: λ must be a nonnegative number".into(),
         ));
     }
-    let t = PayoffTensor::new(game);
     t.check_size("logit")?;
     if lambda == 0.0 {
         return Ok(t.nest(&t.centroid()));
@@ -909,10 +909,10 @@ pub(crate) fn logit_at_lambda_impl(
     let target = lambda * t.scale;
     let mut meter = opts.budget.start();
     let mut bracket: Option<(Vec<f64>, f64, Vec<f64>, f64)> = None;
-    let mut prev_w = start_point(&t);
+    let mut prev_w = start_point(t);
     let (end, why) = {
-        let sys = LogitSystem::new(&t, reach);
-        let y0 = start_point(&t);
+        let sys = LogitSystem::new(t, reach);
+        let y0 = start_point(t);
         let mut hint = vec![0.0; t.k + 1];
         hint[t.k] = 1.0;
         let end = trace_path(
@@ -953,7 +953,7 @@ pub(crate) fn logit_at_lambda_impl(
     let mut y: Vec<f64> = a.iter().zip(&b).map(|(p, q)| p + s * (q - p)).collect();
     y[t.k] = target;
     // Newton at fixed λ.
-    let sys = LogitSystem::new(&t, reach);
+    let sys = LogitSystem::new(t, reach);
     let k = t.k;
     for _ in 0..50 {
         let (h, jac) = sys.eval(&y);

@@ -25,8 +25,10 @@
 
 use crate::budget::Meter;
 use crate::equilibrium::{Equilibrium, SolveError};
+use crate::payoff_terms::PayoffTerms;
 use detente_game::NormalFormGame;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Default acceptance tolerance: max regret relative to the payoff range.
 pub const DEFAULT_REGRET_TOL: f64 = 1e-9;
@@ -84,6 +86,10 @@ pub struct PayoffTensor {
     pub min: f64,
     /// Payoff range (1 when all payoffs are equal).
     pub scale: f64,
+    /// A tree's agent form given by its outcome paths instead of the table
+    /// (`pay` and `raw` are then empty and `cells` is 0): the values and
+    /// pairs come from [`PayoffTerms::contract`].
+    pub terms: Option<Arc<PayoffTerms>>,
 }
 
 impl PayoffTensor {
@@ -115,6 +121,38 @@ impl PayoffTensor {
             raw,
             min,
             scale,
+            terms: None,
+        }
+    }
+
+    /// The tensor of a game given by payoff terms (a tree's agent form,
+    /// [`crate::payoff_terms`]): `shape` strategies per player, payoffs
+    /// rescaled by `min` and `max` (bounds of every payoff, e.g. the
+    /// tree's outcome range).
+    pub fn from_terms(shape: Vec<usize>, terms: PayoffTerms, min: f64, max: f64) -> Self {
+        let n = shape.len();
+        let mut offsets = Vec::with_capacity(n);
+        let mut k = 0;
+        for &s in &shape {
+            offsets.push(k);
+            k += s;
+        }
+        let scale = if max > min && (max - min).is_finite() {
+            max - min
+        } else {
+            1.0
+        };
+        PayoffTensor {
+            n,
+            shape,
+            offsets,
+            k,
+            cells: 0,
+            pay: Vec::new(),
+            raw: Vec::new(),
+            min,
+            scale,
+            terms: Some(Arc::new(terms)),
         }
     }
 
@@ -193,6 +231,9 @@ impl PayoffTensor {
     /// pairs). The updates of the pairs never touch `v`, so a pass with
     /// `max_zeros = 2` gives the same values with or without `d`.
     fn contract(&self, x: &[f64], v: &mut [f64], mut d: Option<&mut [f64]>, max_zeros: usize) {
+        if let Some(terms) = &self.terms {
+            return terms.contract(self, x, v, d);
+        }
         let n = self.n;
         v.iter_mut().for_each(|a| *a = 0.0);
         if let Some(d) = d.as_deref_mut() {
@@ -1209,6 +1250,52 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// [`Collector::new`] for `game`, or [`Collector::for_terms`] when there
+    /// is no game table (a tensor given by payoff terms).
+    pub fn for_game(game: Option<&'a NormalFormGame>, tensor: &'a PayoffTensor, tol: f64) -> Self {
+        match game {
+            Some(g) if tensor.terms.is_none() => Collector::new(g, tensor, tol),
+            _ => Collector::for_terms(tensor, tol),
+        }
+    }
+
+    /// A collector for a tensor given by payoff terms (a tree's agent form
+    /// without its table): the independent check recomputes the regrets
+    /// from the terms by separate code ([`PayoffTerms::regret_and_payoffs`]).
+    pub fn for_terms(tensor: &'a PayoffTensor, tol: f64) -> Self {
+        Collector {
+            raw: Cow::Owned(Vec::new()),
+            shape: tensor.shape.clone(),
+            tensor,
+            tol,
+            result: NplayerResult::default(),
+            merge_components: false,
+            merged: 0,
+        }
+    }
+
+    /// Max regret of a profile (game units) by the independent check, and
+    /// the equilibrium record when it is one of the right shape.
+    fn regret_of(&self, profile: &[Vec<f64>]) -> f64 {
+        match &self.tensor.terms {
+            Some(terms) => terms
+                .regret_and_payoffs(&self.shape, profile)
+                .map_or(f64::INFINITY, |(r, _)| r),
+            None => regret_on_table(&self.raw, &self.shape, profile),
+        }
+    }
+
+    fn record(&self, profile: Vec<Vec<f64>>) -> Option<Equilibrium<f64>> {
+        match &self.tensor.terms {
+            Some(terms) => {
+                let (_, by_player) = terms.regret_and_payoffs(&self.shape, &profile)?;
+                let payoffs = terms.owner.iter().map(|&p| by_player[p]).collect();
+                Some(Equilibrium { profile, payoffs })
+            }
+            None => Equilibrium::from_payoff_table(&self.raw, &self.shape, profile),
+        }
+    }
+
     fn known(&self, x: &[Vec<f64>]) -> bool {
         let same = |e: &Equilibrium<f64>| {
             e.profile
@@ -1232,7 +1319,7 @@ impl<'a> Collector<'a> {
         {
             return false;
         }
-        let regret = regret_on_table(&self.raw, &self.shape, &profile);
+        let regret = self.regret_of(&profile);
         if !(regret <= self.tol * self.tensor.scale) {
             return false;
         }
@@ -1254,7 +1341,7 @@ impl<'a> Collector<'a> {
                                 .collect()
                         })
                         .collect();
-                    regret_on_table(&self.raw, &self.shape, &mix) <= limit
+                    self.regret_of(&mix) <= limit
                 })
             });
             if joined {
@@ -1262,7 +1349,7 @@ impl<'a> Collector<'a> {
                 return true;
             }
         }
-        let Some(eq) = Equilibrium::from_payoff_table(&self.raw, &self.shape, profile) else {
+        let Some(eq) = self.record(profile) else {
             return false;
         };
         if isolated {

@@ -2,6 +2,8 @@
 //! `.efg` game, sequence-form LCP and LP, backward induction, subgame
 //! perfection, and our exact check applied to Gambit's own profiles.
 
+mod common;
+
 use detente_game::{parse_rational, read_game_file, ExtensiveGame, Game, Rational};
 use detente_solve::backward::{backward_induction, BackwardOptions};
 use detente_solve::behavior::{
@@ -13,27 +15,16 @@ use detente_solve::subgame::{is_subgame_perfect, subgame_perfect, subgame_roots,
 use detente_solve::SolveError;
 use num_traits::Zero;
 use serde_json::Value;
+use std::path::Path;
 
-fn shared() -> Option<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
-    if std::path::Path::new(dir).is_dir() {
-        return Some(dir.to_string());
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared reference directory {dir} is missing and DETENTE_REQUIRE_SHARED=1");
-    }
-    eprintln!("notice: {dir} not found; skipping reference tests");
-    None
-}
-
-fn reference(dir: &str) -> Value {
-    let text = std::fs::read_to_string(format!("{dir}/games/gambit/reference.json"))
+fn reference(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("games/gambit/reference.json"))
         .expect("reference.json readable");
     serde_json::from_str(&text).expect("reference.json parses")
 }
 
-fn tree(dir: &str, name: &str) -> ExtensiveGame {
-    match read_game_file(&format!("{dir}/games/gambit/{name}")) {
+fn tree(dir: &Path, name: &str) -> ExtensiveGame {
+    match read_game_file(&dir.join("games/gambit").join(name).to_string_lossy()) {
         Ok(Game::Extensive(g)) => g,
         other => panic!("{name}: not a tree: {other:?}"),
     }
@@ -78,7 +69,9 @@ fn efg_games(r: &Value) -> Vec<(String, Value)> {
 
 #[test]
 fn poker_unique_equilibrium_from_file() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let g = tree(&dir, "doc/poker.efg");
     let q = |a: i64, b: i64| Rational::new(a.into(), b.into());
     let want = vec![
@@ -96,7 +89,9 @@ fn poker_unique_equilibrium_from_file() {
 
 #[test]
 fn gambit_exact_profiles_pass_our_check() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let r = reference(&dir);
     let mut checked = 0;
     let mut bad_lp: Vec<String> = Vec::new();
@@ -146,7 +141,9 @@ fn gambit_exact_profiles_pass_our_check() {
 
 #[test]
 fn sequence_form_lcp_and_lp_match_gambit() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let r = reference(&dir);
     let (mut lcp_runs, mut lp_runs, mut unique, mut same_profile) = (0, 0, 0, 0);
     let mut lp_fixed = 0;
@@ -245,7 +242,9 @@ fn sequence_form_lcp_and_lp_match_gambit() {
 
 #[test]
 fn backward_induction_on_perfect_information_games() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let r = reference(&dir);
     let mut games = 0;
     for (name, entry) in efg_games(&r) {
@@ -297,7 +296,9 @@ fn backward_induction_on_perfect_information_games() {
 
 #[test]
 fn subgame_perfect_on_perfect_recall_games() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let r = reference(&dir);
     let (mut solved, mut none) = (0, 0);
     for (name, _) in efg_games(&r) {
@@ -338,7 +339,9 @@ fn subgame_perfect_on_perfect_recall_games() {
 /// finish within 20 CPU seconds; the sequence form is small.
 #[test]
 fn tic_tac_toe_where_gambit_timed_out() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let g = tree(&dir, "contrib/ttt.efg");
     let t = std::time::Instant::now();
     let (v, _) = seqform_lp(&g, &SeqLpOptions::default()).unwrap();

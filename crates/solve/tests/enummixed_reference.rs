@@ -6,11 +6,12 @@
 //! form. Every profile Detente returns is also checked here for exactly zero
 //! regret, computed independently.
 
+mod common;
+
 use detente_game::{parse_rational, read_game_file, NormalFormGame, Rational};
 use detente_solve::{enummixed, EnumMixedOptions};
 use num_traits::Zero;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 type Profile = Vec<Vec<Rational>>;
 
@@ -24,18 +25,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
      zero regret. Its payoffs are around 1e18 and overflow Gambit's \
      arithmetic.",
 )];
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared directory {} is missing", dir.display());
-    } else {
-        eprintln!("skipping: shared directory {} is missing", dir.display());
-        None
-    }
-}
 
 fn q(v: &serde_json::Value) -> Rational {
     match v {
@@ -109,7 +98,9 @@ fn check_profiles(name: &str, g: &NormalFormGame, got: &[Profile]) {
 
 #[test]
 fn every_gambit_enummixed_result_is_reproduced() {
-    let Some(dir) = shared_dir() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let text = std::fs::read_to_string(dir.join("games/gambit/reference.json"))
         .expect("read reference.json");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid json");
@@ -205,7 +196,9 @@ fn every_gambit_enummixed_result_is_reproduced() {
 /// each extreme equilibrium once; the reference comparison above is on sets.
 #[test]
 fn gambit_duplicates_are_reported_once() {
-    let Some(dir) = shared_dir() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let text = std::fs::read_to_string(dir.join("games/gambit/reference.json"))
         .expect("read reference.json");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid json");
@@ -230,7 +223,9 @@ fn gambit_duplicates_are_reported_once() {
 
 #[test]
 fn von_stengel_6x6_has_75_equilibria() {
-    let Some(dir) = shared_dir() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     for file in [
         "6x6_game_with_75_eq.nfg",
         "6x6_game_with_75_eq_small_payoffs.nfg",
@@ -253,7 +248,9 @@ fn von_stengel_6x6_has_75_equilibria() {
 
 #[test]
 fn degenerate_contrib_games() {
-    let Some(dir) = shared_dir() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     // (file, extreme equilibria, maximal Nash subsets)
     for (file, count) in [
         ("contrib/deg1.nfg", 6),
@@ -277,7 +274,9 @@ fn degenerate_contrib_games() {
 
 #[test]
 fn random_10x10_matches_gambit() {
-    let Some(dir) = shared_dir() else { return };
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
     let text = std::fs::read_to_string(dir.join("games/bench/random_2p_seed12345.json"))
         .expect("read bench json");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid json");

@@ -17,6 +17,8 @@
 //!   n-player tree of the catalog): Detente's `agent_liap` minimises
 //!   Gambit's function of conditional action values.
 
+mod common;
+
 use detente_game::{read_game_file, NormalFormGame};
 use detente_solve::liap::{liap, liap_end_point, LiapOptions};
 use detente_solve::nplayer_util::{refine_on_support, PayoffTensor};
@@ -35,21 +37,6 @@ const CONTINUA: &[&str] = &[
     "contrib/e06.efg",
 ];
 
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if p.join("games/gambit").exists() {
-        return Some(p);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared reference data not found at {}", p.display());
-    }
-    eprintln!(
-        "notice: {} absent; the liap reference test runs on the benchmark's random games only",
-        p.display()
-    );
-    None
-}
-
 struct Case {
     name: String,
     game: NormalFormGame,
@@ -59,7 +46,7 @@ struct Case {
 fn cases() -> Vec<Case> {
     let data: Value = serde_json::from_str(include_str!("data/liap_gambit.json"))
         .unwrap_or_else(|e| panic!("liap_gambit.json: {e}"));
-    let shared = shared();
+    let shared = common::shared_dir();
     let mut out = Vec::new();
     let Some(games) = data["games"].as_object() else {
         panic!("liap_gambit.json has no games")
@@ -210,7 +197,7 @@ const AGENT_DIFFERENCES: &[(&str, &str)] = &[];
 fn agent_cases() -> Vec<(String, detente_game::ExtensiveGame, Value)> {
     let data: Value = serde_json::from_str(include_str!("data/liap_agent_gambit.json"))
         .unwrap_or_else(|e| panic!("liap_agent_gambit.json: {e}"));
-    let Some(root) = shared() else {
+    let Some(root) = common::shared_dir() else {
         return Vec::new();
     };
     let Some(games) = data["games"].as_object() else {
@@ -283,10 +270,10 @@ fn agent_ends_at_gambits_equilibrium() {
         }
         // Gambit's answer polished on the agent form, as Detente's is.
         let af = AgentForm::new(&tree).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let t = PayoffTensor::new(&af.game);
+        let t = af.tensor();
         let mut end = flat_gambit(&gambit["end"]);
         t.normalize(&mut end);
-        let polished = refine_on_support(&t, &end, 1e-9)
+        let polished = refine_on_support(t, &end, 1e-9)
             .unwrap_or_else(|| panic!("{name}: Gambit's end point does not polish"));
         let ours: Vec<Vec<f64>> = res.equilibria.iter().map(|e| flat(&e.profile)).collect();
         let d = ours

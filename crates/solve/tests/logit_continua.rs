@@ -26,28 +26,9 @@
 //!   strategy by the tree route, 1.1e-6 by the table route), and a point
 //!   that far from the limit would fail Detente's own 1e-9 check.
 
-use detente_game::{read_game_file, NormalFormGame};
-use detente_solve::logit::{logit, LogitOptions};
-use std::path::PathBuf;
+mod common;
 
-fn shared_game(rel: &str) -> Option<(NormalFormGame, Vec<Vec<String>>)> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    let path = root.join("games/gambit").join(rel);
-    if !path.exists() {
-        if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-            panic!("{} is missing", path.display());
-        }
-        eprintln!("notice: {} absent; test skipped", path.display());
-        return None;
-    }
-    let g = read_game_file(&path.to_string_lossy()).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let nf = g
-        .to_normal_form()
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
-        .into_owned();
-    let labels = nf.strategies().to_vec();
-    Some((nf, labels))
-}
+use detente_solve::logit::{logit, LogitOptions};
 
 fn distance(a: &[Vec<f64>], b: &[&[f64]]) -> f64 {
     assert_eq!(a.len(), b.len());
@@ -62,7 +43,8 @@ fn distance(a: &[Vec<f64>], b: &[&[f64]]) -> f64 {
 
 /// Detente's logit answer on `rel`, after checking the strategy labels.
 fn answer(rel: &str, labels: &[&[&str]]) -> Option<Vec<Vec<f64>>> {
-    let (g, ours) = shared_game(rel)?;
+    let g = common::shared_normal_form(rel)?;
+    let ours = g.strategies().to_vec();
     let want: Vec<Vec<String>> = labels
         .iter()
         .map(|p| p.iter().map(|s| s.to_string()).collect())

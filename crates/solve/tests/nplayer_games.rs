@@ -1,7 +1,9 @@
 //! The n-player methods on known games read from files, on von Stengel's
 //! 6×6 game with 75 equilibria, and on random games (property tests).
 
-use detente_game::{read_game_file, NormalFormGame, Rational, Scalar};
+mod common;
+
+use detente_game::{NormalFormGame, Rational, Scalar};
 use detente_solve::budget::Budget;
 use detente_solve::enumpoly::{enumpoly, EnumpolyOptions};
 use detente_solve::gnm::{gnm, GnmOptions};
@@ -11,26 +13,7 @@ use detente_solve::logit::{logit, LogitOptions};
 use detente_solve::nplayer_util::NplayerResult;
 use detente_solve::simpdiv::{simpdiv, SimpdivOptions};
 use proptest::prelude::*;
-use std::path::PathBuf;
 use std::time::Duration;
-
-fn shared_game(rel: &str) -> Option<NormalFormGame> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    let path = root.join("games/gambit").join(rel);
-    if !path.exists() {
-        if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-            panic!("{} is missing", path.display());
-        }
-        eprintln!("notice: {} absent; test skipped", path.display());
-        return None;
-    }
-    let g = read_game_file(&path.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
-    Some(
-        g.to_normal_form()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_owned(),
-    )
-}
 
 fn range(game: &NormalFormGame) -> f64 {
     let (lo, hi) = game.payoff_range();
@@ -59,7 +42,7 @@ fn budget(secs: u64) -> Budget {
 
 #[test]
 fn mckelvey_mclennan_all_methods() {
-    let Some(g) = shared_game("contrib/2x2x2.nfg") else {
+    let Some(g) = common::shared_normal_form("contrib/2x2x2.nfg") else {
         return;
     };
     let res = enumpoly(&g, &EnumpolyOptions::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -101,7 +84,9 @@ fn mckelvey_mclennan_all_methods() {
 
 #[test]
 fn von_stengel_75_equilibria_terminate() {
-    let Some(g) = shared_game("catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq.nfg") else {
+    let Some(g) =
+        common::shared_normal_form("catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq.nfg")
+    else {
         return;
     };
     let start = std::time::Instant::now();

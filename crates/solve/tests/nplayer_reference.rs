@@ -15,6 +15,8 @@
 //!   its isolated ones, and finish its search (`complete`)
 //!   (strategic-form games; Gambit reports behaviour profiles for trees).
 
+mod common;
+
 use detente_game::{read_game_file, NormalFormGame, Scalar};
 use detente_solve::budget::Budget;
 use detente_solve::enumpoly::{enumpoly, EnumpolyOptions};
@@ -24,7 +26,6 @@ use detente_solve::logit::{logit, LogitOptions};
 use detente_solve::nplayer_util::{refine_on_support, NplayerResult, PayoffTensor};
 use detente_solve::simpdiv::{simpdiv, simpdiv_grid_point, SimpdivOptions, SimpdivStart};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// (game, method, why Detente's answer differs from Gambit's). logit and
@@ -33,21 +34,6 @@ use std::time::Duration;
 /// of `selten1975/fig3.efg` meet continua of equilibria at other points
 /// than Gambit's).
 const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[];
-
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if p.join("games/gambit/reference.json").exists() {
-        return Some(p);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared reference data not found at {}", p.display());
-    }
-    eprintln!(
-        "notice: {} absent; skipping the n-player reference test",
-        p.display()
-    );
-    None
-}
 
 struct Case {
     name: String,
@@ -66,7 +52,7 @@ fn num(v: &Value) -> f64 {
 }
 
 fn cases() -> Vec<Case> {
-    let Some(root) = shared() else {
+    let Some(root) = common::shared_dir() else {
         return Vec::new();
     };
     let text = std::fs::read_to_string(root.join("games/gambit/reference.json"))
@@ -381,7 +367,7 @@ fn simpdiv_grid_points_are_gambits_exactly() {
     }
     eprintln!("simpdiv grid points: {same} identical to Gambit's; differ: {differ:#?}");
     assert!(differ.is_empty(), "{differ:#?}");
-    if shared().is_some() {
+    if common::shared_dir().is_some() {
         assert!(same >= 40, "only {same} games compared");
     }
 }

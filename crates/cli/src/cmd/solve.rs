@@ -162,9 +162,9 @@ pub struct SolveArgs {
     /// form, each information set an agent, as Gambit does by default)
     #[arg(long)]
     pub strategic: bool,
-    /// Iterative methods (simpdiv, gnm, ipa, logit, liap, enumpoly):
-    /// wall-clock limit in seconds; the method says when it ran out
-    /// [default: 30]
+    /// Iterative methods (simpdiv, gnm, ipa, logit, liap, enumpoly) and
+    /// enummixed: wall-clock limit in seconds; the method says when it ran
+    /// out [default: 30; enummixed: none]
     #[arg(long, value_name = "SECONDS")]
     pub max_time: Option<f64>,
     /// Iterative methods: most basic steps (simpdiv: labelled points; gnm, logit:
@@ -287,6 +287,12 @@ pub fn run(args: SolveArgs) -> Result<()> {
     }
     if args.start_label == Some(0) {
         return Err(UsageError("--start-label counts from 1".into()).into());
+    }
+    if args.strategic && args.method == Some(Method::Spe) {
+        return Err(UsageError(
+            "--strategic does not apply to --method spe: subgames are parts of the tree, not of its strategic form".into(),
+        )
+        .into());
     }
     if args.stop_after == Some(0) {
         return Err(UsageError("--stop-after must be at least 1".into()).into());
@@ -580,8 +586,13 @@ fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame, form: For
         }
     };
     let target = reduction.as_ref().map_or(game, |r| &r.game);
-    let mut solved = run_method::<T>(method, target, args)
-        .map_err(|e| anyhow!("{}: {}: {e}", args.file, method.name()))?;
+    let mut solved = run_method::<T>(method, target, args).map_err(|e| {
+        // Most solver messages already start with the method's name.
+        let text = e.to_string();
+        let prefix = format!("{}: ", method.name());
+        let text = text.strip_prefix(&prefix).unwrap_or(&text);
+        anyhow!("{}: {}: {text}", args.file, method.name())
+    })?;
     if let Some(r) = &reduction {
         for e in &mut solved.equilibria {
             e.profile = expand(&e.profile, &r.kept, &game.shape());
@@ -626,7 +637,11 @@ fn run_method<T: OutNum>(
             cliques: None,
         },
         Method::Enummixed => {
-            let r = enummixed::<T>(game, &EnumMixedOptions::default())?;
+            let opts = EnumMixedOptions {
+                time_limit: args.max_time.map(std::time::Duration::from_secs_f64),
+                ..EnumMixedOptions::default()
+            };
+            let r = enummixed::<T>(game, &opts)?;
             let cliques = r
                 .cliques
                 .iter()

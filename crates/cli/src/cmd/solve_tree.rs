@@ -39,7 +39,13 @@ use serde_json::{json, Value};
 pub fn run(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
     let file = &args.file;
     let method = args.method.unwrap_or(Method::Lcp);
-    let fail = |e: detente_solve::SolveError| anyhow!("{file}: {}: {e}", method.name());
+    let fail = |e: detente_solve::SolveError| {
+        // Most solver messages already start with the method's name.
+        let text = e.to_string();
+        let prefix = format!("{}: ", method.name());
+        let text = text.strip_prefix(&prefix).unwrap_or(&text);
+        anyhow!("{file}: {}: {text}", method.name())
+    };
     let mut value: Option<Rational> = None;
     let mut equilibria: Vec<BehaviorEquilibrium> = match method {
         Method::Lp => {
@@ -265,11 +271,20 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
             ));
         }
         match e.nash_regret {
-            Some(r) if r > limit => eprintln!(
-                "detente: {}: profile {} is an equilibrium of the agent form (no gain from changing one information set) but not a Nash equilibrium: a player gains {r:.6} by changing several information sets at once",
-                method.name(),
-                i + 1
-            ),
+            Some(r) if r > limit => {
+                // Small gains in scientific notation: six decimals would
+                // print "0.000000" for a gain above the tolerance.
+                let gain = if r >= 1e-3 {
+                    format!("{r:.6}")
+                } else {
+                    format!("{r:.3e}")
+                };
+                eprintln!(
+                    "detente: {}: profile {} is an equilibrium of the agent form (no gain from changing one information set) but not a Nash equilibrium: a player gains {gain} by changing several information sets at once",
+                    method.name(),
+                    i + 1
+                )
+            }
             None => eprintln!(
                 "detente: {}: profile {} is an equilibrium of the agent form; the tree has imperfect recall, so Nash regret in behaviour strategies is not checked",
                 method.name(),

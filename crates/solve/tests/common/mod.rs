@@ -1,7 +1,7 @@
 //! Shared helpers of the solve integration tests.
 #![allow(dead_code)]
 
-use detente_game::{parse_rational, NormalFormGame, Rational};
+use detente_game::{parse_rational, read_game_file, NormalFormGame, Rational};
 use std::path::PathBuf;
 
 /// The shared reference directory, or `None` (after printing a notice) when
@@ -19,6 +19,19 @@ pub fn shared_dir() -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// The normal form (a tree's reduced strategic form) of the game at `rel`
+/// under `../shared/games/gambit`, or `None` when the shared directory is
+/// absent (see [`shared_dir`]).
+pub fn shared_normal_form(rel: &str) -> Option<NormalFormGame> {
+    let path = shared_dir()?.join("games/gambit").join(rel);
+    let g = read_game_file(&path.to_string_lossy()).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Some(
+        g.to_normal_form()
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+            .into_owned(),
+    )
 }
 
 pub fn rat(s: &str) -> Rational {
