@@ -684,28 +684,36 @@ t "" 3 "" { 0 }
             ts.scale = td.scale;
             let k = td.k;
             for _ in 0..3 {
-                let x = rng.profile(td);
-                let (vd, dd) = td.values_and_pairs(&x);
-                let (vs, ds) = ts.values_and_pairs(&x);
-                for a in 0..k {
-                    assert!((vd[a] - vs[a]).abs() < 1e-12, "{name}: value {a}");
-                }
-                let vo = ts.values(&x);
-                assert_eq!(vo, vs, "{name}: values with and without pairs");
-                for a in 0..k {
-                    let a0 = td.offsets[td.owner(a)];
-                    for b in 0..k {
-                        if td.owner(a) == td.owner(b) {
-                            continue;
+                let on = rng.profile(td);
+                // Off the simplices too (Newton's and the tracer's iterates).
+                let off: Vec<f64> = on
+                    .iter()
+                    .enumerate()
+                    .map(|(a, &p)| p * (0.9 + 0.05 * td.owner(a) as f64))
+                    .collect();
+                for x in [&on, &off] {
+                    let (vd, dd) = td.values_and_pairs(x);
+                    let (vs, ds) = ts.values_and_pairs(x);
+                    let vo = ts.values(x);
+                    assert_eq!(vo, vs, "{name}: values with and without pairs");
+                    // Values relative to each agent's first action, and
+                    // pairs likewise (the terms leave out what is common to
+                    // an agent's actions).
+                    for a in 0..k {
+                        let a0 = td.offsets[td.owner(a)];
+                        let (dv, sv) = (vd[a] - vd[a0], vs[a] - vs[a0]);
+                        assert!((dv - sv).abs() < 1e-12, "{name}: value {a}: {dv} {sv}");
+                        for b in 0..k {
+                            if td.owner(a) == td.owner(b) {
+                                continue;
+                            }
+                            let m = |d: &[f64]| d[a * k + b] - d[a0 * k + b];
+                            assert!((m(&dd) - m(&ds)).abs() < 1e-12, "{name}: pair ({a}, {b})");
                         }
-                        let b0 = td.offsets[td.owner(b)];
-                        let m = |d: &[f64]| {
-                            d[a * k + b] - d[a0 * k + b] - d[a * k + b0] + d[a0 * k + b0]
-                        };
-                        assert!((m(&dd) - m(&ds)).abs() < 1e-12, "{name}: pair ({a}, {b})");
                     }
                 }
-                let nested = td.nest(&x);
+                let x = &on;
+                let nested = td.nest(x);
                 let reg = crate::nplayer_util::independent_max_regret(game, &nested);
                 let Some((rs, pay)) = sparse
                     .tensor

@@ -88,7 +88,9 @@ pub struct PayoffTensor {
     pub scale: f64,
     /// A tree's agent form given by its outcome paths instead of the table
     /// (`pay` and `raw` are then empty and `cells` is 0): the values and
-    /// pairs come from [`PayoffTerms::contract`].
+    /// pairs come from [`PayoffTerms::contract`], each agent's values less
+    /// a part common to all its actions (differences, regrets and Newton
+    /// steps are the table's).
     pub terms: Option<Arc<PayoffTerms>>,
 }
 

@@ -19,18 +19,26 @@
 //! terms in time `Σ_z |P(z)|²`, where a table would take the number of
 //! pure profiles times the number of agents.
 //!
-//! The values are exactly the table's on the product of simplices (every
-//! agent's probabilities summing to one), where the methods use them; the
-//! pair table `d[a][b] = ∂v_a / ∂x_b` is the part of the derivative that
-//! differs between actions of both agents: the table's derivative also has
-//! parts constant along a row of an agent's actions, which cancel in the
-//! differences `v_a − v_{a'}` the methods' equations are written in, and
-//! parts constant along a column, which vanish on directions that keep each
-//! agent's probabilities summing to one.
+//! The values and pairs follow the table's multilinear form, in which a
+//! term stands for every pure profile that agrees with its path and is
+//! therefore multiplied by the sums `S_i = Σ_a x_{i,a}` of the agents off
+//! its path: they are computed at the profile normalised agent by agent
+//! and scaled back by the chain rule ([`PayoffTerms::contract`]), on and off
+//! the simplices. They are **relative**: an agent's values leave out what
+//! is common to all its actions (the outcomes whose path misses its set).
+//! The agent-form methods use values only through differences between an
+//! agent's actions (its equations, regrets and Newton steps), which are
+//! unchanged; and an agent whose set is reached with probability `1e-9`
+//! keeps the precision of those differences, which a common part of size
+//! one would round away (the agent logit divides them by that
+//! probability).
 //!
 //! An agent met twice on one path (imperfect recall) is kept once when it
 //! takes the same action both times; a path on which it takes two different
 //! actions belongs to no pure profile and is dropped, as in the table.
+
+// Index loops mirror the formulas over agents and actions.
+#![allow(clippy::needless_range_loop)]
 
 use crate::nplayer_util::PayoffTensor;
 
@@ -54,11 +62,91 @@ pub struct PayoffTerms {
 }
 
 impl PayoffTerms {
-    /// Strategy values `v[a] = u_j(h, x_{-j})` for `a = (j, h)`, rescaled
-    /// as `t`'s (`(u − min) / scale`), and, with `d`, the pair table (see
-    /// the module docs); `v` and `d` are overwritten. The values are the
-    /// same bit for bit with or without `d`.
+    /// Strategy values and, with `d`, the pair table `d[a][b] = ∂v_a/∂x_b`,
+    /// both overwritten, rescaled by `t.scale`. **Relative values**: `v_a`
+    /// for `a = (j, h)` is `u_j(h, x_{-j})` less a quantity common to all of
+    /// agent `j`'s actions (the payoff from outcomes whose path misses `j`'s
+    /// set, and `t.min`), so that the values of an agent whose set is
+    /// rarely reached keep their precision (see the module docs). The
+    /// values are the same bit for bit with or without `d`.
     pub(crate) fn contract(
+        &self,
+        t: &PayoffTensor,
+        x: &[f64],
+        v: &mut [f64],
+        d: Option<&mut [f64]>,
+    ) {
+        let n = t.n;
+        let k = t.k;
+        // The table's multilinear form multiplies each term by the sums
+        // S_i = Σ_a x_{i,a} of the agents off its path: with x̂ = x / S per
+        // agent, v_a(x) = G_j · v̂_a(x̂), G_j = Π_{i≠j} S_i, where v̂ are the
+        // values at x̂ (on the simplices, where the terms need no sums).
+        let mut sums = vec![0.0f64; n];
+        for (j, s) in sums.iter_mut().enumerate() {
+            let o = t.offsets[j];
+            *s = x[o..o + t.shape[j]].iter().sum();
+        }
+        let usable = |s: f64| s > 0.0 && s.is_finite();
+        let xh: Vec<f64> = x
+            .iter()
+            .enumerate()
+            .map(|(a, &xa)| {
+                let s = sums[t.owner(a)];
+                if usable(s) {
+                    xa / s
+                } else {
+                    xa
+                }
+            })
+            .collect();
+        let mut pre = vec![1.0f64; n + 1];
+        for j in 0..n {
+            pre[j + 1] = pre[j] * sums[j];
+        }
+        let mut suf = vec![1.0f64; n + 1];
+        for j in (0..n).rev() {
+            suf[j] = suf[j + 1] * sums[j];
+        }
+        let g: Vec<f64> = (0..n).map(|j| pre[j] * suf[j + 1]).collect();
+        match d {
+            None => self.contract_normalised(t, &xh, v, None),
+            Some(d) => {
+                self.contract_normalised(t, &xh, v, Some(&mut *d));
+                // ∂v_a/∂x_b = (G_j / S_q)(v̂_a + d̂_ab − Σ_{b'∈q} x̂_b' d̂_ab')
+                // for b of agent q ≠ j.
+                let mut row = vec![0.0f64; k];
+                for a in 0..k {
+                    let j = t.owner(a);
+                    row.copy_from_slice(&d[a * k..(a + 1) * k]);
+                    for q in 0..n {
+                        if q == j {
+                            continue;
+                        }
+                        let o = t.offsets[q];
+                        let span = o..o + t.shape[q];
+                        let mean: f64 = span.clone().map(|b| xh[b] * row[b]).sum();
+                        let f = if usable(sums[q]) {
+                            g[j] / sums[q]
+                        } else {
+                            g[j]
+                        };
+                        for b in span {
+                            d[a * k + b] = f * (v[a] + row[b] - mean);
+                        }
+                    }
+                }
+            }
+        }
+        for (a, va) in v.iter_mut().enumerate() {
+            *va *= g[t.owner(a)];
+        }
+    }
+
+    /// Relative values and on-path pairs at a profile whose agents'
+    /// probabilities sum to one: `v_a = Σ_{z ∋ a} c(z) Π_{P(z) \ a} x`,
+    /// `d_ab = Σ_{z ∋ a, b} c(z) Π_{P(z) \ {a, b}} x`, rescaled.
+    fn contract_normalised(
         &self,
         t: &PayoffTensor,
         x: &[f64],
@@ -66,17 +154,11 @@ impl PayoffTerms {
         mut d: Option<&mut [f64]>,
     ) {
         let k = t.k;
-        let n = t.n;
         let inv = 1.0 / t.scale;
         v.iter_mut().for_each(|a| *a = 0.0);
         if let Some(d) = d.as_deref_mut() {
             d.iter_mut().for_each(|a| *a = 0.0);
         }
-        // total[p]: Σ_z c_p(z) R_z; on[j]: the same over the terms whose path
-        // holds agent j, for j's owner. Agent j's values get total − on[j]
-        // for every action (the terms that do not depend on j).
-        let mut total = vec![0.0f64; self.players];
-        let mut on = vec![0.0f64; n];
         let mut pre: Vec<f64> = Vec::new();
         let mut suf: Vec<f64> = Vec::new();
         for term in &self.terms {
@@ -93,15 +175,9 @@ impl PayoffTerms {
             for l in (0..len).rev() {
                 suf[l] = suf[l + 1] * x[path[l]];
             }
-            let all = pre[len];
-            for (p, w) in total.iter_mut().zip(&term.weight) {
-                *p += w * all;
-            }
             for (l, &a) in path.iter().enumerate() {
-                let j = t.owner(a);
-                let w = term.weight[self.owner[j]];
-                v[a] += w * pre[l] * suf[l + 1];
-                on[j] += w * all;
+                let w = term.weight[self.owner[t.owner(a)]];
+                v[a] += w * pre[l] * suf[l + 1] * inv;
             }
             if let Some(d) = d.as_deref_mut() {
                 for l in 0..len {
@@ -119,13 +195,6 @@ impl PayoffTerms {
                         mid *= x[b];
                     }
                 }
-            }
-        }
-        for j in 0..n {
-            let off = total[self.owner[j]] - on[j];
-            let o = t.offsets[j];
-            for a in &mut v[o..o + t.shape[j]] {
-                *a = (*a + off - t.min) * inv;
             }
         }
     }
