@@ -94,24 +94,36 @@ pub struct PayoffTensor {
     pub terms: Option<Arc<PayoffTerms>>,
 }
 
+/// Flat index of each player's first strategy, and the number of
+/// strategies in all.
+fn layout(shape: &[usize]) -> (Vec<usize>, usize) {
+    let mut offsets = Vec::with_capacity(shape.len());
+    let mut k = 0;
+    for &s in shape {
+        offsets.push(k);
+        k += s;
+    }
+    (offsets, k)
+}
+
+/// The payoff range as the rescaling unit (1 when all payoffs are equal).
+fn scale_of(min: f64, max: f64) -> f64 {
+    if max > min && (max - min).is_finite() {
+        max - min
+    } else {
+        1.0
+    }
+}
+
 impl PayoffTensor {
     /// Builds the rescaled table.
     pub fn new(game: &NormalFormGame) -> Self {
         let shape = game.shape();
         let n = shape.len();
-        let mut offsets = Vec::with_capacity(n);
-        let mut k = 0;
-        for &s in &shape {
-            offsets.push(k);
-            k += s;
-        }
+        let (offsets, k) = layout(&shape);
         let raw: Vec<f64> = game.payoff_table::<f64>();
         let (min, max, _) = game.payoff_range_f64();
-        let scale = if max > min && (max - min).is_finite() {
-            max - min
-        } else {
-            1.0
-        };
+        let scale = scale_of(min, max);
         let pay = raw.iter().map(|v| (v - min) / scale).collect();
         PayoffTensor {
             n,
@@ -133,17 +145,8 @@ impl PayoffTensor {
     /// tree's outcome range).
     pub fn from_terms(shape: Vec<usize>, terms: PayoffTerms, min: f64, max: f64) -> Self {
         let n = shape.len();
-        let mut offsets = Vec::with_capacity(n);
-        let mut k = 0;
-        for &s in &shape {
-            offsets.push(k);
-            k += s;
-        }
-        let scale = if max > min && (max - min).is_finite() {
-            max - min
-        } else {
-            1.0
-        };
+        let (offsets, k) = layout(&shape);
+        let scale = scale_of(min, max);
         PayoffTensor {
             n,
             shape,
