@@ -157,6 +157,13 @@ fn logit_lambda_and_branch() {
     assert_eq!(lambdas[0], 0.0);
     let last = nums(&rows[rows.len() - 1]["profile"]);
     assert!((last[4] - 1.0).abs() < 1e-6, "{last:?}");
+    // The McKelvey–McLennan branch passes one bifurcation near λ ≈ 0.6,
+    // listed in JSON, said in the note of `solve`.
+    let bif = nums(&v["bifurcations"]);
+    assert!(bif.len() == 1 && (0.5..0.7).contains(&bif[0]), "{bif:?}");
+    let o = detente(&["solve", &f, "--method", "logit"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bifurcation point near λ = "), "{err}");
     // CSV: header lambda + one column per strategy; text: a table.
     let csv = out(&detente(&[
         "solve",

@@ -76,7 +76,7 @@ pub struct AgentForm {
     pub(crate) tensor: PayoffTensor,
     /// Payoff range: the table's, or the range of the tree's outcome paths.
     range: f64,
-    reach: AgentReach,
+    pub(crate) reach: AgentReach,
 }
 
 /// An equilibrium of the agent form, as a behaviour profile of the tree.
@@ -872,17 +872,50 @@ t "" 3 "" { 0 }
 
     /// Trees where Detente's agent logit limit is another equilibrium than
     /// Gambit's, and why.
-    const EXPECTED: &[(&str, &str)] = &[(
-        "contrib/2s2x2x2.efg",
-        "the McKelvey-McLennan game: the branch meets a bifurcation; ours passes straight through (as on contrib/2x2x2.nfg), Gambit turns",
-    )];
+    /// Trees where the principal branch passes a bifurcation point (a
+    /// second branch of agent QREs crosses it; the result must say so):
+    /// ours continues smoothly, Gambit's tracer turns onto the crossing
+    /// branch. Each crossing was confirmed by an independent small-step
+    /// tracer of the agent QRE (conditional action values), which also
+    /// ends where ours does.
+    const EXPECTED: &[(&str, &str)] = &[
+        (
+            "contrib/2s2x2x2.efg",
+            "the McKelvey-McLennan game: the branch meets a bifurcation; ours passes straight through (as on contrib/2x2x2.nfg), Gambit turns",
+        ),
+        (
+            "catalog/books/shohamleytonbrown2008/fig5_10.efg",
+            "a crossing near λ ≈ 0.67; ours ends at (L, 2/3 l), 2/3 A; Gambit turns to (L, r), A",
+        ),
+        (
+            "contrib/artist2.efg",
+            "crossings near λ ≈ 5.2 and 7.3 (the two players' halves are symmetric; the independent tracer, with coarser steps, saw the one at 7.3)",
+        ),
+        (
+            "contrib/sh3.efg",
+            "Shapley's 1974 game as a tree: a crossing near λ ≈ 1.7 (see contrib/sh3.nfg)",
+        ),
+        (
+            "contrib/sww3.efg",
+            "a crossing near λ ≈ 0.44; ours mixes at the second information sets (about 2/3, 1/3)",
+        ),
+        (
+            "contrib/w_ex1.efg",
+            "Wilson's example: a crossing near λ ≈ 1.1; ours ends at (Out, about 1/4 A), about 1/4 a (a continuum: Out makes the rest unreached)",
+        ),
+        (
+            "contrib/w_ex2.efg",
+            "a crossing near λ ≈ 1.0; ours ends at 1/4 on every information set, Gambit turns to a pure profile",
+        ),
+    ];
 
-    /// Gambit's `logit_solve` on trees traces the agent QRE: on every
-    /// n-player tree of the catalog where its answer is an equilibrium,
-    /// ours is the same equilibrium (within 1e-5; Gambit stops at regret
-    /// ~1e-8 without polishing), and ours is always verified; where
-    /// Gambit's answer is not an equilibrium (regret 0.21 on the 2x2x2
-    /// trees), ours still is.
+    /// Gambit's `logit_solve` on trees traces the agent QRE: on every tree
+    /// of the catalog (two players or more) where its answer is an
+    /// equilibrium, ours is the same equilibrium (within 1e-5; Gambit stops
+    /// at regret ~1e-8 without polishing) or in one convex set of
+    /// equilibria with it, but for the bifurcations of `EXPECTED`; ours is
+    /// always verified; where Gambit's answer is not an equilibrium (regret
+    /// 0.21 on the 2x2x2 trees), ours still is.
     #[test]
     fn agent_logit_matches_gambit_on_catalog_trees() {
         let Some(root) = shared() else {
@@ -895,7 +928,7 @@ t "" 3 "" { 0 }
         let (mut same, mut gambit_wrong, mut differ, mut ran) = (0, 0, Vec::new(), 0);
         let (mut same_set, mut expected) = (0, 0);
         for (name, g) in &games {
-            if !name.ends_with(".efg") || g["n_players"].as_u64().unwrap_or(0) < 3 {
+            if !name.ends_with(".efg") {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(root.join(name)) else {
@@ -982,6 +1015,11 @@ t "" 3 "" { 0 }
                 } else if segment() {
                     same_set += 1;
                 } else if EXPECTED.iter().any(|(g, _)| g == name) {
+                    assert!(
+                        res.notes.iter().any(|n| n.contains("bifurcation")),
+                        "{name}: listed as a bifurcation, but none was noted: {:?}",
+                        res.notes
+                    );
                     expected += 1;
                 } else {
                     differ.push(format!(
@@ -994,6 +1032,87 @@ t "" 3 "" { 0 }
         eprintln!("agent logit on {ran} catalog trees: {same} same as Gambit, {same_set} in the same convex set of equilibria, {expected} expected differences, {gambit_wrong} where Gambit's answer is not an equilibrium; differ: {differ:#?}");
         assert!(ran >= 20, "only {ran} trees");
         assert!(differ.is_empty(), "{differ:#?}");
+    }
+
+    /// On `contrib/e16.efg` the branch reaches information sets with
+    /// probability ~1e-160 near λ ≈ 1000: the Jacobian of the agent QRE
+    /// equations must still match central differences there (the reach
+    /// term once underflowed to zero, and the tracer crept with steps of
+    /// 1e-8 until its budget), and the whole branch must take few steps.
+    #[test]
+    fn agent_jacobian_holds_on_rarely_reached_sets() {
+        use crate::budget::Budget;
+        use crate::logit::LogitSystem;
+        use crate::nplayer_util::PathSystem;
+        let Some(root) = shared() else {
+            return;
+        };
+        let text =
+            std::fs::read_to_string(root.join("contrib/e16.efg")).unwrap_or_else(|e| panic!("{e}"));
+        let Ok(Game::Extensive(tree)) = read_game(&text, "e16.efg") else {
+            panic!("e16.efg does not read as a tree")
+        };
+        let af = AgentForm::new(&tree).unwrap_or_else(|e| panic!("{e}"));
+        let t = af.tensor();
+        let opts = LogitOptions::default();
+        let mut smallest_reach = 1.0f64;
+        for target in [300.0, 990.0, 1200.0] {
+            let b = logit_branch_impl(t, Some(&af.reach), Some(target), &opts)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let p = b.points.last().unwrap_or_else(|| panic!("empty branch"));
+            assert!(
+                p.lambda >= target,
+                "{target}: stopped at {} ({})",
+                p.lambda,
+                b.end
+            );
+            let x: Vec<f64> = p.profile.iter().flatten().cloned().collect();
+            let k = t.k;
+            for j in 0..t.n {
+                smallest_reach = smallest_reach.min(af.reach.reach(j, &x).0);
+            }
+            let mut y: Vec<f64> = x.iter().map(|v| v.ln()).collect();
+            y.push(p.lambda * t.scale);
+            let sys = LogitSystem::new(t, Some(&af.reach));
+            let (_, jac) = sys.eval(&y);
+            let mut checked = 0;
+            for c in 0..=k {
+                // Probabilities that underflowed to zero have no logarithm.
+                if !y[c].is_finite() {
+                    continue;
+                }
+                let eps = 1e-6 * (1.0 + y[c].abs());
+                let (mut yp, mut ym) = (y.clone(), y.clone());
+                yp[c] += eps;
+                ym[c] -= eps;
+                let (hp, hm) = (sys.eval(&yp).0, sys.eval(&ym).0);
+                for r in 0..k {
+                    let fd = (hp[r] - hm[r]) / (2.0 * eps);
+                    let an = jac[r * (k + 1) + c];
+                    if !fd.is_finite() {
+                        continue;
+                    }
+                    checked += 1;
+                    assert!(
+                        (fd - an).abs() <= 1e-5 * (1.0 + fd.abs()),
+                        "λ {}: ∂h{r}/∂y{c}: differences {fd:e}, Jacobian {an:e}",
+                        p.lambda
+                    );
+                }
+            }
+            assert!(checked > k * k / 2, "only {checked} entries checked");
+        }
+        assert!(smallest_reach < 1e-150, "{smallest_reach:e}");
+        let res = agent_logit(
+            &tree,
+            &LogitOptions {
+                budget: Budget::new(20_000, None),
+                ..LogitOptions::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!res.budget_exhausted, "{:?}", res.notes);
+        assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
     }
 
     #[test]

@@ -18,7 +18,11 @@
 //! carries the tracer straight through simple bifurcation points (the
 //! Jacobian determinant changes sign there, so a determinant-based
 //! orientation turns back); on that game the branch is followed to the
-//! equilibrium `((1/2, 1/2), (1/2, 1/2), (1, 0))`. A stall (step size
+//! equilibrium `((1/2, 1/2), (1/2, 1/2), (1, 0))`. Every bifurcation the
+//! branch passes (a sign change of that determinant over a step) is
+//! reported in a note and in [`LogitBranch::bifurcations`]: where it is
+//! passed, Gambit's answer can be another equilibrium (Battle of the Sexes,
+//! Shapley's 1974 game, 11 games of Gambit's catalog). A stall (step size
 //! collapsing, `λ` not advancing) is detected and reported; the end point
 //! is accepted only after a Newton refinement on the support of the limit
 //! and an independent regret check; otherwise the result says that no
@@ -96,6 +100,10 @@ pub struct LogitBranch {
     pub end: String,
     /// `true` if the budget ran out.
     pub budget_exhausted: bool,
+    /// Where the branch passed a simple bifurcation point (`λ`, game
+    /// payoff units): another branch of QREs crosses it there; the trace
+    /// continued smoothly through ([`bifurcation_note`]).
+    pub bifurcations: Vec<f64>,
 }
 
 /// How likely each agent of an agent form is to be called upon: for each
@@ -110,10 +118,31 @@ pub(crate) struct AgentReach {
     pub members: Vec<Vec<(f64, Vec<usize>)>>,
 }
 
+/// Below this probability of reaching an information set, the agent
+/// form's branch is not followed further: its conditional action values
+/// are ratios of numbers of this size, and a few hundred orders of
+/// magnitude further down they become subnormal and then zero, where the
+/// corrector can no longer converge and the tracer creeps (`contrib/e16.efg`
+/// and `contrib/holdout7.efg` beyond λ ≈ 1500 once crept there until the
+/// budget ran out). Above it every number keeps full precision.
+const MIN_REACH: f64 = 1e-250;
+
 impl AgentReach {
+    /// The smallest probability of reaching an agent's information set.
+    fn min_reach(&self, x: &[f64]) -> f64 {
+        self.members
+            .iter()
+            .map(|m| {
+                m.iter()
+                    .map(|(c, path)| path.iter().map(|&i| x[i]).product::<f64>() * c)
+                    .sum::<f64>()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
     /// Reach probability of agent `j`'s set and its partial derivatives
     /// (flat index, value).
-    fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
+    pub(crate) fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
         let mut r = 0.0;
         let mut grad = Vec::new();
         for (c, path) in &self.members[j] {
@@ -157,7 +186,7 @@ fn branch_regret(t: &PayoffTensor, reach: Option<&AgentReach>, x: &[f64]) -> f64
     worst
 }
 
-struct LogitSystem<'a> {
+pub(crate) struct LogitSystem<'a> {
     t: &'a PayoffTensor,
     reach: Option<&'a AgentReach>,
     /// Owner of each flat strategy (`PayoffTensor::owner`).
@@ -168,7 +197,7 @@ struct LogitSystem<'a> {
 }
 
 impl<'a> LogitSystem<'a> {
-    fn new(t: &'a PayoffTensor, reach: Option<&'a AgentReach>) -> Self {
+    pub(crate) fn new(t: &'a PayoffTensor, reach: Option<&'a AgentReach>) -> Self {
         LogitSystem {
             t,
             reach,
@@ -231,9 +260,15 @@ impl PathSystem for LogitSystem<'_> {
                         row[b] -= lambda * x[b] * (dr[b] - d0[b]) * inv;
                     }
                 }
-                // ∂(Δ / R)/∂w_b = −Δ x_b (∂R/∂x_b) / R².
+                // ∂(Δ / R)/∂w_b = −Δ x_b (∂R/∂x_b) / R², as the product of
+                // two ratios of similar size: on rarely reached sets Δ, R
+                // and x_b ∂R/∂x_b are all tiny (1e-160 on `contrib/e16.efg`
+                // near λ ≈ 990), and `Δ · x_b · ∂R/∂x_b` would underflow
+                // to zero before the division (a wrong Jacobian, the
+                // corrector converging linearly and the tracer creeping).
+                let ratio = delta * inv;
                 for &(b, dr) in &grad {
-                    row[b] += lambda * delta * x[b] * dr * inv * inv;
+                    row[b] += lambda * ratio * (x[b] * dr * inv);
                 }
                 row[k] = -delta * inv;
             }
@@ -281,13 +316,21 @@ fn check_options(opts: &LogitOptions) -> Result<(), SolveError> {
 
 /// Traces the principal branch; `on_point(lambda_rescaled, x)` is called at
 /// every accepted point and returns `false` to stop.
+/// The end of [`run`]: how and why tracing stopped, and the bifurcation
+/// points the branch passed (`λ`, game payoff units).
+struct RunEnd {
+    end: TraceEnd,
+    why: String,
+    bifurcations: Vec<f64>,
+}
+
 fn run(
     t: &PayoffTensor,
     reach: Option<&AgentReach>,
     opts: &LogitOptions,
     meter: &mut Meter,
     mut on_point: impl FnMut(f64, &[f64]) -> bool,
-) -> (TraceEnd, String) {
+) -> RunEnd {
     let sys = LogitSystem::new(t, reach);
     let y0 = start_point(t);
     let mut hint = vec![0.0; t.k + 1];
@@ -296,31 +339,51 @@ fn run(
     let mut since_progress = 0usize;
     let mut stalled = false;
     let mut over = false;
-    let end = trace_path(&sys, &y0, &hint, &trace_options(opts), meter, |_, y, _| {
-        let lambda = y[t.k];
-        if lambda > max_lambda_seen * (1.0 + 1e-9) + 1e-12 {
-            max_lambda_seen = lambda;
-            since_progress = 0;
-        } else {
-            since_progress += 1;
-            if since_progress > 5000 {
-                stalled = true;
+    let mut unreached = false;
+    let mut bifurcations = Vec::new();
+    let end = trace_path(
+        &sys,
+        &y0,
+        &hint,
+        &trace_options(opts),
+        meter,
+        |a, y, _, crossed| {
+            let lambda = y[t.k];
+            if crossed {
+                bifurcations.push(0.5 * (a[t.k] + lambda) / t.scale);
+            }
+            if lambda > max_lambda_seen * (1.0 + 1e-9) + 1e-12 {
+                max_lambda_seen = lambda;
+                since_progress = 0;
+            } else {
+                since_progress += 1;
+                if since_progress > 5000 {
+                    stalled = true;
+                    return false;
+                }
+            }
+            if lambda > opts.max_lambda {
+                over = true;
                 return false;
             }
-        }
-        if lambda > opts.max_lambda {
-            over = true;
-            return false;
-        }
-        let x: Vec<f64> = y[..t.k].iter().map(|w| w.exp()).collect();
-        on_point(lambda, &x)
-    });
+            let x: Vec<f64> = y[..t.k].iter().map(|w| w.exp()).collect();
+            if reach.is_some_and(|r| r.min_reach(&x) < MIN_REACH) {
+                unreached = true;
+                return false;
+            }
+            on_point(lambda, &x)
+        },
+    );
     let why = match end {
         TraceEnd::Done if stalled => format!(
             "the branch stopped advancing in λ (cycling near λ = {:.6e}: a bifurcation or turning region)",
             max_lambda_seen / t.scale
         ),
         TraceEnd::Done if over => format!("λ reached the limit {:.3e}", opts.max_lambda / t.scale),
+        TraceEnd::Done if unreached => format!(
+            "an information set came to be reached with probability below {MIN_REACH:e}, \
+             beyond which floating point cannot carry its conditional action values"
+        ),
         TraceEnd::Done => "stopped at the requested point".to_string(),
         TraceEnd::Stalled => format!(
             "the step size collapsed near λ = {:.6e} (a bifurcation or singular point)",
@@ -330,7 +393,42 @@ fn run(
         TraceEnd::Singular => "the Jacobian is singular at the start".to_string(),
     };
     let end = if stalled { TraceEnd::Stalled } else { end };
-    (end, why)
+    RunEnd {
+        end,
+        why,
+        bifurcations,
+    }
+}
+
+/// What a result says when the principal branch passed bifurcation
+/// points (`λ` in game payoff units), `None` when it passed none.
+///
+/// For generic games the branch has none, but symmetric games and trees
+/// with ties have them (Battle of the Sexes, Shapley's 1974 game, the
+/// McKelvey–McLennan 2×2×2 game): there a second branch of QREs crosses
+/// the principal one, and `det [J; τᵀ]` changes sign. Tangents here are
+/// oriented by continuity, so the trace continues smoothly along the branch
+/// it came on, a choice that does not depend on the order of players or
+/// strategies. Gambit 16.7 orients by the determinant's sign, so at such a
+/// point it turns onto the crossing branch (and on the 2×2×2 game fails
+/// there): its answer can then be another equilibrium.
+pub fn bifurcation_note(bifurcations: &[f64]) -> Option<String> {
+    let (first, rest) = bifurcations.split_first()?;
+    let at = if rest.is_empty() {
+        format!("a bifurcation point near λ = {first:.4e}")
+    } else {
+        let all: Vec<String> = bifurcations.iter().map(|l| format!("{l:.4e}")).collect();
+        format!(
+            "{} bifurcation points, near λ = {}",
+            bifurcations.len(),
+            all.join(", ")
+        )
+    };
+    Some(format!(
+        "logit: the branch passed {at}, where another branch of quantal-response equilibria \
+         crosses it; it was continued smoothly through (Gambit's logit turns onto the crossing \
+         branch there and can end at another equilibrium)"
+    ))
 }
 
 /// Gambit 16.7's acceptance rule of `logit_solve`: the branch is followed
@@ -722,7 +820,11 @@ pub(crate) fn logit_impl(
     let mut last = t.centroid();
     let mut last_lambda = 0.0;
     let mut next_try = 0.0f64;
-    let (end, why) = run(t, reach, opts, &mut meter, |lambda, x| {
+    let RunEnd {
+        end,
+        why,
+        bifurcations,
+    } = run(t, reach, opts, &mut meter, |lambda, x| {
         last = x.to_vec();
         last_lambda = lambda;
         let r = branch_regret(t, reach, x);
@@ -805,6 +907,9 @@ pub(crate) fn logit_impl(
             }
         }
     }
+    if let Some(note) = bifurcation_note(&bifurcations) {
+        coll.note(note);
+    }
     coll.result.budget_exhausted = end == TraceEnd::Budget;
     Ok(coll.result)
 }
@@ -852,7 +957,11 @@ pub(crate) fn logit_branch_impl(
         profile: t.nest(&t.centroid()),
     }];
     let mut near_nash = false;
-    let (end, why) = run(t, reach, opts, &mut meter, |lambda, x| {
+    let RunEnd {
+        end,
+        why,
+        bifurcations,
+    } = run(t, reach, opts, &mut meter, |lambda, x| {
         points.push(LogitPoint {
             lambda: lambda / t.scale,
             profile: t.nest(x),
@@ -876,6 +985,7 @@ pub(crate) fn logit_branch_impl(
         points,
         end: why,
         budget_exhausted: end == TraceEnd::Budget,
+        bifurcations,
     })
 }
 
@@ -921,7 +1031,7 @@ pub(crate) fn logit_at_lambda_impl(
             &hint,
             &trace_options(opts),
             &mut meter,
-            |a, b, _| {
+            |a, b, _, _| {
                 prev_w = b.to_vec();
                 if b[t.k] >= target {
                     bracket = Some((a.to_vec(), a[t.k], b.to_vec(), b[t.k]));
@@ -1005,6 +1115,66 @@ mod tests {
         let want = [[0.5, 0.5], [0.5, 0.5], [1.0, 0.0]];
         for (p, w) in e.profile.iter().zip(&want) {
             assert!((p[0] - w[0]).abs() < 1e-9, "{:?}", e.profile);
+        }
+        assert!(
+            res.notes.iter().any(|n| n.contains("bifurcation")),
+            "{:?}",
+            res.notes
+        );
+    }
+
+    /// Battle of the Sexes (Nau, Gomez Canovas and Hansen 2004, section 3,
+    /// in Gambit's catalog): the principal branch is symmetric under
+    /// swapping the players and their strategies, and a second branch
+    /// crosses it near λ ≈ 0.84 (checked with an independent small-step
+    /// tracer). Continued smoothly, it ends at the mixed equilibrium; the
+    /// emulation of Gambit's tracer turns onto the crossing branch and ends
+    /// at (Top, Left), which is what Gambit 16.7 reports.
+    #[test]
+    fn battle_of_the_sexes_bifurcation_is_passed_and_said() {
+        let g = game(&[2, 2], &[vec![3, 0, 0, 2], vec![2, 0, 0, 3]]);
+        let res = logit(&g, &LogitOptions::default()).unwrap_or_default();
+        assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
+        let p = &res.equilibria[0].profile;
+        assert!(
+            (p[0][0] - 0.6).abs() < 1e-9 && (p[1][0] - 0.4).abs() < 1e-9,
+            "{p:?}"
+        );
+        let note = res
+            .notes
+            .iter()
+            .find(|n| n.contains("bifurcation point near λ = "));
+        let lambda: f64 = note
+            .and_then(|n| n.split("λ = ").nth(1))
+            .and_then(|r| r.split(',').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no bifurcation note: {:?}", res.notes));
+        assert!((0.6..0.96).contains(&lambda), "{lambda}");
+        let branch =
+            logit_branch_to(&g, None, &LogitOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(branch.bifurcations.len(), 1, "{:?}", branch.bifurcations);
+
+        let t = PayoffTensor::new(&g);
+        let opts = LogitOptions::default();
+        let (x, _) = gambit_branch_end(&t, &opts, &mut opts.budget.start())
+            .unwrap_or_else(|| panic!("Gambit's tracer failed"));
+        assert!(x[0] > 1.0 - 1e-6 && x[2] > 1.0 - 1e-6, "{x:?}");
+    }
+
+    /// A generic game's branch passes no bifurcation, and says none.
+    #[test]
+    fn generic_branches_pass_no_bifurcation() {
+        for g in [
+            matching_pennies(),
+            game(&[2, 2], &[vec![3, 0, 0, 1], vec![2, 0, 0, 3]]),
+        ] {
+            let res = logit(&g, &LogitOptions::default()).unwrap_or_default();
+            assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
+            assert!(
+                res.notes.iter().all(|n| !n.contains("bifurcation")),
+                "{:?}",
+                res.notes
+            );
         }
     }
 

@@ -1486,16 +1486,20 @@ impl TraceWork {
 /// continuation in arclength (Allgower and Georg 1990): Euler predictor
 /// along the tangent, Newton corrector on `[J; τᵀ]`, orientation kept by
 /// the sign of `det [J; τᵀ]` (so kinks and turning points are passed the
-/// way the path goes). `hint` orients the first tangent. After each
-/// accepted step `on_step(previous, current, tangent)` is called; returning
-/// `false` stops the trace.
+/// way the path goes) or by continuity. `hint` orients the first tangent.
+/// After each accepted step `on_step(previous, current, tangent, crossed)`
+/// is called, `crossed` telling whether the sign of `det [J; τᵀ]` changed
+/// over the step: under orientation by continuity, that the step passed a
+/// simple bifurcation point (another branch of solutions crosses the path
+/// there; at a turning point the sign does not change). Returning `false`
+/// stops the trace.
 pub(crate) fn trace_path<S: PathSystem>(
     sys: &S,
     y0: &[f64],
     hint: &[f64],
     opts: &TraceOptions,
     meter: &mut Meter,
-    mut on_step: impl FnMut(&[f64], &[f64], &[f64]) -> bool,
+    mut on_step: impl FnMut(&[f64], &[f64], &[f64], bool) -> bool,
 ) -> TraceEnd {
     let k = sys.equations();
     let dim = k + 1;
@@ -1510,9 +1514,9 @@ pub(crate) fn trace_path<S: PathSystem>(
     if tangent.iter().zip(hint).map(|(a, b)| a * b).sum::<f64>() < 0.0 {
         tangent.iter_mut().for_each(|v| *v = -*v);
     }
-    let orientation = match Lu::new(&augmented(&jac, &tangent), dim) {
-        Some(l) if opts.orient_by_det => Some(l.det_sign),
-        Some(_) => None,
+    let (orientation, mut det_sign) = match Lu::new(&augmented(&jac, &tangent), dim) {
+        Some(l) if opts.orient_by_det => (Some(l.det_sign), l.det_sign),
+        Some(l) => (None, l.det_sign),
         None => return TraceEnd::Singular,
     };
     let mut w = TraceWork::new(dim);
@@ -1529,18 +1533,20 @@ pub(crate) fn trace_path<S: PathSystem>(
             // of the piece the predictor lands in.
             let yp: Vec<f64> = y.iter().zip(&tangent).map(|(a, t)| a + h * t).collect();
             let (_, jp) = sys.eval(&yp);
-            if let Some(t2) = oriented_tangent(&jp, &tangent, orientation, &mut w) {
+            if let Some((t2, _)) = oriented_tangent(&jp, &tangent, orientation, &mut w) {
                 attempt = correct(sys, &y, &t2, h, opts, &mut w);
                 used = t2;
             }
         }
         if let Some((yc, jac_c, iters)) = attempt {
-            if let Some(nt) = oriented_tangent(&jac_c, &used, orientation, &mut w) {
+            if let Some((nt, sign)) = oriented_tangent(&jac_c, &used, orientation, &mut w) {
                 let cos: f64 = nt.iter().zip(&tangent).map(|(a, b)| a * b).sum();
                 if cos >= opts.min_cos || h <= opts.kink_step {
                     let prev = std::mem::replace(&mut y, yc);
                     tangent = nt;
-                    if !on_step(&prev, &y, &tangent) {
+                    let crossed = sign != det_sign;
+                    det_sign = sign;
+                    if !on_step(&prev, &y, &tangent, crossed) {
                         return TraceEnd::Done;
                     }
                     if iters <= 3 {
@@ -1558,13 +1564,14 @@ pub(crate) fn trace_path<S: PathSystem>(
 }
 
 /// The unit tangent at a point with Jacobian `jac`, oriented so that
-/// `det [J; τᵀ]` has the sign `orientation`.
+/// `det [J; τᵀ]` has the sign `orientation` (or, without one, so that it
+/// points the way of `reference`), and the sign of `det [J; τᵀ]`.
 fn oriented_tangent(
     jac: &[f64],
     reference: &[f64],
     orientation: Option<f64>,
     w: &mut TraceWork,
-) -> Option<Vec<f64>> {
+) -> Option<(Vec<f64>, f64)> {
     let dim = w.dim;
     // The reference row must not be orthogonal to the tangent; if it is
     // (a right-angle turn), any unit vector that works will do, the
@@ -1581,20 +1588,28 @@ fn oriented_tangent(
     }
     let mut sol = vec![0.0; dim];
     w.lu.solve_into(&w.rhs, &mut sol);
+    // `sol` solves `[J; r] sol = e_last` for the row `r` just factorised,
+    // so `J sol = 0` and `r · sol = 1`. The cofactors `C` of the last row
+    // satisfy `J C = 0` and `det [J; v] = v · C` for every row `v`, so
+    // `C = det [J; r] · sol` and `det [J; sol] = det [J; r] · |sol|²`:
+    // the same sign as the factorised matrix.
+    let mut sign = w.lu.det_sign;
     let mut nt = normalized(sol);
     let flip = match orientation {
         Some(o) => {
             if !w.factor_augmented(jac, &nt) {
                 return None;
             }
-            w.lu.det_sign != o
+            sign = w.lu.det_sign;
+            sign != o
         }
         None => nt.iter().zip(reference).map(|(a, b)| a * b).sum::<f64>() < 0.0,
     };
     if flip {
         nt.iter_mut().for_each(|v| *v = -*v);
+        sign = -sign;
     }
-    Some(nt)
+    Some((nt, sign))
 }
 
 /// Predictor `y + h τ` and Newton corrector on `[J; τᵀ]`; returns the

@@ -28,12 +28,40 @@ use detente_solve::simpdiv::{simpdiv, simpdiv_grid_point, SimpdivOptions, Simpdi
 use serde_json::Value;
 use std::time::Duration;
 
-/// (game, method, why Detente's answer differs from Gambit's). logit and
-/// gnm agree everywhere (up to convex sets of equilibria: gnm's path on
+/// (game, method, why Detente's answer differs from Gambit's). gnm agrees
+/// everywhere (up to convex sets of equilibria: gnm's path on
 /// `tests/3_player_PI_2_dev_off_eq_path.efg` and the duplicate strategies
 /// of `selten1975/fig3.efg` meet continua of equilibria at other points
-/// than Gambit's).
-const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[];
+/// than Gambit's); logit everywhere but where the principal branch passes a
+/// bifurcation point (each of these must say so in a note; the crossing
+/// was confirmed by an independent small-step tracer, and the emulation of
+/// Gambit's tracer in `logit.rs` turns there onto Gambit's answer).
+const EXPECTED_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "catalog/journals/ijgt/nau2004/sec3.nfg",
+        "logit",
+        "Battle of the Sexes: a second branch crosses near λ ≈ 0.84; continued smoothly the \
+         branch ends at the mixed equilibrium, Gambit turns to (Top, Left)",
+    ),
+    (
+        "contrib/sh3.nfg",
+        "logit",
+        "Shapley's 1974 game: a crossing near λ ≈ 1.7; ours ends at (1/3, 2/3, 0) for both, \
+         Gambit turns to (1/6, 1/3, 1/2)",
+    ),
+    (
+        "catalog/journals/other/shapley1974/fig3.nfg",
+        "logit",
+        "the same game as contrib/sh3.nfg",
+    ),
+    (
+        "catalog/journals/dcg/vonstengel1999/6x6_game_with_75_eq_small_payoffs.nfg",
+        "logit",
+        "symmetric under swapping players and reversing strategies: a crossing near \
+         λ ≈ 0.015; ours ends at the symmetric equilibrium on strategies 3 and 4, Gambit \
+         turns to (5, 1)",
+    ),
+];
 
 struct Case {
     name: String,
@@ -51,7 +79,13 @@ fn num(v: &Value) -> f64 {
     }
 }
 
+/// The games with three or more players.
 fn cases() -> Vec<Case> {
+    cases_where(|players, _| players >= 3)
+}
+
+/// The reference games whose entry passes `keep(players, name)`.
+fn cases_where(keep: impl Fn(u64, &str) -> bool) -> Vec<Case> {
     let Some(root) = common::shared_dir() else {
         return Vec::new();
     };
@@ -63,7 +97,7 @@ fn cases() -> Vec<Case> {
         panic!("reference.json has no games")
     };
     for (name, g) in games {
-        if g["n_players"].as_u64().unwrap_or(0) < 3 {
+        if !keep(g["n_players"].as_u64().unwrap_or(0), name) {
             continue;
         }
         let path = root.join("games/gambit").join(name);
@@ -219,15 +253,31 @@ fn check_verified(case: &Case, method: &str, res: &NplayerResult) {
     }
 }
 
-/// Runs a one-answer method on every game and compares with Gambit.
+/// Runs a one-answer method on every game with three or more players and
+/// compares with Gambit.
 fn compare_single(method: &str, run: impl Fn(&NormalFormGame) -> NplayerResult) {
+    compare_single_on(cases(), method, run)
+}
+
+/// Runs a one-answer method on `cases` and compares with Gambit: the same
+/// equilibrium as Gambit's answer (within 1e-6 of it, or of its polish on
+/// its support), or in one convex set of equilibria with it.
+fn compare_single_on(
+    cases: Vec<Case>,
+    method: &str,
+    run: impl Fn(&NormalFormGame) -> NplayerResult,
+) {
     let mut agree = 0;
     let mut differ = Vec::new();
     let mut skipped = Vec::new();
     let mut none = Vec::new();
     let mut unexpected = Vec::new();
     let mut agree_component = 0;
-    for case in cases() {
+    if cases.is_empty() {
+        // No ../shared (a user's clone): `cases` printed the notice.
+        return;
+    }
+    for case in cases {
         let Some(gambit) = gambit_profiles(&case, method) else {
             if case.methods[method]["status"] != "ok" {
                 skipped.push(format!(
@@ -260,7 +310,10 @@ fn compare_single(method: &str, run: impl Fn(&NormalFormGame) -> NplayerResult) 
                 skipped.push(format!("{} (Gambit's answer does not polish)", case.name));
                 continue;
             };
-            let ours = res.equilibria.iter().any(|e| close(&e.profile, &gpol));
+            let ours = res
+                .equilibria
+                .iter()
+                .any(|e| close(&e.profile, &gpol) || close(&e.profile, gp));
             let component = !ours
                 && res
                     .equilibria
@@ -282,6 +335,15 @@ fn compare_single(method: &str, run: impl Fn(&NormalFormGame) -> NplayerResult) 
                     ));
                 }
             } else {
+                if listed
+                    && method == "logit"
+                    && !res.notes.iter().any(|n| n.contains("bifurcation"))
+                {
+                    unexpected.push(format!(
+                        "{}: listed as a bifurcation, but none was noted: {:?}",
+                        case.name, res.notes
+                    ));
+                }
                 let line = format!(
                     "{}: Gambit {:?}, Detente {:?}",
                     case.name,
@@ -302,6 +364,12 @@ fn compare_single(method: &str, run: impl Fn(&NormalFormGame) -> NplayerResult) 
     assert!(
         unexpected.is_empty(),
         "{method}: unexpected differences from Gambit: {unexpected:#?}"
+    ); // Every method agrees on most games (2026-11-28: gnm 46, ipa 39,
+       // simpdiv 40, logit 54 with the two-player strategic games): a loader
+       // or comparison that silently skipped games would fail here.
+    assert!(
+        agree + agree_component >= 35,
+        "{method}: only {agree} + {agree_component} agreements"
     );
 }
 
@@ -386,9 +454,14 @@ fn ipa_matches_gambit() {
     });
 }
 
+/// logit on every game with three or more players, and on the two-player
+/// strategic games (`logit_solve` runs on every game of the catalog; its
+/// answers on two-player trees are agent-form profiles, compared in
+/// `agent_form.rs`).
 #[test]
 fn logit_matches_gambit() {
-    compare_single("logit", |g| {
+    let cases = cases_where(|players, name| players >= 3 || name.ends_with(".nfg"));
+    compare_single_on(cases, "logit", |g| {
         logit(
             g,
             &LogitOptions {

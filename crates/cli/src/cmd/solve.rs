@@ -534,11 +534,13 @@ fn logit_table(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()
             .map(|v| v.iter().map(|x| f64_json(*x)).collect::<Vec<_>>())
             .collect::<Vec<_>>()),
     };
+    let mut bifurcations = Vec::new();
     let (rows, end) = if let Some(l) = args.lambda {
         let p = logit_at_lambda(game, l, &opts).map_err(fail)?;
         (vec![row(l, p)], None)
     } else {
         let b = logit_branch_to(game, args.max_lambda, &opts).map_err(fail)?;
+        bifurcations.clone_from(&b.bifurcations);
         if b.budget_exhausted {
             eprintln!(
                 "detente: logit: the budget ran out; the branch is printed as far as it was traced"
@@ -549,7 +551,10 @@ fn logit_table(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()
             .into_iter()
             .map(|p| row(p.lambda, p.profile))
             .collect();
-        (thin_rows(rows, args.max_points.unwrap_or(40)), Some(b.end))
+        (
+            thin_rows(rows, args.max_points.unwrap_or(40)),
+            Some(branch_end(b.end, &b.bifurcations)),
+        )
     };
     let columns: Vec<String> = game
         .players()
@@ -557,13 +562,24 @@ fn logit_table(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()
         .zip(game.strategies())
         .flat_map(|(p, ss)| ss.iter().map(move |s| format!("{p}:{s}")))
         .collect();
-    let head = json!({
+    let mut head = json!({
         "method": "logit",
         "arithmetic": "float",
         "players": game.players(),
         "strategies": game.strategies(),
     });
+    if args.branch {
+        head["bifurcations"] = json!(bifurcations);
+    }
     print_qre_table(args, form, &columns, &rows, head, end.as_deref())
+}
+
+/// Why a logit branch table ends, and the bifurcation points it passed.
+pub(crate) fn branch_end(end: String, bifurcations: &[f64]) -> String {
+    match detente_solve::logit::bifurcation_note(bifurcations) {
+        Some(note) => format!("{end}; {}", note.strip_prefix("logit: ").unwrap_or(&note)),
+        None => end,
+    }
 }
 
 fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()> {

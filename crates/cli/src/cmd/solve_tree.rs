@@ -216,11 +216,13 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
             probs: p.iter().flatten().flatten().cloned().collect(),
             profile: behavior_json(&p),
         };
+        let mut bifurcations = Vec::new();
         let (rows, end) = if let Some(l) = args.lambda {
             let p = agent_logit_at_lambda(g, l, &logit_opts).map_err(fail)?;
             (vec![row(l, p)], None)
         } else {
             let (af, b) = agent_logit_branch(g, args.max_lambda, &logit_opts).map_err(fail)?;
+            bifurcations.clone_from(&b.bifurcations);
             if b.budget_exhausted {
                 eprintln!("detente: logit: the budget ran out; the branch is printed as far as it was traced");
             }
@@ -232,15 +234,21 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
                     row(lambda, af.to_behavior(g, &pt.profile))
                 })
                 .collect();
-            (thin_rows(rows, args.max_points.unwrap_or(40)), Some(b.end))
+            (
+                thin_rows(rows, args.max_points.unwrap_or(40)),
+                Some(super::solve::branch_end(b.end, &bifurcations)),
+            )
         };
-        let head = json!({
+        let mut head = json!({
             "method": "logit",
             "representation": "behavior",
             "arithmetic": "float",
             "players": g.players(),
             "infosets": infosets_json(g),
         });
+        if args.branch {
+            head["bifurcations"] = json!(bifurcations);
+        }
         return print_qre_table(args, Form::Agent, &columns, &rows, head, end.as_deref());
     }
     let res: AgentResult = match method {
