@@ -134,3 +134,75 @@ fn all_labels_lists_every_strategy() {
     assert!(!text.contains("more (--all-labels"), "{text}");
     assert!(text.contains("30 strategies: 1, 2,"), "{text}");
 }
+
+/// A perfect-information binary tree of depth `depth`, the players
+/// alternating, every node its own information set; leaf `i` pays
+/// `(i, -i)` (a zero-sum game).
+fn write_binary_tree(name: &str, depth: u32) -> PathBuf {
+    fn node(s: &mut String, level: u32, depth: u32, next_set: &mut [usize; 2], leaf: &mut usize) {
+        if level == depth {
+            *leaf += 1;
+            s.push_str(&format!(
+                "t \"\" {leaf} \"\" {{ {leaf}, -{leaf} }}\n",
+                leaf = *leaf
+            ));
+            return;
+        }
+        let p = (level % 2) as usize;
+        next_set[p] += 1;
+        s.push_str(&format!(
+            "p \"\" {} {} \"\" {{ \"l\" \"r\" }} 0\n",
+            p + 1,
+            next_set[p]
+        ));
+        node(s, level + 1, depth, next_set, leaf);
+        node(s, level + 1, depth, next_set, leaf);
+    }
+    let mut s = String::from("EFG 2 R \"binary tree\" { \"1\" \"2\" }\n\"\"\n\n");
+    node(&mut s, 0, depth, &mut [0, 0], &mut 0);
+    let dir = std::env::temp_dir().join(format!("detente-info-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, s).expect("write game");
+    path
+}
+
+#[test]
+fn trees_too_large_for_a_strategic_form_are_described() {
+    // Depth 12: player 1 moves at levels 0, 2, …, 10 (1,365 sets), player 2
+    // at 1, 3, …, 11 (2,730): far beyond the strategic form's limit.
+    let f = write_binary_tree("big.efg", 12);
+    let f = f.to_string_lossy();
+    let o = detente(&["info", &f]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "tree: 8191 nodes, 4096 terminal, perfect recall, perfect information",
+        "1 1: 1365 information sets, 2730 actions",
+        "2 2: 2730 information sets, 5460 actions",
+        "constant-sum: yes",
+        "payoff range: [-4096, 4096]",
+        "strategic form: not built (the reduced strategic form",
+        "methods that solve the tree itself: lcp, lp, logit, liap, spe",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    let v = json(&detente(&["info", &f, "--format", "json"]));
+    assert_eq!(
+        v["tree"]["information_sets"],
+        serde_json::json!([1365, 2730])
+    );
+    assert_eq!(v["constant_sum"], true);
+    assert!(v["strategic_form_not_built"]
+        .as_str()
+        .is_some_and(|s| s.contains("more than")));
+    // A small tree still lists its strategic form.
+    let small = write_binary_tree("small.efg", 3);
+    let v = json(&detente(&[
+        "info",
+        &small.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["shape"], serde_json::json!([8, 4]));
+}

@@ -5,12 +5,13 @@
 //! strategies). Mixed dominance solves one exact LP per strategy and round,
 //! so by default it runs only on games of at most `MIXED_DEFAULT_CELLS`
 //! cells; `--dominance mixed` asks for it on any size, `--dominance none`
-//! skips both.
+//! skips both. A tree whose reduced strategic form is too large to build
+//! is described from the tree alone ([`tree_only`]).
 
 use super::solve::{csv_field, describe_step, eliminated_json};
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
-use detente_game::{format_rational, read_game_file, Game};
+use detente_game::{format_rational, read_game_file, ExtensiveGame, Game};
 use detente_solve::dominance::{eliminate_dominated, DominanceKind};
 use serde_json::json;
 
@@ -56,9 +57,12 @@ pub struct InfoArgs {
 
 pub fn run(args: InfoArgs) -> Result<()> {
     let game = read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
-    let nf = game
-        .to_normal_form()
-        .map_err(|e| anyhow!("{}: {e}", args.file))?;
+    let nf = match (game.to_normal_form(), &game) {
+        (Ok(nf), _) => nf,
+        // A tree too large for its strategic form is still described.
+        (Err(e), Game::Extensive(t)) => return tree_only(&args, &game, t, &e.to_string()),
+        (Err(e), Game::Normal(_)) => return Err(anyhow!("{}: {e}", args.file)),
+    };
     let (run_pure, run_mixed) = match args.dominance {
         InfoDominance::None => (false, false),
         InfoDominance::Pure => (true, false),
@@ -211,4 +215,89 @@ pub fn run(args: InfoArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `info` on a tree whose reduced strategic form is too large to build
+/// (`contrib/ttt.efg`: 16,529 × 668,360 strategies): what the tree itself
+/// tells (size, recall, information sets and actions per player, chance,
+/// constant sum, payoff range), why the strategic form and the dominance
+/// checks are absent, and which methods solve the tree directly.
+fn tree_only(args: &InfoArgs, game: &Game, t: &ExtensiveGame, why: &str) -> Result<()> {
+    let per_player: Vec<(usize, usize)> = (0..t.num_players())
+        .map(|p| {
+            let sets = t.player_infosets(p);
+            let actions = sets.iter().map(|&s| t.infoset(s).num_actions()).sum();
+            (sets.len(), actions)
+        })
+        .collect();
+    let (lo, hi) = t.payoff_range();
+    let methods = match (t.num_players(), t.is_constant_sum()) {
+        (2, true) => "lcp, lp, logit, liap, spe",
+        (2, false) => "lcp, logit, liap, spe",
+        _ => "logit, liap, spe",
+    };
+    match args.format {
+        InfoFormat::Json => {
+            let v = json!({
+                "file": args.file,
+                "format": "efg",
+                "title": game.title(),
+                "comment": game.comment(),
+                "players": t.players(),
+                "constant_sum": t.is_constant_sum(),
+                "min_payoff": format_rational(&lo),
+                "max_payoff": format_rational(&hi),
+                "tree": {
+                    "nodes": t.num_nodes(),
+                    "terminal_nodes": t.num_terminal(),
+                    "perfect_recall": t.is_perfect_recall(),
+                    "perfect_information": t.is_perfect_information(),
+                    "chance": t.has_chance(),
+                    "information_sets": per_player.iter().map(|p| p.0).collect::<Vec<_>>(),
+                    "actions": per_player.iter().map(|p| p.1).collect::<Vec<_>>(),
+                },
+                "strategic_form_not_built": why,
+                "tree_methods": methods,
+            });
+            let s = serde_json::to_string_pretty(&v).context("writing JSON")?;
+            super::emit(&format!("{s}\n"))
+        }
+        InfoFormat::Text => {
+            let mut out = format!("file: {} (efg)\ntitle: {}\n", args.file, game.title());
+            out.push_str(&format!(
+                "tree: {} nodes, {} terminal, {} recall, {} information{}\n",
+                t.num_nodes(),
+                t.num_terminal(),
+                if t.is_perfect_recall() {
+                    "perfect"
+                } else {
+                    "imperfect"
+                },
+                if t.is_perfect_information() {
+                    "perfect"
+                } else {
+                    "imperfect"
+                },
+                if t.has_chance() { ", chance moves" } else { "" }
+            ));
+            out.push_str(&format!("players: {}\n", t.num_players()));
+            for (p, (name, (sets, actions))) in t.players().iter().zip(&per_player).enumerate() {
+                out.push_str(&format!(
+                    "  {} {name}: {sets} information sets, {actions} actions\n",
+                    p + 1
+                ));
+            }
+            out.push_str(&format!(
+                "constant-sum: {}\npayoff range: [{}, {}]\n",
+                if t.is_constant_sum() { "yes" } else { "no" },
+                format_rational(&lo),
+                format_rational(&hi)
+            ));
+            out.push_str(&format!(
+                "strategic form: not built ({why}); no strategy list, no dominance checks\n"
+            ));
+            out.push_str(&format!("methods that solve the tree itself: {methods}\n"));
+            super::emit(&out)
+        }
+    }
 }
