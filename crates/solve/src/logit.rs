@@ -322,6 +322,9 @@ struct RunEnd {
     end: TraceEnd,
     why: String,
     bifurcations: Vec<f64>,
+    /// Stopped at [`MIN_REACH`]: the branch's designed end on an agent
+    /// form, not a failure.
+    unreached: bool,
 }
 
 fn run(
@@ -397,6 +400,7 @@ fn run(
         end,
         why,
         bifurcations,
+        unreached,
     }
 }
 
@@ -824,6 +828,7 @@ pub(crate) fn logit_impl(
         end,
         why,
         bifurcations,
+        unreached,
     } = run(t, reach, opts, &mut meter, |lambda, x| {
         last = x.to_vec();
         last_lambda = lambda;
@@ -893,7 +898,13 @@ pub(crate) fn logit_impl(
             // Last chance: refine the last point reached.
             let refined = refine_on_support(t, &last, opts.max_regret);
             let ok = refined.as_ref().is_some_and(|y| coll.offer(y, true));
-            if ok {
+            if ok && unreached {
+                coll.note(format!(
+                    "logit: the branch was followed until {why} (λ = {:.6e}); the equilibrium is the Newton refinement of that point, verified",
+                    last_lambda / t.scale
+                ));
+                coll.result.complete = true;
+            } else if ok {
                 coll.note(format!(
                     "logit: tracing ended early ({why}); the equilibrium was obtained by Newton refinement of the last point (λ = {:.6e}) and verified",
                     last_lambda / t.scale
@@ -961,6 +972,7 @@ pub(crate) fn logit_branch_impl(
         end,
         why,
         bifurcations,
+        ..
     } = run(t, reach, opts, &mut meter, |lambda, x| {
         points.push(LogitPoint {
             lambda: lambda / t.scale,
