@@ -480,8 +480,13 @@ pub fn enumpoly(
         .enumerate()
         .find(|(_, &s)| s > MAX_STRATEGIES)
     {
+        let hint = if t.n == 2 {
+            "; with two players, enummixed finds every extreme equilibrium and lcp those Lemke–Howson reaches"
+        } else {
+            ""
+        };
         return Err(SolveError::TooLarge(format!(
-            "enumpoly: player {} has {s} strategies; support enumeration handles at most {MAX_STRATEGIES} per player (2^{MAX_STRATEGIES} supports each)",
+            "enumpoly: player {} has {s} strategies; support enumeration handles at most {MAX_STRATEGIES} per player (2^{MAX_STRATEGIES} supports each){hint}",
             j + 1
         )));
     }
