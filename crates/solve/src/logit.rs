@@ -648,12 +648,13 @@ fn qr_at(sys: &LogitSystem, t: &PayoffTensor, y: &[f64], work: &mut GambitWork) 
 /// units), or `None` when the tracer fails (step below its minimum, too
 /// many corrector iterations, the budget or `max_lambda`). At a change of
 /// orientation (a bifurcation) it perturbs the first equation by `1e-7`
-/// for twice the step's arclength, as Gambit does.
+/// for twice the step's arclength, as Gambit does; the third value says
+/// whether that happened (the trace then turned onto a crossing branch).
 fn gambit_branch_end(
     t: &PayoffTensor,
     opts: &LogitOptions,
     meter: &mut Meter,
-) -> Option<(Vec<f64>, f64)> {
+) -> Option<(Vec<f64>, f64, bool)> {
     const TOL: f64 = 1e-4;
     const MAX_DIST: f64 = 0.4;
     const MAX_CONTR: f64 = 0.6;
@@ -681,12 +682,13 @@ fn gambit_branch_end(
     let mut rhs = vec![0.0; k];
     let profile = |y: &[f64]| -> Vec<f64> { y[..k].iter().map(|w| w.exp()).collect() };
     let (mut pert, mut pert_countdown) = (0.0f64, 0.0f64);
+    let mut turned = false;
     loop {
         if x[k] < 0.0 || !x[k].is_finite() {
             return None;
         }
         if unscaled_max_regret(t, &profile(&x)) < regret_limit {
-            return Some((profile(&x), x[k]));
+            return Some((profile(&x), x[k], turned));
         }
         if x[k] * t.scale > opts.max_lambda || !meter.tick() || h.abs() <= H_MIN {
             return None;
@@ -749,6 +751,7 @@ fn gambit_branch_end(
             // The orientation flipped (a bifurcation): as Gambit does,
             // perturb the first equation for an arclength of twice the
             // step and retry with a shorter step.
+            turned = true;
             if pert_countdown == 0.0 {
                 pert = PERT;
                 pert_countdown = (2.0 * h).abs();
@@ -776,21 +779,43 @@ fn gambit_branch_end(
 /// The end of the principal branch on a continuum of equilibria: the point
 /// where Gambit's tracer stops ([`gambit_branch_end`]), polished on its
 /// support by a move of at most `CONTINUUM_POLISH_DIST`; `None` if either
-/// step fails.
+/// step fails. Where Gambit's tracer turns at a bifurcation (or fails),
+/// it leaves the branch Detente follows: the branch is then followed by
+/// Detente's own tracer to the same stopping rule (max regret below
+/// `GAMBIT_MAX_REGRET` × payoff range), so that the answer stays on the
+/// smooth continuation the notes describe. Returns the point, its `λ`,
+/// whether Detente's own tracer gave it, and the bifurcations that run
+/// passed.
 fn continuum_end(
     t: &PayoffTensor,
     opts: &LogitOptions,
     meter: &mut Meter,
-) -> Option<(Vec<f64>, f64)> {
-    let (mut x, lambda) = gambit_branch_end(t, opts, meter)?;
+) -> Option<(Vec<f64>, f64, bool, Vec<f64>)> {
+    let gambit = gambit_branch_end(t, opts, meter);
+    let own = !matches!(gambit, Some((_, _, false)));
+    let (mut x, lambda, bifurcations) = if own {
+        let mut end = None;
+        let RunEnd { bifurcations, .. } = run(t, None, opts, meter, |lambda, x| {
+            if unscaled_max_regret(t, x) < GAMBIT_MAX_REGRET * t.scale {
+                end = Some((x.to_vec(), lambda / t.scale));
+                return false;
+            }
+            true
+        });
+        let (x, lambda) = end?;
+        (x, lambda, bifurcations)
+    } else {
+        let (x, lambda, _) = gambit?;
+        (x, lambda, Vec::new())
+    };
     t.normalize(&mut x);
     if t.max_regret(&x) <= opts.max_regret {
         // Already an equilibrium to the acceptance tolerance (for example
         // a branch that stays at the centroid): nothing to polish.
-        return Some((x, lambda));
+        return Some((x, lambda, own, bifurcations));
     }
     let y = refine_on_support(t, &x, opts.max_regret)?;
-    (max_diff(&y, &x) <= CONTINUUM_POLISH_DIST).then_some((y, lambda))
+    (max_diff(&y, &x) <= CONTINUUM_POLISH_DIST).then_some((y, lambda, own, bifurcations))
 }
 
 /// Largest entry-wise difference of two flat profiles.
@@ -827,7 +852,7 @@ pub(crate) fn logit_impl(
     let RunEnd {
         end,
         why,
-        bifurcations,
+        mut bifurcations,
         unreached,
     } = run(t, reach, opts, &mut meter, |lambda, x| {
         last = x.to_vec();
@@ -873,13 +898,21 @@ pub(crate) fn logit_impl(
                     // The same equilibrium to round-off (an isolated one
                     // the test could not tell): keep the first polish, bit
                     // for bit.
-                    Some((z, lambda)) if max_diff(&z, &y) > SAME_POINT => {
+                    Some((z, lambda, own, more)) if max_diff(&z, &y) > SAME_POINT => {
                         y = z;
+                        let how = if own {
+                            "further, with Gambit's stopping rule,"
+                        } else {
+                            "as Gambit follows it,"
+                        };
                         coll.note(format!(
                             "logit: the limit lies on a continuum of equilibria; the branch was \
-                             followed as Gambit follows it, to max regret {GAMBIT_MAX_REGRET:e} × \
+                             followed {how} to max regret {GAMBIT_MAX_REGRET:e} × \
                              payoff range (λ = {lambda:.6e}), and that point polished on its support"
                         ));
+                        if more.len() > bifurcations.len() {
+                            bifurcations = more;
+                        }
                     }
                     Some(_) => {}
                     None => coll.note(
@@ -1168,9 +1201,45 @@ mod tests {
 
         let t = PayoffTensor::new(&g);
         let opts = LogitOptions::default();
-        let (x, _) = gambit_branch_end(&t, &opts, &mut opts.budget.start())
+        let (x, _, turned) = gambit_branch_end(&t, &opts, &mut opts.budget.start())
             .unwrap_or_else(|| panic!("Gambit's tracer failed"));
         assert!(x[0] > 1.0 - 1e-6 && x[2] > 1.0 - 1e-6, "{x:?}");
+        assert!(turned, "Gambit's tracer did not see the bifurcation");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// In a symmetric two-player game (`B = Aᵀ`) the QRE at small λ is
+        /// symmetric, and continuing smoothly through any bifurcation the
+        /// branch stays on the symmetric profiles: the answer gives both
+        /// players the same mixture, whatever crossings the branch met
+        /// (determinant orientation would leave the symmetric branch at the
+        /// first symmetry-breaking crossing).
+        #[test]
+        fn symmetric_games_keep_a_symmetric_answer(
+            m in 2usize..4,
+            a in proptest::collection::vec(0i64..12, 9),
+        ) {
+            let mut p1 = vec![0i64; m * m];
+            let mut p2 = vec![0i64; m * m];
+            for i in 0..m {
+                for j in 0..m {
+                    // Both layouts index (row i, column j) the same way
+                    // for a player and its transpose for the other.
+                    p1[i * m + j] = a[i * 3 + j];
+                    p2[j * m + i] = a[i * 3 + j];
+                }
+            }
+            let g = game(&[m, m], &[p1, p2]);
+            let res = logit(&g, &LogitOptions::default()).unwrap_or_default();
+            for e in &res.equilibria {
+                let d = e.profile[0]
+                    .iter()
+                    .zip(&e.profile[1])
+                    .fold(0.0f64, |w, (x, y)| w.max((x - y).abs()));
+                proptest::prop_assert!(d <= 1e-6, "{:?}: {:?} {:?}", a, e.profile, res.notes);
+            }
+        }
     }
 
     /// A generic game's branch passes no bifurcation, and says none.
@@ -1264,7 +1333,8 @@ mod tests {
         // Gambit's tracer on the branch: its end point has Gambit's
         // regret and lies on the branch (player 2's log-odds λ · x_In).
         let mut meter = LogitOptions::default().budget.start();
-        let Some((x, lambda)) = gambit_branch_end(&t, &LogitOptions::default(), &mut meter) else {
+        let Some((x, lambda, _)) = gambit_branch_end(&t, &LogitOptions::default(), &mut meter)
+        else {
             panic!("Gambit's tracer failed on the entry game");
         };
         assert!(unscaled_max_regret(&t, &x) < GAMBIT_MAX_REGRET * t.scale);
