@@ -1242,6 +1242,74 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// logit's answer does not depend on the order of the players or
+        /// of their strategies: the game with the players swapped and
+        /// player 1's strategies reversed gives the same equilibrium,
+        /// relabelled, or one in the same convex set of equilibria
+        /// (payoffs 0..6 make ties, continua and bifurcations common).
+        #[test]
+        fn answers_do_not_depend_on_labels(
+            m in 2usize..4,
+            n in 2usize..4,
+            u in proptest::collection::vec(0i64..6, 18),
+        ) {
+            // u1(i, j) = u[i * 3 + j], u2(i, j) = u[9 + i * 3 + j]; cells
+            // in Gambit's order (player 1's strategy fastest).
+            let pay = |p: usize, i: usize, j: usize| u[p * 9 + i * 3 + j];
+            let mut a = vec![vec![0i64; m * n]; 2];
+            // The relabelled game: player 1 is the old player 2 (strategy
+            // j), player 2 the old player 1 with strategies reversed.
+            let mut b = vec![vec![0i64; m * n]; 2];
+            for i in 0..m {
+                for j in 0..n {
+                    a[0][i + m * j] = pay(0, i, j);
+                    a[1][i + m * j] = pay(1, i, j);
+                    let r = m - 1 - i;
+                    b[0][j + n * r] = pay(1, i, j);
+                    b[1][j + n * r] = pay(0, i, j);
+                }
+            }
+            let ga = game(&[m, n], &a);
+            let gb = game(&[n, m], &b);
+            let ra = logit(&ga, &LogitOptions::default()).unwrap_or_default();
+            let rb = logit(&gb, &LogitOptions::default()).unwrap_or_default();
+            proptest::prop_assert_eq!(ra.equilibria.len(), rb.equilibria.len());
+            if let (Some(ea), Some(eb)) = (ra.equilibria.first(), rb.equilibria.first()) {
+                let mut d = 0.0f64;
+                for i in 0..m {
+                    d = d.max((ea.profile[0][i] - eb.profile[1][m - 1 - i]).abs());
+                }
+                for j in 0..n {
+                    d = d.max((ea.profile[1][j] - eb.profile[0][j]).abs());
+                }
+                // On a continuum of equilibria the branch's end is where
+                // tracing stops, and the two runs step differently: then
+                // both must lie in one convex set of equilibria.
+                let mapped = vec![
+                    (0..m).map(|i| eb.profile[1][m - 1 - i]).collect::<Vec<f64>>(),
+                    eb.profile[0].clone(),
+                ];
+                let range = 6.0;
+                let one_set = [0.25, 0.5, 0.75].iter().all(|&w| {
+                    let mix: Vec<Vec<f64>> = ea
+                        .profile
+                        .iter()
+                        .zip(&mapped)
+                        .map(|(x, y)| x.iter().zip(y).map(|(p, q)| (1.0 - w) * p + w * q).collect())
+                        .collect();
+                    independent_max_regret(&ga, &mix) <= 1e-9 * range
+                });
+                proptest::prop_assert!(
+                    d <= 1e-6 || one_set,
+                    "{:?}: {:?} vs {:?}; {:?} / {:?}",
+                    u, ea.profile, eb.profile, ra.notes, rb.notes
+                );
+            }
+        }
+    }
+
     /// A generic game's branch passes no bifurcation, and says none.
     #[test]
     fn generic_branches_pass_no_bifurcation() {
