@@ -1174,7 +1174,8 @@ mod tests {
     /// crosses it near λ ≈ 0.84 (checked with an independent small-step
     /// tracer). Continued smoothly, it ends at the mixed equilibrium; the
     /// emulation of Gambit's tracer turns onto the crossing branch and ends
-    /// at (Top, Left), which is what Gambit 16.7 reports.
+    /// at (Top, Left), which is what Gambit 16.7 reports, and on the same
+    /// game relabelled at the other pure equilibrium.
     #[test]
     fn battle_of_the_sexes_bifurcation_is_passed_and_said() {
         let g = game(&[2, 2], &[vec![3, 0, 0, 2], vec![2, 0, 0, 3]]);
@@ -1205,6 +1206,24 @@ mod tests {
             .unwrap_or_else(|| panic!("Gambit's tracer failed"));
         assert!(x[0] > 1.0 - 1e-6 && x[2] > 1.0 - 1e-6, "{x:?}");
         assert!(turned, "Gambit's tracer did not see the bifurcation");
+        // The same game relabelled (players swapped, the old player 1's
+        // strategies reversed): (Bottom, Right) is now (strategy 2,
+        // strategy 1), (Top, Left) is (1, 2).
+        let h = game(&[2, 2], &[vec![0, 3, 2, 0], vec![0, 2, 3, 0]]);
+        let th = PayoffTensor::new(&h);
+        let (xh, _, _) = gambit_branch_end(&th, &opts, &mut opts.budget.start())
+            .unwrap_or_else(|| panic!("Gambit's tracer failed"));
+        // Gambit's turn now ends at (2, 1), the old (Bottom, Right): its
+        // choice follows the labels. Ours is the same mixed equilibrium,
+        // relabelled.
+        assert!(xh[1] > 1.0 - 1e-6 && xh[2] > 1.0 - 1e-6, "{xh:?}");
+        let rh = logit(&h, &LogitOptions::default()).unwrap_or_default();
+        assert_eq!(rh.equilibria.len(), 1, "{:?}", rh.notes);
+        let q = &rh.equilibria[0].profile;
+        assert!(
+            (q[0][0] - 0.4).abs() < 1e-9 && (q[1][1] - 0.6).abs() < 1e-9,
+            "{q:?}"
+        );
     }
 
     proptest::proptest! {
