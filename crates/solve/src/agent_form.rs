@@ -1115,6 +1115,177 @@ t "" 3 "" { 0 }
         assert_eq!(res.equilibria.len(), 1, "{:?}", res.notes);
     }
 
+    /// `tree` with every player's actions in reverse order (chance moves
+    /// kept), and for each information set of `tree` (player, index) the
+    /// same set's (player, index) in the new tree.
+    fn reversed(tree: &ExtensiveGame) -> (ExtensiveGame, Vec<Vec<usize>>) {
+        let (mut nodes, mut sets) = tree.to_specs();
+        for node in &mut nodes {
+            let player_set = node.infoset.is_some_and(|s| sets[s].player.is_some());
+            if player_set {
+                node.children.reverse();
+            }
+        }
+        for set in &mut sets {
+            if set.player.is_some() {
+                set.actions.reverse();
+            }
+        }
+        let out = ExtensiveGame::new(
+            tree.players().to_vec(),
+            nodes,
+            sets,
+            tree.outcomes().to_vec(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // A node's path maps to the path with every player action a of m
+        // replaced by m - 1 - a.
+        let find = |path: &[usize]| -> usize {
+            let mut id = tree.root();
+            let mut new_id = out.root();
+            for &a in path {
+                let set = tree.node(id).infoset().map(|s| tree.infoset(s));
+                let b = match set {
+                    Some(s) if !s.is_chance() => s.num_actions() - 1 - a,
+                    _ => a,
+                };
+                id = tree.node(id).children()[a];
+                new_id = out.node(new_id).children()[b];
+            }
+            new_id
+        };
+        let map = (0..tree.num_players())
+            .map(|p| {
+                tree.player_infosets(p)
+                    .iter()
+                    .map(|&s| {
+                        let member = tree.infoset(s).members()[0];
+                        let new_set = out
+                            .node(find(&tree.node_path(member)))
+                            .infoset()
+                            .unwrap_or_else(|| panic!("no set"));
+                        out.player_infosets(p)
+                            .iter()
+                            .position(|&t| t == new_set)
+                            .unwrap_or_else(|| panic!("set of another player"))
+                    })
+                    .collect()
+            })
+            .collect();
+        (out, map)
+    }
+
+    /// Agent logit's answer on a tree does not depend on the order of the
+    /// actions: on every catalog tree with perfect recall, reversing every
+    /// player's actions gives the same equilibrium (within 1e-6), or one
+    /// in the same convex set of equilibria.
+    #[test]
+    fn agent_logit_does_not_depend_on_action_order() {
+        let Some(root) = shared() else {
+            return;
+        };
+        let mut trees = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|x| x == "efg") {
+                    trees.push(path);
+                }
+            }
+        }
+        trees.sort();
+        let (mut same, mut same_set, mut ran) = (0, 0, 0);
+        let mut differ = Vec::new();
+        for path in &trees {
+            let name = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(Game::Extensive(t)) = read_game(&text, &name) else {
+                continue;
+            };
+            if !t.is_perfect_recall()
+                || (0..t.num_players()).all(|p| t.player_infosets(p).is_empty())
+            {
+                continue;
+            }
+            let (r, map) = reversed(&t);
+            let (Ok(a), Ok(b)) = (
+                agent_logit(&t, &LogitOptions::default()),
+                agent_logit(&r, &LogitOptions::default()),
+            ) else {
+                continue;
+            };
+            let (Some(ea), Some(eb)) = (a.equilibria.first(), b.equilibria.first()) else {
+                continue;
+            };
+            ran += 1;
+            // Player p's set i of `t` is set map[p][i] of `r`, its actions
+            // reversed.
+            let back: Vec<Vec<Vec<f64>>> = map
+                .iter()
+                .enumerate()
+                .map(|(p, sets)| {
+                    sets.iter()
+                        .map(|&j| eb.profile[p][j].iter().rev().cloned().collect())
+                        .collect()
+                })
+                .collect();
+            let d = ea
+                .profile
+                .iter()
+                .flatten()
+                .flatten()
+                .zip(back.iter().flatten().flatten())
+                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+            let range =
+                AgentForm::new(&t).map_or(1.0, |af| af.payoff_range().max(f64::MIN_POSITIVE));
+            let one_set = [0.25, 0.5, 0.75].iter().all(|&w| {
+                let mix: Vec<Vec<Vec<f64>>> = ea
+                    .profile
+                    .iter()
+                    .zip(&back)
+                    .map(|(u, v)| {
+                        u.iter()
+                            .zip(v)
+                            .map(|(x, y)| {
+                                x.iter()
+                                    .zip(y)
+                                    .map(|(p, q)| (1.0 - w) * p + w * q)
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                check_behavior(&t, &mix)
+                    .is_ok_and(|(_, nash, _)| nash.is_some_and(|r| r <= 1e-6 * range))
+            });
+            if d <= 1e-6 {
+                same += 1;
+            } else if one_set {
+                same_set += 1;
+            } else {
+                differ.push(format!(
+                    "{name}: distance {d:e}: {:?} vs {:?}",
+                    ea.profile, back
+                ));
+            }
+        }
+        eprintln!("agent logit, actions reversed, on {ran} trees: {same} same, {same_set} in one convex set; differ: {differ:#?}");
+        assert!(ran >= 100, "only {ran} trees");
+        assert!(differ.is_empty(), "{differ:#?}");
+    }
+
     #[test]
     fn rational_rounding_sums_to_one() {
         let r = to_rational_probs(&[0.1, 0.2, 0.7]);
