@@ -473,6 +473,66 @@ fn logit_matches_gambit() {
     });
 }
 
+/// logit's answer does not depend on the order of the strategies: on every
+/// game of the logit reference set, reversing every player's strategies
+/// gives the same equilibrium (within 1e-6), or one in the same convex set
+/// of equilibria. (gnm and ipa start from the first strategy, so their
+/// answers depend on the order by design.)
+#[test]
+fn logit_does_not_depend_on_strategy_order() {
+    let cases = cases_where(|players, name| players >= 3 || name.ends_with(".nfg"));
+    if cases.is_empty() {
+        return;
+    }
+    let (mut same, mut same_set) = (0, 0);
+    let mut differ = Vec::new();
+    for case in &cases {
+        let g = &case.game;
+        let shape = g.shape();
+        let rev = |p: &[usize]| -> Vec<usize> {
+            p.iter().zip(&shape).map(|(&s, &m)| m - 1 - s).collect()
+        };
+        let payoffs: Vec<Vec<detente_game::Rational>> = (0..g.num_profiles())
+            .map(|c| {
+                g.payoffs_at(g.profile_index(&rev(&g.profile_at(c))))
+                    .to_vec()
+            })
+            .collect();
+        let strategies: Vec<Vec<String>> = g
+            .strategies()
+            .iter()
+            .map(|s| s.iter().rev().cloned().collect())
+            .collect();
+        let r = NormalFormGame::from_payoffs(g.players().to_vec(), strategies, payoffs)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let opts = LogitOptions {
+            budget: budget(),
+            ..Default::default()
+        };
+        let a = logit(g, &opts).unwrap_or_default();
+        let b = logit(&r, &opts).unwrap_or_default();
+        let (Some(ea), Some(eb)) = (a.equilibria.first(), b.equilibria.first()) else {
+            differ.push(format!("{}: {:?} / {:?}", case.name, a.notes, b.notes));
+            continue;
+        };
+        let back: Vec<Vec<f64>> = eb
+            .profile
+            .iter()
+            .map(|p| p.iter().rev().cloned().collect())
+            .collect();
+        if close(&ea.profile, &back) {
+            same += 1;
+        } else if same_component(g, &ea.profile, &back) {
+            same_set += 1;
+        } else {
+            differ.push(format!("{}: {:?} vs {:?}", case.name, ea.profile, back));
+        }
+    }
+    eprintln!("logit, strategies reversed: {same} same, {same_set} in one convex set; differ: {differ:#?}");
+    assert!(same + same_set >= 50, "only {} games", same + same_set);
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
 #[test]
 fn gnm_matches_gambit() {
     compare_single("gnm", |g| {
