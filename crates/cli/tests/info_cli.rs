@@ -32,10 +32,15 @@ fn write_game(name: &str, m: usize, n: usize) -> PathBuf {
         }
     }
     s.push('\n');
+    write_temp(name, &s)
+}
+
+/// Writes `text` to `name` in this test run's temporary folder.
+fn write_temp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("detente-info-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let path = dir.join(name);
-    std::fs::write(&path, s).expect("write game");
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     path
 }
 
@@ -160,11 +165,7 @@ fn write_binary_tree(name: &str, depth: u32) -> PathBuf {
     }
     let mut s = String::from("EFG 2 R \"binary tree\" { \"1\" \"2\" }\n\"\"\n\n");
     node(&mut s, 0, depth, &mut [0, 0], &mut 0);
-    let dir = std::env::temp_dir().join(format!("detente-info-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, s).expect("write game");
-    path
+    write_temp(name, &s)
 }
 
 #[test]

@@ -870,6 +870,65 @@ t "" 3 "" { 0 }
         None
     }
 
+    /// The catalog's trees with perfect recall, by their name in
+    /// `reference.json`, with their reference entries.
+    fn reference_trees(root: &std::path::Path) -> Vec<(String, serde_json::Value, ExtensiveGame)> {
+        let text =
+            std::fs::read_to_string(root.join("reference.json")).unwrap_or_else(|e| panic!("{e}"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let games = v["games"].as_object().cloned().unwrap_or_default();
+        games
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".efg"))
+            .filter_map(|(name, g)| {
+                let text = std::fs::read_to_string(root.join(&name)).ok()?;
+                match read_game(&text, &name) {
+                    Ok(Game::Extensive(t)) if t.is_perfect_recall() => Some((name, g, t)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// Largest difference between two behaviour profiles.
+    fn behavior_distance(a: &[Vec<Vec<f64>>], b: &[Vec<Vec<f64>>]) -> f64 {
+        a.iter()
+            .flatten()
+            .flatten()
+            .zip(b.iter().flatten().flatten())
+            .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+    }
+
+    /// Whether the segment between two behaviour profiles consists of Nash
+    /// equilibria of `t` (checked at 1/4, 1/2, 3/4, max regret at most
+    /// 1e-6 × `range`): both then lie in one convex set of equilibria.
+    fn in_one_convex_set(
+        t: &ExtensiveGame,
+        a: &[Vec<Vec<f64>>],
+        b: &[Vec<Vec<f64>>],
+        range: f64,
+    ) -> bool {
+        [0.25, 0.5, 0.75].iter().all(|&w| {
+            let mix: Vec<Vec<Vec<f64>>> = a
+                .iter()
+                .zip(b)
+                .map(|(u, v)| {
+                    u.iter()
+                        .zip(v)
+                        .map(|(x, y)| {
+                            x.iter()
+                                .zip(y)
+                                .map(|(p, q)| (1.0 - w) * p + w * q)
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            check_behavior(t, &mix)
+                .is_ok_and(|(_, nash, _)| nash.is_some_and(|r| r <= 1e-6 * range))
+        })
+    }
+
     /// Trees where Detente's agent logit limit is another equilibrium than
     /// Gambit's, and why.
     /// Trees where the principal branch passes a bifurcation point (a
@@ -921,34 +980,18 @@ t "" 3 "" { 0 }
         let Some(root) = shared() else {
             return;
         };
-        let text =
-            std::fs::read_to_string(root.join("reference.json")).unwrap_or_else(|e| panic!("{e}"));
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
-        let games = v["games"].as_object().cloned().unwrap_or_default();
         let (mut same, mut gambit_wrong, mut differ, mut ran) = (0, 0, Vec::new(), 0);
         let (mut same_set, mut expected) = (0, 0);
-        for (name, g) in &games {
-            if !name.ends_with(".efg") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(root.join(name)) else {
-                continue;
-            };
-            let Ok(Game::Extensive(t)) = read_game(&text, name) else {
-                continue;
-            };
-            if !t.is_perfect_recall() {
-                continue;
-            }
-            let Ok(af) = AgentForm::new(&t) else {
+        for (name, g, t) in &reference_trees(&root) {
+            let Ok(af) = AgentForm::new(t) else {
                 continue;
             };
             ran += 1;
             let res =
-                agent_logit(&t, &LogitOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+                agent_logit(t, &LogitOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
             let range = af.payoff_range().max(f64::MIN_POSITIVE);
             let m = &g["methods"]["logit"];
-            let tabulated = AgentForm::with_table(&t).is_ok_and(|a| a.game.is_some());
+            let tabulated = AgentForm::with_table(t).is_ok_and(|a| a.game.is_some());
             if !tabulated && m["status"] != "ok" {
                 // Too large for a table (contrib/cs.efg: 2^39 pure agent
                 // profiles) and beyond Gambit's 20 s: whatever is returned
@@ -980,39 +1023,13 @@ t "" 3 "" { 0 }
                 }
                 let gp: Vec<Vec<Vec<f64>>> = serde_json::from_value(e["profile"].clone())
                     .unwrap_or_else(|err| panic!("{name}: {err}"));
-                let d = gp
-                    .iter()
-                    .flatten()
-                    .flatten()
-                    .zip(ours.profile.iter().flatten().flatten())
-                    .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                let d = behavior_distance(&gp, &ours.profile);
                 // On a continuum of equilibria (a set the limit does not
                 // reach, or an indifferent agent) both may stop at different
                 // points of the same convex set.
-                let segment = || {
-                    [0.25, 0.5, 0.75].iter().all(|&w| {
-                        let mix: Vec<Vec<Vec<f64>>> = gp
-                            .iter()
-                            .zip(&ours.profile)
-                            .map(|(a, b)| {
-                                a.iter()
-                                    .zip(b)
-                                    .map(|(u, v)| {
-                                        u.iter()
-                                            .zip(v)
-                                            .map(|(x, y)| (1.0 - w) * x + w * y)
-                                            .collect()
-                                    })
-                                    .collect()
-                            })
-                            .collect();
-                        check_behavior(&t, &mix)
-                            .is_ok_and(|(_, nash, _)| nash.is_some_and(|r| r <= 1e-6 * range))
-                    })
-                };
                 if d <= 1e-5 {
                     same += 1;
-                } else if segment() {
+                } else if in_one_convex_set(t, &gp, &ours.profile, range) {
                     same_set += 1;
                 } else if EXPECTED.iter().any(|(g, _)| g == name) {
                     assert!(
@@ -1069,7 +1086,7 @@ t "" 3 "" { 0 }
             let x: Vec<f64> = p.profile.iter().flatten().cloned().collect();
             let k = t.k;
             for j in 0..t.n {
-                smallest_reach = smallest_reach.min(af.reach.reach(j, &x).0);
+                smallest_reach = smallest_reach.min(af.reach.reach_prob(j, &x));
             }
             let mut y: Vec<f64> = x.iter().map(|v| v.ln()).collect();
             y.push(p.lambda * t.scale);
@@ -1184,44 +1201,15 @@ t "" 3 "" { 0 }
         let Some(root) = shared() else {
             return;
         };
-        let mut trees = Vec::new();
-        let mut stack = vec![root.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|x| x == "efg") {
-                    trees.push(path);
-                }
-            }
-        }
-        trees.sort();
         let (mut same, mut same_set, mut ran) = (0, 0, 0);
         let mut differ = Vec::new();
-        for path in &trees {
-            let name = path
-                .strip_prefix(&root)
-                .unwrap_or(path)
-                .display()
-                .to_string();
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            let Ok(Game::Extensive(t)) = read_game(&text, &name) else {
-                continue;
-            };
-            if !t.is_perfect_recall()
-                || (0..t.num_players()).all(|p| t.player_infosets(p).is_empty())
-            {
+        for (name, _, t) in &reference_trees(&root) {
+            if (0..t.num_players()).all(|p| t.player_infosets(p).is_empty()) {
                 continue;
             }
-            let (r, map) = reversed(&t);
+            let (r, map) = reversed(t);
             let (Ok(a), Ok(b)) = (
-                agent_logit(&t, &LogitOptions::default()),
+                agent_logit(t, &LogitOptions::default()),
                 agent_logit(&r, &LogitOptions::default()),
             ) else {
                 continue;
@@ -1241,38 +1229,12 @@ t "" 3 "" { 0 }
                         .collect()
                 })
                 .collect();
-            let d = ea
-                .profile
-                .iter()
-                .flatten()
-                .flatten()
-                .zip(back.iter().flatten().flatten())
-                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+            let d = behavior_distance(&ea.profile, &back);
             let range =
-                AgentForm::new(&t).map_or(1.0, |af| af.payoff_range().max(f64::MIN_POSITIVE));
-            let one_set = [0.25, 0.5, 0.75].iter().all(|&w| {
-                let mix: Vec<Vec<Vec<f64>>> = ea
-                    .profile
-                    .iter()
-                    .zip(&back)
-                    .map(|(u, v)| {
-                        u.iter()
-                            .zip(v)
-                            .map(|(x, y)| {
-                                x.iter()
-                                    .zip(y)
-                                    .map(|(p, q)| (1.0 - w) * p + w * q)
-                                    .collect()
-                            })
-                            .collect()
-                    })
-                    .collect();
-                check_behavior(&t, &mix)
-                    .is_ok_and(|(_, nash, _)| nash.is_some_and(|r| r <= 1e-6 * range))
-            });
+                AgentForm::new(t).map_or(1.0, |af| af.payoff_range().max(f64::MIN_POSITIVE));
             if d <= 1e-6 {
                 same += 1;
-            } else if one_set {
+            } else if in_one_convex_set(t, &ea.profile, &back, range) {
                 same_set += 1;
             } else {
                 differ.push(format!(

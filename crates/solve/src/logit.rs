@@ -130,24 +130,24 @@ const MIN_REACH: f64 = 1e-250;
 impl AgentReach {
     /// The smallest probability of reaching an agent's information set.
     fn min_reach(&self, x: &[f64]) -> f64 {
-        self.members
-            .iter()
-            .map(|m| {
-                m.iter()
-                    .map(|(c, path)| path.iter().map(|&i| x[i]).product::<f64>() * c)
-                    .sum::<f64>()
-            })
+        (0..self.members.len())
+            .map(|j| self.reach_prob(j, x))
             .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Probability of reaching agent `j`'s set.
+    pub(crate) fn reach_prob(&self, j: usize, x: &[f64]) -> f64 {
+        self.members[j]
+            .iter()
+            .map(|(c, path)| path.iter().map(|&i| x[i]).product::<f64>() * c)
+            .sum()
     }
 
     /// Reach probability of agent `j`'s set and its partial derivatives
     /// (flat index, value).
-    pub(crate) fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
-        let mut r = 0.0;
+    fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
         let mut grad = Vec::new();
         for (c, path) in &self.members[j] {
-            let prod: f64 = path.iter().map(|&i| x[i]).product::<f64>() * c;
-            r += prod;
             for (q, &i) in path.iter().enumerate() {
                 let others: f64 = path
                     .iter()
@@ -159,7 +159,7 @@ impl AgentReach {
                 grad.push((i, others));
             }
         }
-        (r, grad)
+        (self.reach_prob(j, x), grad)
     }
 }
 
@@ -175,7 +175,7 @@ fn branch_regret(t: &PayoffTensor, reach: Option<&AgentReach>, x: &[f64]) -> f64
     for j in 0..t.n {
         let o = t.offsets[j];
         let s = t.shape[j];
-        let (r, _) = reach.reach(j, x);
+        let r = reach.reach_prob(j, x);
         if !(r > 1e-300) {
             continue;
         }
@@ -1296,20 +1296,20 @@ mod tests {
             let rb = logit(&gb, &LogitOptions::default()).unwrap_or_default();
             proptest::prop_assert_eq!(ra.equilibria.len(), rb.equilibria.len());
             if let (Some(ea), Some(eb)) = (ra.equilibria.first(), rb.equilibria.first()) {
-                let mut d = 0.0f64;
-                for i in 0..m {
-                    d = d.max((ea.profile[0][i] - eb.profile[1][m - 1 - i]).abs());
-                }
-                for j in 0..n {
-                    d = d.max((ea.profile[1][j] - eb.profile[0][j]).abs());
-                }
-                // On a continuum of equilibria the branch's end is where
-                // tracing stops, and the two runs step differently: then
-                // both must lie in one convex set of equilibria.
+                // `eb` in `ga`'s labels.
                 let mapped = vec![
                     (0..m).map(|i| eb.profile[1][m - 1 - i]).collect::<Vec<f64>>(),
                     eb.profile[0].clone(),
                 ];
+                let d = ea
+                    .profile
+                    .iter()
+                    .flatten()
+                    .zip(mapped.iter().flatten())
+                    .fold(0.0f64, |w, (x, y)| w.max((x - y).abs()));
+                // On a continuum of equilibria the branch's end is where
+                // tracing stops, and the two runs step differently: then
+                // both must lie in one convex set of equilibria.
                 let range = 6.0;
                 let one_set = [0.25, 0.5, 0.75].iter().all(|&w| {
                     let mix: Vec<Vec<f64>> = ea

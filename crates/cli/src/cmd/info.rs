@@ -11,7 +11,7 @@
 use super::solve::{csv_field, describe_step, eliminated_json};
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
-use detente_game::{format_rational, read_game_file, ExtensiveGame, Game};
+use detente_game::{format_rational, read_game_file, ExtensiveGame, Game, Rational};
 use detente_solve::dominance::{eliminate_dominated, DominanceKind};
 use serde_json::json;
 
@@ -178,15 +178,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 nf.num_profiles(),
                 shape.join("x")
             ));
-            out.push_str(&format!(
-                "constant-sum: {}\n",
-                if nf.is_constant_sum() { "yes" } else { "no" }
-            ));
-            out.push_str(&format!(
-                "payoff range: [{}, {}]\n",
-                format_rational(&lo),
-                format_rational(&hi)
-            ));
+            out.push_str(&sum_and_range_text(nf.is_constant_sum(), &lo, &hi));
             for (name, r) in [("pure", &pure), ("mixed", &mixed)] {
                 let Some(r) = r else {
                     out.push_str(&format!(
@@ -215,6 +207,16 @@ pub fn run(args: InfoArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The text output's constant-sum and payoff-range lines.
+fn sum_and_range_text(constant_sum: bool, lo: &Rational, hi: &Rational) -> String {
+    format!(
+        "constant-sum: {}\npayoff range: [{}, {}]\n",
+        if constant_sum { "yes" } else { "no" },
+        format_rational(lo),
+        format_rational(hi)
+    )
 }
 
 /// `info` on a tree whose reduced strategic form is too large to build
@@ -287,12 +289,7 @@ fn tree_only(args: &InfoArgs, game: &Game, t: &ExtensiveGame, why: &str) -> Resu
                     p + 1
                 ));
             }
-            out.push_str(&format!(
-                "constant-sum: {}\npayoff range: [{}, {}]\n",
-                if t.is_constant_sum() { "yes" } else { "no" },
-                format_rational(&lo),
-                format_rational(&hi)
-            ));
+            out.push_str(&sum_and_range_text(t.is_constant_sum(), &lo, &hi));
             out.push_str(&format!(
                 "strategic form: not built ({why}); no strategy list, no dominance checks\n"
             ));
