@@ -213,6 +213,7 @@ fn logit_options_are_checked() {
         vec!["--method", "gnm", "--max-steps", "0"],
         vec!["--method", "gnm", "--random-starts", "3"],
         vec!["--method", "ipa", "--seed", "3"],
+        vec!["--method", "gnm", "--gametracer-rounds"],
         vec!["--method", "liap", "--random-starts", "-1"],
         vec!["--method", "liap", "--random-starts", "2000000"],
         vec!["--method", "gnm", "--start", "centroid"],
@@ -242,6 +243,7 @@ fn help_documents_the_new_options() {
         "--max-steps",
         "--random-starts",
         "--seed",
+        "--gametracer-rounds",
         "agent form",
         "heuristic",
     ] {
@@ -351,4 +353,27 @@ fn simpdiv_starts_where_gambit_starts() {
     let a = run(&["--random-starts", "6", "--seed", "4"]);
     assert!(a.len() >= 2, "6 random starts found {} equilibria", a.len());
     assert_eq!(a, run(&["--random-starts", "6", "--seed", "4"]));
+}
+
+/// ipa's shortcut and Gametracer's full rounds reach the same equilibrium
+/// on `contrib/g1.nfg` (Gambit 16.7's `ipa_solve`: (1/5, 4/5), (3/7, 4/7),
+/// (2/3, 1/3)), the shortcut in fewer rounds.
+#[test]
+fn ipa_shortcut_and_gametracer_rounds_agree() {
+    let Some(f) = game("contrib/g1.nfg") else {
+        return;
+    };
+    let gambit = [0.2, 0.8, 3.0 / 7.0, 4.0 / 7.0, 2.0 / 3.0, 1.0 / 3.0];
+    for extra in [&[][..], &["--gametracer-rounds"][..]] {
+        let mut a = vec!["solve", f.as_str(), "--method", "ipa", "--format", "json"];
+        a.extend(extra.iter().copied());
+        let v = json(&detente(&a));
+        let eqs = v["equilibria"].as_array().cloned().unwrap_or_default();
+        assert_eq!(eqs.len(), 1, "{extra:?}: {v}");
+        let p = nums(&eqs[0]["profile"]);
+        assert_eq!(p.len(), gambit.len(), "{extra:?}: {v}");
+        for (x, y) in p.iter().zip(&gambit) {
+            assert!((x - y).abs() < 1e-9, "{extra:?}: {p:?}");
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! Guard of ipa's arithmetic: every n-player game of the Gambit catalog
 //! (`shared/games/gambit/**`, three or more players, trees on their
 //! reduced strategic form) and every benchmark game
-//! (`bench/nplayer/games/*.nfg`) is run with default options, and what the
-//! iteration did is compared **bit for bit** with the record in
+//! (`bench/nplayer/games/*.nfg`) is run with default options but for the
+//! shortcut (off: Gametracer's rounds to its own convergence test, as
+//! `--gametracer-rounds`), and what the iteration did is compared **bit for
+//! bit** with the record in
 //! `tests/data/ipa_guard.json`: rounds, support solves, pivoting solves,
 //! pivots, a hash of the bits of every iterate (`σ`, `s`, `z` of every
 //! round), the unpolished answer's bits and the returned profiles' bits.
@@ -100,6 +102,9 @@ fn observe(game: &NormalFormGame) -> Value {
     let opts = IpaOptions {
         // No time limit: the record must not depend on the machine's load.
         budget: Budget::new(1_000_000, None),
+        // Gametracer's rounds to its own convergence test: the iterates
+        // guarded are the emulation's.
+        shortcut: false,
         ..IpaOptions::default()
     };
     match ipa_traced(game, &opts) {
@@ -174,4 +179,59 @@ fn ipa_iterates_are_unchanged() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The shortcut (`IpaOptions::shortcut`, the default) ends at the
+/// equilibrium of Gametracer's full rounds on every guarded game (within
+/// 1e-9), with fewer rounds in all.
+#[test]
+fn shortcut_reaches_the_equilibrium_of_the_full_rounds() {
+    let shared = shared_games();
+    let games = games(shared.as_deref());
+    let opts = |shortcut| IpaOptions {
+        budget: Budget::new(1_000_000, None),
+        shortcut,
+        ..IpaOptions::default()
+    };
+    let (mut hits, mut rounds_on, mut rounds_off) = (0, 0, 0);
+    let mut differ = Vec::new();
+    for (name, game) in &games {
+        let (Ok((on, t_on)), Ok((off, t_off))) = (
+            ipa_traced(game, &opts(true)),
+            ipa_traced(game, &opts(false)),
+        ) else {
+            panic!("{name}: ipa failed");
+        };
+        hits += t_on.shortcut_hits;
+        rounds_on += t_on.rounds;
+        rounds_off += t_off.rounds;
+        assert!(
+            t_on.rounds <= t_off.rounds,
+            "{name}: more rounds with the shortcut"
+        );
+        let flat = |r: &detente_solve::nplayer_util::NplayerResult| -> Vec<Vec<f64>> {
+            r.equilibria
+                .iter()
+                .map(|e| e.profile.iter().flatten().cloned().collect())
+                .collect()
+        };
+        let (a, b) = (flat(&on), flat(&off));
+        let same = a.len() == b.len()
+            && a.iter().zip(&b).all(|(x, y)| {
+                x.len() == y.len() && x.iter().zip(y).all(|(u, v)| (u - v).abs() <= 1e-9)
+            });
+        if !same {
+            differ.push(format!("{name}: shortcut {a:?}, full rounds {b:?}"));
+        }
+    }
+    eprintln!(
+        "ipa shortcut: {} games, ended {hits} runs early, {rounds_on} rounds instead of {rounds_off}",
+        games.len()
+    );
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    // The shortcut is not idle: it ends runs on the benchmark games (and,
+    // with the catalog, on g1, g2, g3 and others).
+    let least = if shared.is_some() { 15 } else { 4 };
+    assert!(hits >= least, "the shortcut ended only {hits} runs");
+    assert!(rounds_on < rounds_off);
 }

@@ -182,6 +182,11 @@ pub struct SolveArgs {
     /// same starts and answers) [default: 0]
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
+    /// ipa only: run Gametracer's rounds to its own convergence test (every
+    /// iterate as Gambit computes it) instead of stopping as soon as
+    /// Newton's method on the settled support gives a verified equilibrium
+    #[arg(long)]
+    pub gametracer_rounds: bool,
     /// simpdiv only: where the path starts [default: first]
     #[arg(long, value_enum)]
     pub start: Option<Start>,
@@ -314,6 +319,9 @@ pub fn run(args: SolveArgs) -> Result<()> {
             "--random-starts and --seed apply to --method liap and simpdiv only".into(),
         )
         .into());
+    }
+    if args.gametracer_rounds && args.method != Some(Method::Ipa) {
+        return Err(UsageError("--gametracer-rounds applies to --method ipa only".into()).into());
     }
     if args.start.is_some() && args.method != Some(Method::Simpdiv) {
         return Err(UsageError("--start applies to --method simpdiv only".into()).into());
@@ -718,6 +726,7 @@ fn run_method<T: OutNum>(
                     game,
                     &ipa::IpaOptions {
                         budget,
+                        shortcut: !args.gametracer_rounds,
                         ..Default::default()
                     },
                 )?,
