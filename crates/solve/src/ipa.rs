@@ -565,7 +565,7 @@ impl Shifted {
                 let a = num_traits::ToPrimitive::to_i64(x.numer()).filter(|v| v.abs() < LIMIT)?;
                 let b =
                     num_traits::ToPrimitive::to_i64(x.denom()).filter(|&v| v > 0 && v < LIMIT)?;
-                if gcd(a.unsigned_abs() as u128, b as u128) != 1 {
+                if b != 1 && gcd(a.unsigned_abs() as u128, b as u128) != 1 {
                     return None;
                 }
                 q.push((a, b));
