@@ -206,4 +206,23 @@ fn trees_too_large_for_a_strategic_form_are_described() {
         "json",
     ]));
     assert_eq!(v["shape"], serde_json::json!([8, 4]));
+    // The `tree` object has the same fields on both paths.
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["tree"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        k.sort();
+        k
+    };
+    let big = json(&detente(&["info", &f, "--format", "json"]));
+    assert_eq!(keys(&v), keys(&big));
+    assert_eq!(v["tree"]["information_sets"], serde_json::json!([5, 2]));
+    assert_eq!(v["tree"]["perfect_information"], true);
+    let text =
+        String::from_utf8_lossy(&detente(&["info", &small.to_string_lossy()]).stdout).into_owned();
+    assert!(
+        text.contains("tree: 15 nodes, 8 terminal, perfect recall, perfect information; strategies below are the reduced strategic form"),
+        "{text}"
+    );
 }

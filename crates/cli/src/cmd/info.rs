@@ -95,14 +95,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
     let (lo, hi) = nf.payoff_range();
     let (form, tree) = match &game {
         Game::Normal(_) => ("nfg", None),
-        Game::Extensive(t) => (
-            "efg",
-            Some(json!({
-                "nodes": t.num_nodes(),
-                "terminal_nodes": t.num_terminal(),
-                "perfect_recall": t.is_perfect_recall(),
-            })),
-        ),
+        Game::Extensive(t) => ("efg", Some(t)),
     };
     match args.format {
         InfoFormat::Json => {
@@ -132,7 +125,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
                 v["dominance_not_checked"] = json!(unchecked);
             }
             if let Some(t) = tree {
-                v["tree"] = t;
+                v["tree"] = tree_json(t);
             }
             let s = serde_json::to_string_pretty(&v).context("writing JSON")?;
             super::emit(&format!("{s}\n"))?;
@@ -141,12 +134,10 @@ pub fn run(args: InfoArgs) -> Result<()> {
             let mut out = String::new();
             out.push_str(&format!("file: {} ({})\n", args.file, form));
             out.push_str(&format!("title: {}\n", game.title()));
-            if let Some(t) = &tree {
+            if let Some(t) = tree {
                 out.push_str(&format!(
-                    "tree: {} nodes, {} terminal, {} recall; strategies below are the reduced strategic form\n",
-                    t["nodes"],
-                    t["terminal_nodes"],
-                    if t["perfect_recall"] == true { "perfect" } else { "imperfect" }
+                    "{}; strategies below are the reduced strategic form\n",
+                    tree_line(t)
                 ));
             }
             out.push_str(&format!("players: {}\n", nf.num_players()));
@@ -209,6 +200,45 @@ pub fn run(args: InfoArgs) -> Result<()> {
     Ok(())
 }
 
+/// Information sets and actions of each player of a tree.
+fn infosets_and_actions(t: &ExtensiveGame) -> Vec<(usize, usize)> {
+    (0..t.num_players())
+        .map(|p| {
+            let sets = t.player_infosets(p);
+            let actions = sets.iter().map(|&s| t.infoset(s).num_actions()).sum();
+            (sets.len(), actions)
+        })
+        .collect()
+}
+
+/// The JSON output's `tree` object: the same fields whether or not the
+/// strategic form was built.
+fn tree_json(t: &ExtensiveGame) -> serde_json::Value {
+    let per_player = infosets_and_actions(t);
+    json!({
+        "nodes": t.num_nodes(),
+        "terminal_nodes": t.num_terminal(),
+        "perfect_recall": t.is_perfect_recall(),
+        "perfect_information": t.is_perfect_information(),
+        "chance": t.has_chance(),
+        "information_sets": per_player.iter().map(|p| p.0).collect::<Vec<_>>(),
+        "actions": per_player.iter().map(|p| p.1).collect::<Vec<_>>(),
+    })
+}
+
+/// The text output's line on a tree (size, recall, information, chance).
+fn tree_line(t: &ExtensiveGame) -> String {
+    let word = |b: bool| if b { "perfect" } else { "imperfect" };
+    format!(
+        "tree: {} nodes, {} terminal, {} recall, {} information{}",
+        t.num_nodes(),
+        t.num_terminal(),
+        word(t.is_perfect_recall()),
+        word(t.is_perfect_information()),
+        if t.has_chance() { ", chance moves" } else { "" }
+    )
+}
+
 /// The text output's constant-sum and payoff-range lines.
 fn sum_and_range_text(constant_sum: bool, lo: &Rational, hi: &Rational) -> String {
     format!(
@@ -225,13 +255,7 @@ fn sum_and_range_text(constant_sum: bool, lo: &Rational, hi: &Rational) -> Strin
 /// constant sum, payoff range), why the strategic form and the dominance
 /// checks are absent, and which methods solve the tree directly.
 fn tree_only(args: &InfoArgs, game: &Game, t: &ExtensiveGame, why: &str) -> Result<()> {
-    let per_player: Vec<(usize, usize)> = (0..t.num_players())
-        .map(|p| {
-            let sets = t.player_infosets(p);
-            let actions = sets.iter().map(|&s| t.infoset(s).num_actions()).sum();
-            (sets.len(), actions)
-        })
-        .collect();
+    let per_player = infosets_and_actions(t);
     let (lo, hi) = t.payoff_range();
     let methods = match (t.num_players(), t.is_constant_sum()) {
         (2, true) => "lcp, lp, logit, liap, spe",
@@ -249,15 +273,7 @@ fn tree_only(args: &InfoArgs, game: &Game, t: &ExtensiveGame, why: &str) -> Resu
                 "constant_sum": t.is_constant_sum(),
                 "min_payoff": format_rational(&lo),
                 "max_payoff": format_rational(&hi),
-                "tree": {
-                    "nodes": t.num_nodes(),
-                    "terminal_nodes": t.num_terminal(),
-                    "perfect_recall": t.is_perfect_recall(),
-                    "perfect_information": t.is_perfect_information(),
-                    "chance": t.has_chance(),
-                    "information_sets": per_player.iter().map(|p| p.0).collect::<Vec<_>>(),
-                    "actions": per_player.iter().map(|p| p.1).collect::<Vec<_>>(),
-                },
+                "tree": tree_json(t),
                 "strategic_form_not_built": why,
                 "tree_methods": methods,
             });
@@ -266,22 +282,7 @@ fn tree_only(args: &InfoArgs, game: &Game, t: &ExtensiveGame, why: &str) -> Resu
         }
         InfoFormat::Text => {
             let mut out = format!("file: {} (efg)\ntitle: {}\n", args.file, game.title());
-            out.push_str(&format!(
-                "tree: {} nodes, {} terminal, {} recall, {} information{}\n",
-                t.num_nodes(),
-                t.num_terminal(),
-                if t.is_perfect_recall() {
-                    "perfect"
-                } else {
-                    "imperfect"
-                },
-                if t.is_perfect_information() {
-                    "perfect"
-                } else {
-                    "imperfect"
-                },
-                if t.has_chance() { ", chance moves" } else { "" }
-            ));
+            out.push_str(&format!("{}\n", tree_line(t)));
             out.push_str(&format!("players: {}\n", t.num_players()));
             for (p, (name, (sets, actions))) in t.players().iter().zip(&per_player).enumerate() {
                 out.push_str(&format!(
