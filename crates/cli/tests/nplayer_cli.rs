@@ -377,3 +377,41 @@ fn ipa_shortcut_and_gametracer_rounds_agree() {
         }
     }
 }
+
+/// Ctrl-C (SIGINT) stops a long run without losing what it found: the
+/// verified equilibria so far are printed and the run says it was
+/// interrupted (enumpoly on a 4-player game runs 30 s to its budget).
+#[test]
+fn an_interrupted_run_prints_what_it_found() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/nplayer/games/rand_4p_4x4x4x4_1.nfg"
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["solve", file, "--method", "enumpoly", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run detente: {e}"));
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("kill: {e}"));
+    assert!(kill.success());
+    let o = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("enumpoly: interrupted (Ctrl-C); the equilibria printed are verified"),
+        "{err}"
+    );
+    assert!(err.contains("interrupted (stop requested) after"), "{err}");
+    let v = json(&o);
+    let eqs = v["equilibria"].as_array().cloned().unwrap_or_default();
+    for e in &eqs {
+        assert_eq!(nums(&e["profile"]).len(), 16, "{e}");
+    }
+    eprintln!("interrupted after 2 s: {} equilibria printed", eqs.len());
+}

@@ -14,9 +14,62 @@
 //! [`MAX_STRIDE`] steps apart (the interval at most doubles from one
 //! reading to the next). A run therefore stops within about one
 //! [`CHECK_PERIOD`] of its time limit while its steps take about as long
-//! as the ones before, and in any case within [`MAX_STRIDE`] steps.
+//! as the ones before, and in any case within
+//! [`MAX_STRIDE`] steps.
+//!
+//! A caller that wants to show progress or stop a run early (Ctrl-C in the
+//! CLI) gives the budget a [`Watch`]: at each reading of the clock the
+//! meter adds the steps done to the watch's counter and, when a stop was
+//! requested, stops as if a limit had been reached; the method then returns
+//! the verified answers it has, like a method whose budget ran out, and its
+//! note says it was interrupted. With a watch the clock is read on the same
+//! schedule as with a time limit.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Shared between a running method and its caller: the steps done so far
+/// (updated at each reading of the clock) and a stop request.
+#[derive(Debug, Clone, Default)]
+pub struct Watch {
+    stop: Arc<AtomicBool>,
+    steps: Arc<AtomicU64>,
+}
+
+impl Watch {
+    /// A new watch: no steps, no stop request.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The stop flag itself, e.g. for a signal handler to set.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
+    /// Asks the method to stop at its next reading of the clock.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a stop was requested.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Steps reported so far (all meters of the run together).
+    pub fn steps(&self) -> u64 {
+        self.steps.load(Ordering::Relaxed)
+    }
+}
+
+/// Two watches are equal when they are the same watch.
+impl PartialEq for Watch {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.stop, &other.stop) && Arc::ptr_eq(&self.steps, &other.steps)
+    }
+}
 
 /// The time the meter aims to let pass between two readings of the clock.
 pub const CHECK_PERIOD: Duration = Duration::from_millis(1);
@@ -32,6 +85,8 @@ pub struct Budget {
     pub max_iterations: u64,
     /// Wall-clock limit; `None` for no limit.
     pub max_time: Option<Duration>,
+    /// Progress counter and stop request shared with the caller.
+    pub watch: Option<Watch>,
 }
 
 impl Default for Budget {
@@ -40,6 +95,7 @@ impl Default for Budget {
         Budget {
             max_iterations: 1_000_000,
             max_time: Some(Duration::from_secs(30)),
+            watch: None,
         }
     }
 }
@@ -50,7 +106,14 @@ impl Budget {
         Budget {
             max_iterations,
             max_time,
+            watch: None,
         }
+    }
+
+    /// This budget, watched by `watch` (see [`Watch`]).
+    pub fn with_watch(mut self, watch: Watch) -> Self {
+        self.watch = Some(watch);
+        self
     }
 
     /// Starts measuring against this budget.
@@ -60,7 +123,13 @@ impl Budget {
             start: Instant::now(),
             iterations: 0,
             exhausted: false,
-            next_check: if self.max_time.is_some() { 1 } else { u64::MAX },
+            interrupted: false,
+            published: 0,
+            next_check: if self.max_time.is_some() || self.watch.is_some() {
+                1
+            } else {
+                u64::MAX
+            },
             stride: 1,
             last_check: (0, Duration::ZERO),
             #[cfg(test)]
@@ -76,6 +145,10 @@ pub struct Meter {
     start: Instant,
     iterations: u64,
     exhausted: bool,
+    /// Stopped by the watch's stop request.
+    interrupted: bool,
+    /// Steps already added to the watch's counter.
+    published: u64,
     /// The step count at which the clock is read next (`u64::MAX`: never,
     /// without a time limit).
     next_check: u64,
@@ -111,25 +184,39 @@ impl Meter {
     /// Reads the clock at a step: `false` (exhausted) once the time limit
     /// has passed; otherwise chooses the step of the next reading.
     fn check_clock(&mut self) -> bool {
-        let Some(limit) = self.budget.max_time else {
+        if self.budget.max_time.is_none() && self.budget.watch.is_none() {
             self.next_check = u64::MAX;
             return true;
-        };
+        }
         let now = self.start.elapsed();
         #[cfg(test)]
         {
             self.readings += 1;
         }
-        if now >= limit {
-            self.exhausted = true;
-            return false;
+        if let Some(w) = &self.budget.watch {
+            let new = self.iterations.saturating_sub(self.published);
+            w.steps.fetch_add(new, Ordering::Relaxed);
+            self.published = self.iterations;
+            if w.stop_requested() {
+                self.exhausted = true;
+                self.interrupted = true;
+                return false;
+            }
         }
+        let left = match self.budget.max_time {
+            Some(limit) if now >= limit => {
+                self.exhausted = true;
+                return false;
+            }
+            Some(limit) => limit - now,
+            None => CHECK_PERIOD,
+        };
         let (steps_then, time_then) = self.last_check;
         let steps = self.iterations.saturating_sub(steps_then).max(1);
         let per_step = now.saturating_sub(time_then).as_secs_f64() / steps as f64;
         // Aim at one reading per period, or at the limit if it is nearer,
         // at most doubling the interval (the time of a step can grow).
-        let target = CHECK_PERIOD.min(limit - now).as_secs_f64();
+        let target = CHECK_PERIOD.min(left).as_secs_f64();
         let wanted = if per_step > 0.0 {
             target / per_step
         } else {
@@ -143,9 +230,14 @@ impl Meter {
         true
     }
 
-    /// Whether a limit has been reached.
+    /// Whether a limit has been reached (or a stop was requested).
     pub fn exhausted(&self) -> bool {
         self.exhausted
+    }
+
+    /// Whether the run was stopped by its watch's stop request.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted
     }
 
     /// Steps counted so far.
@@ -166,13 +258,23 @@ impl Meter {
             .budget
             .max_time
             .map(|t| t.saturating_sub(self.start.elapsed()));
-        Budget::new(max_iterations.min(left), time)
+        Budget {
+            max_iterations: max_iterations.min(left),
+            max_time: time,
+            watch: self.budget.watch.clone(),
+        }
     }
 
     /// Adds the steps of a sub-task's meter to this one (and notices if the
     /// time ran out meanwhile).
     pub fn absorb(&mut self, other: &Meter) {
         self.iterations = self.iterations.saturating_add(other.iterations);
+        // The sub-task reported its own steps to the watch.
+        self.published = self.published.saturating_add(other.published);
+        if other.interrupted {
+            self.exhausted = true;
+            self.interrupted = true;
+        }
         if self.iterations >= self.budget.max_iterations {
             self.exhausted = true;
         }
@@ -185,6 +287,13 @@ impl Meter {
 
     /// A plain-language description of the limit that was reached.
     pub fn describe(&self) -> String {
+        if self.interrupted {
+            return format!(
+                "interrupted (stop requested) after {} steps and {:.3} s",
+                self.iterations,
+                self.start.elapsed().as_secs_f64()
+            );
+        }
         let time = match self.budget.max_time {
             Some(t) => format!("{:.3} s", t.as_secs_f64()),
             None => "no time limit".to_string(),
@@ -313,5 +422,42 @@ mod tests {
         m.absorb(&sub);
         assert!(m.exhausted());
         assert!(!m.tick());
+    }
+
+    /// A stop request stops a meter at its next reading of the clock
+    /// (within `MAX_STRIDE` steps), with or without a time limit; the steps
+    /// are reported to the watch, sub-budgets share it.
+    #[test]
+    fn a_watch_reports_steps_and_stops_the_run() {
+        for time in [None, Some(Duration::from_secs(3600))] {
+            let w = Watch::new();
+            let mut m = Budget::new(u64::MAX, time).with_watch(w.clone()).start();
+            for _ in 0..5000 {
+                assert!(m.tick());
+            }
+            assert!(w.steps() > 0 && w.steps() <= 5000, "{}", w.steps());
+            let sub = m.sub_budget(100);
+            assert_eq!(sub.watch.as_ref(), Some(&w));
+            w.request_stop();
+            let mut more = 0;
+            while m.tick() {
+                more += 1;
+                assert!(more <= MAX_STRIDE, "not stopped");
+            }
+            assert!(m.exhausted() && m.interrupted());
+            assert!(m.describe().starts_with("interrupted"), "{}", m.describe());
+            // A sub-task's interruption reaches its parent.
+            let w2 = Watch::new();
+            let mut parent = Budget::new(u64::MAX, time).with_watch(w2.clone()).start();
+            let mut child = parent.sub_budget(1_000_000).start();
+            w2.request_stop();
+            while child.tick() {}
+            parent.absorb(&child);
+            assert!(parent.interrupted() && !parent.tick());
+        }
+        // Without a watch nothing changes: never interrupted.
+        let mut m = Budget::new(10, None).start();
+        while m.tick() {}
+        assert!(!m.interrupted());
     }
 }

@@ -7,6 +7,7 @@ pub mod forecast;
 pub mod info;
 pub mod power;
 pub mod solve;
+pub mod solve_progress;
 pub mod solve_tree;
 
 /// Writes `text` to standard output; a closed pipe (`detente ... | head`) is

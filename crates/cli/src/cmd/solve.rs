@@ -218,6 +218,7 @@ impl SolveArgs {
         if let Some(n) = self.max_steps {
             b.max_iterations = n;
         }
+        b.watch = super::solve_progress::watch();
         b
     }
 
@@ -343,16 +344,26 @@ pub fn run(args: SolveArgs) -> Result<()> {
         }
     }
     let game = read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
+    if let Some(m) = args.method.filter(|m| m.is_numeric()) {
+        super::solve_progress::start(m.name(), args.budget().max_time);
+    }
+    let result = solve_game(&args, game);
+    super::solve_progress::finish();
+    result
+}
+
+/// `run` once the game is read: the form to solve on, then the method.
+fn solve_game(args: &SolveArgs, game: Game) -> Result<()> {
     // Trees are solved in behaviour strategies by the sequence-form and
     // subgame methods, and by logit and liap on the agent form, as Gambit
     // does, unless --strategic.
     if let Game::Extensive(tree) = &game {
         if matches!(args.method, Some(Method::Lcp | Method::Lp | Method::Spe)) && !args.strategic {
-            return crate::cmd::solve_tree::run(&args, tree);
+            return crate::cmd::solve_tree::run(args, tree);
         }
         if matches!(args.method, Some(Method::Logit | Method::Liap)) && !args.strategic {
             if args.method == Some(Method::Liap) || tree.is_perfect_recall() {
-                return crate::cmd::solve_tree::run_agent(&args, tree);
+                return crate::cmd::solve_tree::run_agent(args, tree);
             }
             eprintln!("detente: logit: this tree has imperfect recall; the agent quantal-response equilibrium is traced for perfect recall only, so logit runs on the reduced normal form");
         }
@@ -371,12 +382,12 @@ pub fn run(args: SolveArgs) -> Result<()> {
         Game::Extensive(_) => Form::Reduced,
     };
     if args.method == Some(Method::Logit) && (args.lambda.is_some() || args.branch) {
-        return logit_table(&args, &nf, form);
+        return logit_table(args, &nf, form);
     }
     if args.float || args.method.is_some_and(Method::is_numeric) {
-        solve_and_print::<f64>(&args, &nf, form)
+        solve_and_print::<f64>(args, &nf, form)
     } else {
-        solve_and_print::<Rational>(&args, &nf, form)
+        solve_and_print::<Rational>(args, &nf, form)
     }
 }
 
@@ -549,11 +560,7 @@ fn logit_table(args: &SolveArgs, game: &NormalFormGame, form: Form) -> Result<()
     } else {
         let b = logit_branch_to(game, args.max_lambda, &opts).map_err(fail)?;
         bifurcations.clone_from(&b.bifurcations);
-        if b.budget_exhausted {
-            eprintln!(
-                "detente: logit: the budget ran out; the branch is printed as far as it was traced"
-            );
-        }
+        branch_budget_note(b.budget_exhausted);
         let rows = b
             .points
             .into_iter()
@@ -772,6 +779,21 @@ fn run_method<T: OutNum>(
     })
 }
 
+/// Clears the spinner and says why a traced logit branch ended early (the
+/// budget, or Ctrl-C).
+pub(crate) fn branch_budget_note(exhausted: bool) {
+    super::solve_progress::finish();
+    if !exhausted {
+        return;
+    }
+    let why = if super::solve_progress::interrupted() {
+        "interrupted (Ctrl-C)"
+    } else {
+        "the budget ran out"
+    };
+    eprintln!("detente: logit: {why}; the branch is printed as far as it was traced");
+}
+
 /// Prints a numeric method's notes, budget and continua on standard error.
 pub(crate) fn report_notes(
     name: &str,
@@ -787,7 +809,12 @@ pub(crate) fn report_notes(
             note.strip_prefix(&prefix).unwrap_or(note)
         );
     }
-    if budget_exhausted {
+    super::solve_progress::finish();
+    if budget_exhausted && super::solve_progress::interrupted() {
+        eprintln!(
+            "detente: {name}: interrupted (Ctrl-C); the equilibria printed are verified, but the search did not finish"
+        );
+    } else if budget_exhausted {
         eprintln!(
             "detente: {name}: the budget ran out; the equilibria printed are verified, but the search did not finish"
         );

@@ -21,7 +21,8 @@
 //! `equilibrium,player,infoset,action,probability`.
 
 use super::solve::{
-    f64_json, print_qre_table, report_notes, thin_rows, Form, Format, Method, QreRow, SolveArgs,
+    branch_budget_note, f64_json, print_qre_table, report_notes, thin_rows, Form, Format, Method,
+    QreRow, SolveArgs,
 };
 use anyhow::{anyhow, Result};
 use detente_game::{format_rational, ExtensiveGame, Rational, Scalar};
@@ -223,9 +224,7 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
         } else {
             let (af, b) = agent_logit_branch(g, args.max_lambda, &logit_opts).map_err(fail)?;
             bifurcations.clone_from(&b.bifurcations);
-            if b.budget_exhausted {
-                eprintln!("detente: logit: the budget ran out; the branch is printed as far as it was traced");
-            }
+            branch_budget_note(b.budget_exhausted);
             let rows = b
                 .points
                 .into_iter()
