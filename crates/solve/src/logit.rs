@@ -143,10 +143,10 @@ impl AgentReach {
             .sum()
     }
 
-    /// Reach probability of agent `j`'s set and its partial derivatives
-    /// (flat index, value).
-    fn reach(&self, j: usize, x: &[f64]) -> (f64, Vec<(usize, f64)>) {
-        let mut grad = Vec::new();
+    /// Reach probability of agent `j`'s set; its partial derivatives
+    /// (flat index, value) into `grad`.
+    fn reach_into(&self, j: usize, x: &[f64], grad: &mut Vec<(usize, f64)>) -> f64 {
+        grad.clear();
         for (c, path) in &self.members[j] {
             for (q, &i) in path.iter().enumerate() {
                 let others: f64 = path
@@ -159,7 +159,7 @@ impl AgentReach {
                 grad.push((i, others));
             }
         }
-        (self.reach_prob(j, x), grad)
+        self.reach_prob(j, x)
     }
 }
 
@@ -186,6 +186,10 @@ fn branch_regret(t: &PayoffTensor, reach: Option<&AgentReach>, x: &[f64]) -> f64
     worst
 }
 
+/// Buffers of [`LogitSystem::eval_into`]: the profile, the values, the
+/// pair table and an agent's reach gradient (allocated once per system).
+type Scratch = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<(usize, f64)>);
+
 pub(crate) struct LogitSystem<'a> {
     t: &'a PayoffTensor,
     reach: Option<&'a AgentReach>,
@@ -193,7 +197,7 @@ pub(crate) struct LogitSystem<'a> {
     owner: Vec<usize>,
     /// The profile, strategy values and pair table of the last
     /// evaluation: an evaluation allocates nothing (strategic form).
-    scratch: RefCell<(Vec<f64>, Vec<f64>, Vec<f64>)>,
+    scratch: RefCell<Scratch>,
 }
 
 impl<'a> LogitSystem<'a> {
@@ -202,7 +206,12 @@ impl<'a> LogitSystem<'a> {
             t,
             reach,
             owner: (0..t.k).map(|a| t.owner(a)).collect(),
-            scratch: RefCell::new((vec![0.0; t.k], vec![0.0; t.k], vec![0.0; t.k * t.k])),
+            scratch: RefCell::new((
+                vec![0.0; t.k],
+                vec![0.0; t.k],
+                vec![0.0; t.k * t.k],
+                Vec::new(),
+            )),
         }
     }
 }
@@ -218,7 +227,7 @@ impl PathSystem for LogitSystem<'_> {
         let cols = k + 1;
         let lambda = y[k];
         let mut scratch = self.scratch.borrow_mut();
-        let (x, v, d) = &mut *scratch;
+        let (x, v, d, grad) = &mut *scratch;
         for (xi, w) in x.iter_mut().zip(&y[..k]) {
             *xi = w.exp();
         }
@@ -231,14 +240,18 @@ impl PathSystem for LogitSystem<'_> {
             let o = t.offsets[j];
             let s = t.shape[j];
             // Agent form: values divided by the reach probability R_j.
-            let (inv, grad) = match self.reach {
-                None => (1.0, Vec::new()),
+            let inv = match self.reach {
+                None => {
+                    grad.clear();
+                    1.0
+                }
                 Some(reach) => {
-                    let (r, g) = reach.reach(j, x);
+                    let r = reach.reach_into(j, x, grad);
                     if r > 1e-300 {
-                        (1.0 / r, g)
+                        1.0 / r
                     } else {
-                        (0.0, Vec::new())
+                        grad.clear();
+                        0.0
                     }
                 }
             };
@@ -267,7 +280,7 @@ impl PathSystem for LogitSystem<'_> {
                 // to zero before the division (a wrong Jacobian, the
                 // corrector converging linearly and the tracer creeping).
                 let ratio = delta * inv;
-                for &(b, dr) in &grad {
+                for &(b, dr) in grad.iter() {
                     row[b] += lambda * ratio * (x[b] * dr * inv);
                 }
                 row[k] = -delta * inv;

@@ -940,7 +940,9 @@ fn lu_solve_in(
     // (A fold without early exit: it vectorises; the scan is a tenth of
     // the solve on small systems otherwise.)
     let neg_zero = (-0.0f64).to_bits();
-    let may_skip = !a.iter().fold(false, |seen, x| seen | (x.to_bits() == neg_zero));
+    let may_skip = !a
+        .iter()
+        .fold(false, |seen, x| seen | (x.to_bits() == neg_zero));
     fin.clear();
     fin.resize(n, false);
     vv.clear();
