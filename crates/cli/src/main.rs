@@ -29,6 +29,8 @@ enum Command {
     Solve(cmd::solve::SolveArgs),
     /// Describe a game file: players, strategies, payoffs, dominated strategies
     Info(cmd::info::InfoArgs),
+    /// Check a given profile: a Nash equilibrium? On a tree, subgame perfect?
+    Check(cmd::check::CheckArgs),
     /// Power indices of a voting body (Shapley-Shubik, Banzhaf, Coleman), and a vote on a proposal
     Power(cmd::power::PowerArgs),
     /// Bargaining solutions (Nash, Kalai-Smorodinsky, egalitarian) and the zone of agreement
@@ -60,6 +62,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Forecast(a) => cmd::forecast::run(a),
         Command::Solve(a) => cmd::solve::run(a),
         Command::Info(a) => cmd::info::run(a),
+        Command::Check(a) => cmd::check::run(a),
         Command::Power(a) => cmd::power::run(a),
         Command::Bargain(a) => cmd::bargain::run(a),
         Command::Coalition(a) => cmd::coalition::run(a),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 pub mod analyze;
 pub mod bargain;
+pub mod check;
 pub mod coalition;
 pub mod convert;
 pub mod forecast;

@@ -1,0 +1,562 @@
+//! `detente check`: is a given profile a Nash equilibrium of a game, and,
+//! on a tree, is it subgame perfect?
+//!
+//! The profile comes from anywhere: Gambit's output (`NE,1/2,1/2,...`, the
+//! leading `NE` ignored), Detente's JSON profile (`[[...], [...]]`, numbers
+//! or exact fractions as strings), or typed by hand, in Gambit's order:
+//! player by player, strategy by strategy for a strategic form (a `.nfg`,
+//! or a tree's reduced strategic form with `--strategic`), and information
+//! set by information set, action by action for a tree's behaviour
+//! strategies. Every number is read exactly (`0.1` is 1/10). When they are
+//! all integers or fractions, the check is exact: regret exactly zero. When
+//! one is a decimal (as Gambit prints its floating-point answers), each
+//! distribution is normalised if its sum is within 1e-6 of 1, the regrets
+//! are still computed exactly, and a regret of at most `--tol` of the
+//! payoff range counts as none.
+//!
+//! A tree's profile is checked in behaviour strategies: each player's Nash
+//! regret (the best response over all behaviour strategies, perfect recall
+//! needed), then the same in every proper subgame; the first subgame where
+//! some player gains by deviating is named.
+
+use super::solve::Form;
+use crate::UsageError;
+use anyhow::{anyhow, Result};
+use clap::{Args, ValueEnum};
+use detente_game::{format_rational, parse_rational, ExtensiveGame, Game, NodeKind, Rational};
+use detente_solve::behavior::{expected_payoffs, nash_regrets, nash_regrets_at};
+use detente_solve::subgame::subgame_roots;
+use detente_solve::verify::{regrets, strategy_values};
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use serde_json::{json, Value};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Game file (Gambit .nfg or .efg), or - for standard input
+    pub file: String,
+    /// The profile: numbers separated by commas or spaces (fractions such as
+    /// 1/3 and decimals such as 0.5 are read exactly), in Gambit's order:
+    /// player by player, then strategy by strategy (a .nfg, or a tree with
+    /// --strategic) or information set by information set and action by
+    /// action (a tree); a leading "NE," as Gambit prints it is ignored.
+    /// Detente's JSON profile ([[...], ...]) is accepted too
+    #[arg(long, allow_hyphen_values = true)]
+    pub profile: String,
+    /// Trees (.efg): the profile is a mixed profile of the reduced strategic
+    /// form (as `detente solve --strategic` prints it), not behaviour
+    /// strategies
+    #[arg(long)]
+    pub strategic: bool,
+    /// For profiles given in decimals: the largest regret that counts as
+    /// none, as a fraction of the payoff range [default: 1e-6]. Profiles
+    /// of integers and fractions are checked exactly
+    #[arg(long, value_name = "FRACTION")]
+    pub tol: Option<f64>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+}
+
+/// The numbers of a profile, flat, and whether one was written as a
+/// decimal.
+fn parse_profile(text: &str) -> Result<(Vec<Rational>, bool), UsageError> {
+    let text = text.trim();
+    if text.starts_with('[') {
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            UsageError(format!(
+                "--profile: not valid JSON at column {}: {e}",
+                e.column()
+            ))
+        })?;
+        let mut out = Vec::new();
+        let mut decimal = false;
+        flatten_json(&v, &mut out, &mut decimal)?;
+        return Ok((out, decimal));
+    }
+    let mut tokens: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.first().is_some_and(|t| t.eq_ignore_ascii_case("NE")) {
+        tokens.remove(0);
+    }
+    let mut decimal = false;
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let x = parse_rational(t).ok_or_else(|| {
+            UsageError(format!(
+                "--profile: item {} ({t:?}) is not a number (expected an integer, a fraction such as 1/3 or a decimal such as 0.25)",
+                i + 1
+            ))
+        })?;
+        decimal |= t.contains(['.', 'e', 'E']);
+        out.push(x);
+    }
+    if out.is_empty() {
+        return Err(UsageError("--profile: no numbers given".into()));
+    }
+    Ok((out, decimal))
+}
+
+fn flatten_json(v: &Value, out: &mut Vec<Rational>, decimal: &mut bool) -> Result<(), UsageError> {
+    match v {
+        Value::Array(items) => items.iter().try_for_each(|x| flatten_json(x, out, decimal)),
+        Value::Number(n) => {
+            let s = n.to_string();
+            *decimal |= s.contains(['.', 'e', 'E']);
+            out.push(
+                parse_rational(&s)
+                    .ok_or_else(|| UsageError(format!("--profile: {s} is not a finite number")))?,
+            );
+            Ok(())
+        }
+        Value::String(s) => {
+            *decimal |= s.contains(['.', 'e', 'E']);
+            out.push(
+                parse_rational(s)
+                    .ok_or_else(|| UsageError(format!("--profile: {s:?} is not a number")))?,
+            );
+            Ok(())
+        }
+        other => Err(UsageError(format!(
+            "--profile: expected numbers in nested lists, found {other}"
+        ))),
+    }
+}
+
+/// Splits the flat numbers into distributions of the given sizes (named
+/// for messages), checks each, and normalises decimal ones whose sum is
+/// within 1e-6 of 1. Returns the distributions and notes.
+fn distributions(
+    flat: Vec<Rational>,
+    decimal: bool,
+    blocks: &[(String, usize)],
+    order: &str,
+) -> Result<(Vec<Vec<Rational>>, Vec<String>), UsageError> {
+    let need: usize = blocks.iter().map(|b| b.1).sum();
+    if flat.len() != need {
+        return Err(UsageError(format!(
+            "--profile has {} numbers; this game needs {need} ({order})",
+            flat.len()
+        )));
+    }
+    let mut notes = Vec::new();
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut it = flat.into_iter();
+    let near = Rational::new(1.into(), 1_000_000.into());
+    for (name, size) in blocks {
+        let mut d: Vec<Rational> = it.by_ref().take(*size).collect();
+        if let Some(x) = d.iter().find(|x| x.is_negative()) {
+            return Err(UsageError(format!(
+                "--profile: {name} has a negative probability ({})",
+                format_rational(x)
+            )));
+        }
+        let sum: Rational = d.iter().sum();
+        if !sum.is_one() {
+            if !decimal || (&sum - Rational::one()).abs() > near || sum.is_zero() {
+                return Err(UsageError(format!(
+                    "--profile: the probabilities of {name} sum to {}, not 1",
+                    format_rational(&sum)
+                )));
+            }
+            notes.push(format!(
+                "the probabilities of {name} summed to {}; divided by their sum",
+                format_rational(&sum)
+            ));
+            for x in &mut d {
+                *x = &*x / &sum;
+            }
+        }
+        out.push(d);
+    }
+    Ok((out, notes))
+}
+
+/// The first proper subgame where some player gains by deviating.
+struct Failing {
+    /// Root node, in the file's (prefix) order from 0.
+    node: usize,
+    label: String,
+    /// Where the subgame starts, in words.
+    place: String,
+    player: usize,
+    regret: Rational,
+}
+
+/// What the check found.
+struct Report {
+    form: Form,
+    exact: bool,
+    /// Absolute tolerance on regrets (0 when exact).
+    tol: f64,
+    players: Vec<String>,
+    payoffs: Vec<Rational>,
+    regrets: Vec<Rational>,
+    /// Trees in behaviour strategies: proper subgames checked and the
+    /// first one failing.
+    subgames: Option<(usize, Option<Failing>)>,
+    notes: Vec<String>,
+}
+
+impl Report {
+    fn within(&self, r: &Rational) -> bool {
+        if self.exact {
+            r.is_zero()
+        } else {
+            r.to_f64().is_some_and(|x| x <= self.tol)
+        }
+    }
+
+    fn nash(&self) -> bool {
+        self.regrets.iter().all(|r| self.within(r))
+    }
+}
+
+pub fn run(args: CheckArgs) -> Result<()> {
+    if let Some(t) = args.tol {
+        if !(t >= 0.0 && t.is_finite()) {
+            return Err(UsageError("--tol must be a nonnegative number".into()).into());
+        }
+    }
+    let (flat, decimal) = parse_profile(&args.profile)?;
+    let game = detente_game::read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
+    let rel_tol = if decimal {
+        args.tol.unwrap_or(1e-6)
+    } else {
+        0.0
+    };
+    let report = match (&game, args.strategic) {
+        (Game::Extensive(t), false) => check_tree(t, flat, decimal, rel_tol)?,
+        _ => {
+            let nf = game
+                .to_normal_form()
+                .map_err(|e| anyhow!("{}: {e}", args.file))?;
+            let form = match game {
+                Game::Normal(_) => Form::Normal,
+                Game::Extensive(_) => Form::Reduced,
+            };
+            check_strategic(&nf, form, flat, decimal, rel_tol)?
+        }
+    };
+    match args.format {
+        CheckFormat::Json => print_json(&args.file, &report),
+        CheckFormat::Text => print_text(&args.file, &report),
+    }
+}
+
+fn check_strategic(
+    nf: &detente_game::NormalFormGame,
+    form: Form,
+    flat: Vec<Rational>,
+    decimal: bool,
+    rel_tol: f64,
+) -> Result<Report> {
+    let blocks: Vec<(String, usize)> = nf
+        .players()
+        .iter()
+        .zip(nf.shape())
+        .enumerate()
+        .map(|(p, (name, k))| (player_name(p, name), k))
+        .collect();
+    let order = format!(
+        "{} strategies per player, player by player",
+        nf.shape()
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (profile, notes) = distributions(flat, decimal, &blocks, &order)?;
+    let values = strategy_values(nf, &profile);
+    let payoffs = values
+        .iter()
+        .zip(&profile)
+        .map(|(v, x)| v.iter().zip(x).map(|(a, b)| a * b).sum())
+        .collect();
+    Ok(Report {
+        form,
+        exact: !decimal,
+        tol: rel_tol * nf.payoff_range_f64().2.max(f64::MIN_POSITIVE),
+        players: nf.players().to_vec(),
+        payoffs,
+        regrets: regrets(nf, &profile),
+        subgames: None,
+        notes,
+    })
+}
+
+fn check_tree(
+    t: &ExtensiveGame,
+    flat: Vec<Rational>,
+    decimal: bool,
+    rel_tol: f64,
+) -> Result<Report> {
+    let mut blocks = Vec::new();
+    let mut shape = Vec::new();
+    for p in 0..t.num_players() {
+        let sets = t.player_infosets(p);
+        shape.push(sets.len());
+        for (k, &s) in sets.iter().enumerate() {
+            let set = t.infoset(s);
+            let label = if set.label().is_empty() {
+                String::new()
+            } else {
+                format!(" ({:?})", set.label())
+            };
+            blocks.push((
+                format!(
+                    "{}, information set {}{label}",
+                    player_name(p, &t.players()[p]),
+                    k + 1
+                ),
+                set.num_actions(),
+            ));
+        }
+    }
+    let order = format!(
+        "behaviour strategies: one probability per action, information set by information set, player by player ({}); --strategic takes a profile of the reduced strategic form",
+        (0..t.num_players())
+            .map(|p| format!(
+                "player {}: {} set{}, {} actions",
+                p + 1,
+                shape[p],
+                if shape[p] == 1 { "" } else { "s" },
+                t.player_infosets(p)
+                    .iter()
+                    .map(|&s| t.infoset(s).num_actions())
+                    .sum::<usize>()
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let (dists, notes) = distributions(flat, decimal, &blocks, &order)?;
+    let mut it = dists.into_iter();
+    let profile: Vec<Vec<Vec<Rational>>> = shape
+        .iter()
+        .map(|&n| it.by_ref().take(n).collect())
+        .collect();
+    if !t.is_perfect_recall() {
+        return Err(anyhow!(
+            "this tree has imperfect recall: Nash regret in behaviour strategies is not defined by best responses there; check a profile of its reduced strategic form with --strategic"
+        ));
+    }
+    let fail = |e: detente_solve::SolveError| anyhow!("{e}");
+    let (lo, hi) = t.payoff_range();
+    let range = (hi - lo).to_f64().unwrap_or(0.0).max(f64::MIN_POSITIVE);
+    let mut report = Report {
+        form: Form::Agent,
+        exact: !decimal,
+        tol: rel_tol * range,
+        players: t.players().to_vec(),
+        payoffs: expected_payoffs(t, &profile),
+        regrets: nash_regrets(t, &profile).map_err(fail)?,
+        subgames: None,
+        notes,
+    };
+    let roots: Vec<usize> = subgame_roots(t)
+        .into_iter()
+        .filter(|&r| r != t.root())
+        .collect();
+    let mut failing = None;
+    for &r in &roots {
+        let regs = nash_regrets_at(t, &profile, r).map_err(fail)?;
+        if let Some((p, x)) = regs
+            .into_iter()
+            .enumerate()
+            .find(|(_, x)| !report.within(x))
+        {
+            failing = Some(Failing {
+                node: r,
+                label: t.node(r).label().to_string(),
+                place: describe_node(t, r),
+                player: p,
+                regret: x,
+            });
+            break;
+        }
+    }
+    report.subgames = Some((roots.len(), failing));
+    Ok(report)
+}
+
+/// A node in words: its number in the file's order (from 1), its label,
+/// and who moves there.
+fn describe_node(t: &ExtensiveGame, r: usize) -> String {
+    let mut s = format!("node {} of the file", r + 1);
+    let label = t.node(r).label();
+    if !label.is_empty() {
+        s.push_str(&format!(" ({label:?})"));
+    }
+    match (t.node_kind(r), t.node(r).infoset()) {
+        (NodeKind::Personal(p), Some(set)) => {
+            let k = t.player_infosets(p).iter().position(|&x| x == set);
+            let set_label = t.infoset(set).label();
+            s.push_str(&format!(
+                ", where {} moves at information set {}{}",
+                player_name(p, &t.players()[p]),
+                k.map_or(0, |k| k + 1),
+                if set_label.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({set_label:?})")
+                }
+            ));
+        }
+        (NodeKind::Chance, _) => s.push_str(", a chance move"),
+        _ => {}
+    }
+    s
+}
+
+fn player_name(p: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("player {}", p + 1)
+    } else {
+        format!("player {} ({name:?})", p + 1)
+    }
+}
+
+fn print_text(file: &str, r: &Report) -> Result<()> {
+    let mut out = format!("file: {file} ({})\n", r.form_name());
+    out.push_str(&if r.exact {
+        "checked exactly (the profile is given in integers and fractions)\n".to_string()
+    } else {
+        format!(
+            "checked in exact arithmetic on the decimals given; a regret of at most {:.3e} (the tolerance times the payoff range) counts as none\n",
+            r.tol
+        )
+    });
+    for n in &r.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    for (p, name) in r.players.iter().enumerate() {
+        out.push_str(&format!(
+            "{}: payoff {}, regret {}\n",
+            player_name(p, name),
+            format_rational(&r.payoffs[p]),
+            format_rational(&r.regrets[p])
+        ));
+    }
+    let nash = r.nash();
+    out.push_str(&format!(
+        "Nash equilibrium: {}\n",
+        if nash { "yes" } else { "no" }
+    ));
+    if let Some((n, failing)) = &r.subgames {
+        out.push_str(&match (nash, failing) {
+            (false, _) => {
+                "subgame perfect: no (not a Nash equilibrium of the whole game)\n".to_string()
+            }
+            (true, None) if *n == 0 => {
+                "subgame perfect: yes (the game has no proper subgame)\n".to_string()
+            }
+            (true, None) => format!(
+                "subgame perfect: yes ({n} proper subgame{} checked)\n",
+                if *n == 1 { "" } else { "s" }
+            ),
+            (true, Some(f)) => format!(
+                "subgame perfect: no: in the subgame at {}, {} gains {} by deviating\n",
+                f.place,
+                player_name(f.player, &r.players[f.player]),
+                format_rational(&f.regret)
+            ),
+        });
+    }
+    super::emit(&out)
+}
+
+impl Report {
+    fn form_name(&self) -> &'static str {
+        match self.form {
+            Form::Agent => "behaviour strategies",
+            f => f.name(),
+        }
+    }
+}
+
+fn print_json(file: &str, r: &Report) -> Result<()> {
+    let q = |x: &Rational| Value::String(format_rational(x));
+    let nash = r.nash();
+    let mut v = json!({
+        "file": file,
+        "form": r.form_name(),
+        "exact": r.exact,
+        "tolerance": if r.exact { Value::Null } else { json!(r.tol) },
+        "players": r.players,
+        "payoffs": r.payoffs.iter().map(q).collect::<Vec<_>>(),
+        "regrets": r.regrets.iter().map(q).collect::<Vec<_>>(),
+        "nash": nash,
+        "notes": r.notes,
+    });
+    if let Some((n, failing)) = &r.subgames {
+        v["subgames_checked"] = json!(n);
+        v["subgame_perfect"] = json!(nash && failing.is_none());
+        v["failing_subgame"] = match failing {
+            Some(f) if nash => json!({
+                "node": f.node + 1,
+                "label": f.label,
+                "player": f.player + 1,
+                "regret": q(&f.regret),
+            }),
+            _ => Value::Null,
+        };
+    }
+    let s = serde_json::to_string_pretty(&v)?;
+    super::emit(&format!("{s}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn profiles_in_every_accepted_spelling() {
+        let half = Rational::new(1.into(), 2.into());
+        let want = vec![
+            half.clone(),
+            half.clone(),
+            Rational::one(),
+            Rational::zero(),
+        ];
+        for text in [
+            "NE,1/2,1/2,1,0",
+            "ne, 1/2 , 1/2, 1, 0",
+            "1/2 1/2 1 0",
+            "[[\"1/2\", \"1/2\"], [1, 0]]",
+            "[[[0.5, 0.5]], [[1, 0]]]",
+        ] {
+            let (got, _) = parse_profile(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(got, want, "{text}");
+        }
+        assert!(!parse_profile("1/2,1/2").map(|p| p.1).unwrap_or(true));
+        assert!(parse_profile("0.5,0.5").map(|p| p.1).unwrap_or(false));
+        assert!(parse_profile("[0.5, 0.5]").map(|p| p.1).unwrap_or(false));
+    }
+
+    proptest! {
+        /// Any text gives numbers or a usage error, never a panic.
+        #[test]
+        fn any_text_parses_or_is_refused(text in ".{0,40}") {
+            let _ = parse_profile(&text);
+        }
+
+        /// Profiles written out in Gambit's style read back exactly.
+        #[test]
+        fn written_profiles_read_back(nums in proptest::collection::vec((0i64..50, 1i64..50), 1..12)) {
+            let xs: Vec<Rational> = nums.iter().map(|&(a, b)| Rational::new(a.into(), b.into())).collect();
+            let text = format!("NE,{}", xs.iter().map(format_rational).collect::<Vec<_>>().join(","));
+            let (got, decimal) = parse_profile(&text).map_err(|e| TestCaseError::fail(e.0))?;
+            prop_assert_eq!(got, xs);
+            prop_assert!(!decimal);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! `detente check`: a given profile checked for Nash equilibrium and, on a
+//! tree, subgame perfection; profiles in Gambit's and Detente's formats;
+//! clear errors on malformed profiles.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run detente: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("detente-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+const TALKS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/games/talks.nfg"
+);
+
+/// Entry deterrence: (Out, Fight) is a Nash equilibrium that is not
+/// subgame perfect (the incumbent's threat is not credible); (In,
+/// Accommodate) is the subgame-perfect one.
+const ENTRY: &str = r#"EFG 2 R "Entry deterrence" { "Entrant" "Incumbent" }
+""
+
+p "" 1 1 "Entrant" { "Out" "In" } 0
+t "" 1 "Out" { 0, 2 }
+p "" 2 1 "Incumbent" { "Fight" "Accommodate" } 0
+t "" 2 "Fight" { -1, -1 }
+t "" 3 "Accommodate" { 1, 1 }
+"#;
+
+fn check(file: &str, profile: &str, extra: &[&str]) -> Value {
+    let mut a = vec!["check", file, "--profile", profile, "--format", "json"];
+    a.extend_from_slice(extra);
+    json(&detente(&a))
+}
+
+#[test]
+fn every_equilibrium_solve_prints_checks_and_others_do_not() {
+    let o = detente(&["solve", TALKS]);
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("NE,")).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    for l in lines {
+        let v = check(TALKS, l, &[]);
+        assert_eq!(v["nash"], true, "{l}: {v}");
+        assert_eq!(v["exact"], true);
+        assert_eq!(v["regrets"], serde_json::json!(["0", "0"]));
+        assert!(v.get("subgame_perfect").is_none(), "{v}");
+    }
+    // (Negotiate, Expand): each player gains 1 by switching.
+    let v = check(TALKS, "1,0,0,1", &[]);
+    assert_eq!(v["nash"], false);
+    assert_eq!(v["regrets"], serde_json::json!(["1", "1"]));
+    let t = stdout(&detente(&["check", TALKS, "--profile", "1,0,0,1"]));
+    assert!(t.contains("Nash equilibrium: no"), "{t}");
+    assert!(t.contains("regret 1"), "{t}");
+}
+
+#[test]
+fn subgame_perfection_on_a_tree() {
+    let f = write_temp("entry.efg", ENTRY);
+    let f = f.to_string_lossy();
+    // (Out, Fight): Nash, not subgame perfect; the subgame and the gain named.
+    let v = check(&f, "1,0,1,0", &[]);
+    assert_eq!(v["form"], "behaviour strategies");
+    assert_eq!(v["nash"], true);
+    assert_eq!(v["subgame_perfect"], false);
+    assert_eq!(v["subgames_checked"], 1);
+    assert_eq!(v["failing_subgame"]["node"], 3);
+    assert_eq!(v["failing_subgame"]["player"], 2);
+    assert_eq!(v["failing_subgame"]["regret"], "2");
+    let t = stdout(&detente(&["check", &f, "--profile", "1,0,1,0"]));
+    assert!(
+        t.contains("subgame perfect: no: in the subgame at node 3 of the file, where player 2 (\"Incumbent\") moves at information set 1 (\"Incumbent\"), player 2 (\"Incumbent\") gains 2 by deviating"),
+        "{t}"
+    );
+    // (In, Accommodate): subgame perfect.
+    let v = check(&f, "0,1,0,1", &[]);
+    assert_eq!(
+        (v["nash"].clone(), v["subgame_perfect"].clone()),
+        (true.into(), true.into())
+    );
+    assert_eq!(v["payoffs"], serde_json::json!(["1", "1"]));
+    // (In, Fight) is not even Nash.
+    let v = check(&f, "0,1,1,0", &[]);
+    assert_eq!(v["nash"], false);
+    assert_eq!(v["subgame_perfect"], false);
+    assert_eq!(v["failing_subgame"], Value::Null);
+    // The reduced strategic form: (Out, Fight) is an equilibrium there too.
+    let v = check(&f, "1,0,1,0", &["--strategic"]);
+    assert_eq!(v["form"], "reduced normal form");
+    assert_eq!(v["nash"], true);
+    assert!(v.get("subgame_perfect").is_none());
+}
+
+#[test]
+fn decimals_are_checked_within_a_tolerance() {
+    // Sums exactly 1 but is not exactly the mixed equilibrium.
+    let p = "0.5000001,0.4999999,0.5,0.5";
+    let v = check(TALKS, p, &[]);
+    assert_eq!(v["exact"], false);
+    assert_eq!(v["nash"], true, "{v}");
+    let v = check(TALKS, p, &["--tol", "0"]);
+    assert_eq!(v["nash"], false, "{v}");
+    // Gambit's rounded output: sums within 1e-6 of 1 are normalised, with a note.
+    let v = check(TALKS, "NE,0.3333333,0.6666666,1,0", &[]);
+    assert!(v["notes"][0]
+        .as_str()
+        .is_some_and(|n| n.contains("summed to 9999999/10000000")));
+    // Fractions that do not sum to 1 are an error.
+    let o = detente(&["check", TALKS, "--profile", "1/3,1/3,1,0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sum to 2/3, not 1"));
+}
+
+#[test]
+fn detentes_own_json_profiles_are_accepted() {
+    let Some(shared) = shared_dir() else {
+        return;
+    };
+    // Every equilibrium lcp finds on these trees is Nash; every spe answer
+    // is subgame perfect.
+    for name in ["contrib/cent2.efg", "contrib/bhg1.efg", "doc/poker.efg"] {
+        let f = shared.join("games/gambit").join(name);
+        let f = f.to_string_lossy();
+        for (method, perfect) in [("lcp", false), ("spe", true)] {
+            let v = json(&detente(&[
+                "solve", &f, "--method", method, "--format", "json",
+            ]));
+            let eqs = v["equilibria"].as_array().cloned().unwrap_or_default();
+            assert!(!eqs.is_empty(), "{name} {method}");
+            for e in eqs {
+                let p = e["profile"].to_string();
+                let c = check(&f, &p, &[]);
+                assert_eq!(c["nash"], true, "{name} {method}: {c}");
+                assert_eq!(c["exact"], true);
+                if perfect {
+                    assert_eq!(c["subgame_perfect"], true, "{name}: {c}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_profiles_are_usage_errors() {
+    let f = write_temp("entry2.efg", ENTRY);
+    let f = f.to_string_lossy();
+    for (p, want) in [
+        ("1,0,1", "--profile has 3 numbers; this game needs 4"),
+        ("1,0,1,x", "item 4 (\"x\") is not a number"),
+        ("1,0,2,-1", "has a negative probability (-1)"),
+        ("", "no numbers given"),
+        ("[[1,0],[1", "not valid JSON"),
+        ("[[1,0],[true,false]]", "expected numbers"),
+    ] {
+        let o = detente(&["check", &f, "--profile", p]);
+        assert_eq!(o.status.code(), Some(2), "{p}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{p}: {err}");
+    }
+    let o = detente(&["check", &f, "--profile", "1,0,1,0", "--tol", "-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    // A missing file is bad input (exit 1), named.
+    let o = detente(&["check", "/nonexistent/x.nfg", "--profile", "1,0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.nfg"));
+}
+
+fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!("shared reference directory {} is missing", dir.display());
+    }
+    eprintln!("notice: {} not found; skipping", dir.display());
+    None
+}
