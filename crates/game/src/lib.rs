@@ -23,6 +23,7 @@ pub mod lexer;
 pub mod nfg;
 pub mod normal;
 pub mod number;
+pub mod profile_text;
 pub mod reduce;
 
 pub use efg::{read_efg, write_efg};
@@ -33,4 +34,5 @@ pub use json::game_to_json;
 pub use nfg::{read_nfg, write_nfg};
 pub use normal::{NormalFormGame, Outcome, MAX_PROFILES};
 pub use number::{format_rational, parse_rational, Rational, Scalar};
+pub use profile_text::{parse_profile_text, ProfileTextError};
 pub use reduce::ReducedStrategy;

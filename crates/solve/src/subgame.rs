@@ -68,6 +68,22 @@ pub fn subgame_roots(game: &ExtensiveGame) -> Vec<usize> {
         .collect()
 }
 
+/// Each player's Nash regret in every proper subgame (the whole game
+/// excluded), subgame by subgame in prefix order of their roots: the
+/// profile is subgame perfect exactly when these and the whole game's
+/// regrets are all zero. Used to say where a profile fails; needs perfect
+/// recall.
+pub fn subgame_regrets(
+    game: &ExtensiveGame,
+    profile: &[Vec<Vec<Rational>>],
+) -> Result<Vec<(usize, Vec<Rational>)>, SolveError> {
+    subgame_roots(game)
+        .into_iter()
+        .filter(|&r| r != game.root())
+        .map(|r| Ok((r, nash_regrets_at(game, profile, r)?)))
+        .collect()
+}
+
 /// Whether `profile` is a subgame-perfect equilibrium (exact). Needs
 /// perfect recall unless the game has perfect information.
 pub fn is_subgame_perfect(
@@ -344,8 +360,18 @@ t "" 4 "" { 1, 3 }
             .iter()
             .all(|r| r.is_zero()));
         assert!(!is_subgame_perfect(&g, &threat).unwrap());
+        // Where it fails: in the subgame at node 2, (A, b) gives both −1;
+        // B (against b) or a (against A) gives the deviator 1: both gain 2.
+        let per = subgame_regrets(&g, &threat).unwrap();
+        assert_eq!(per.len(), 1);
+        assert_eq!(per[0].0, 2);
+        assert_eq!(per[0].1, vec![q(2, 1), q(2, 1)]);
         let spe = subgame_perfect(&g, &SubgameOptions::default()).unwrap();
         assert!(is_subgame_perfect(&g, &spe.profile).unwrap());
+        assert!(subgame_regrets(&g, &spe.profile)
+            .unwrap()
+            .iter()
+            .all(|(_, r)| r.iter().all(|x| x.is_zero())));
         // Either coordinated outcome of the subgame is possible; the entry
         // decision must be optimal against it.
         let sub_val = &spe.payoffs;

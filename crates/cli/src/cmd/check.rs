@@ -23,9 +23,9 @@ use super::solve::Form;
 use crate::UsageError;
 use anyhow::{anyhow, Result};
 use clap::{Args, ValueEnum};
-use detente_game::{format_rational, parse_rational, ExtensiveGame, Game, NodeKind, Rational};
-use detente_solve::behavior::{expected_payoffs, nash_regrets, nash_regrets_at};
-use detente_solve::subgame::subgame_roots;
+use detente_game::{format_rational, parse_profile_text, ExtensiveGame, Game, NodeKind, Rational};
+use detente_solve::behavior::{expected_payoffs, nash_regrets};
+use detente_solve::subgame::subgame_regrets;
 use detente_solve::verify::{regrets, strategy_values};
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use serde_json::{json, Value};
@@ -62,73 +62,6 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
-}
-
-/// The numbers of a profile, flat, and whether one was written as a
-/// decimal.
-fn parse_profile(text: &str) -> Result<(Vec<Rational>, bool), UsageError> {
-    let text = text.trim();
-    if text.starts_with('[') {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
-            UsageError(format!(
-                "--profile: not valid JSON at column {}: {e}",
-                e.column()
-            ))
-        })?;
-        let mut out = Vec::new();
-        let mut decimal = false;
-        flatten_json(&v, &mut out, &mut decimal)?;
-        return Ok((out, decimal));
-    }
-    let mut tokens: Vec<&str> = text
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tokens.first().is_some_and(|t| t.eq_ignore_ascii_case("NE")) {
-        tokens.remove(0);
-    }
-    let mut decimal = false;
-    let mut out = Vec::with_capacity(tokens.len());
-    for (i, t) in tokens.iter().enumerate() {
-        let x = parse_rational(t).ok_or_else(|| {
-            UsageError(format!(
-                "--profile: item {} ({t:?}) is not a number (expected an integer, a fraction such as 1/3 or a decimal such as 0.25)",
-                i + 1
-            ))
-        })?;
-        decimal |= t.contains(['.', 'e', 'E']);
-        out.push(x);
-    }
-    if out.is_empty() {
-        return Err(UsageError("--profile: no numbers given".into()));
-    }
-    Ok((out, decimal))
-}
-
-fn flatten_json(v: &Value, out: &mut Vec<Rational>, decimal: &mut bool) -> Result<(), UsageError> {
-    match v {
-        Value::Array(items) => items.iter().try_for_each(|x| flatten_json(x, out, decimal)),
-        Value::Number(n) => {
-            let s = n.to_string();
-            *decimal |= s.contains(['.', 'e', 'E']);
-            out.push(
-                parse_rational(&s)
-                    .ok_or_else(|| UsageError(format!("--profile: {s} is not a finite number")))?,
-            );
-            Ok(())
-        }
-        Value::String(s) => {
-            *decimal |= s.contains(['.', 'e', 'E']);
-            out.push(
-                parse_rational(s)
-                    .ok_or_else(|| UsageError(format!("--profile: {s:?} is not a number")))?,
-            );
-            Ok(())
-        }
-        other => Err(UsageError(format!(
-            "--profile: expected numbers in nested lists, found {other}"
-        ))),
-    }
 }
 
 /// Splits the flat numbers into distributions of the given sizes (named
@@ -226,7 +159,8 @@ pub fn run(args: CheckArgs) -> Result<()> {
             return Err(UsageError("--tol must be a nonnegative number".into()).into());
         }
     }
-    let (flat, decimal) = parse_profile(&args.profile)?;
+    let (flat, decimal) =
+        parse_profile_text(&args.profile).map_err(|e| UsageError(format!("--profile: {e}")))?;
     let game = detente_game::read_game_file(&args.file).map_err(|e| anyhow!("{e}"))?;
     let rel_tol = if decimal {
         args.tol.unwrap_or(1e-6)
@@ -361,13 +295,10 @@ fn check_tree(
         subgames: None,
         notes,
     };
-    let roots: Vec<usize> = subgame_roots(t)
-        .into_iter()
-        .filter(|&r| r != t.root())
-        .collect();
+    let per_subgame = subgame_regrets(t, &profile).map_err(fail)?;
+    let checked = per_subgame.len();
     let mut failing = None;
-    for &r in &roots {
-        let regs = nash_regrets_at(t, &profile, r).map_err(fail)?;
+    for (r, regs) in per_subgame {
         if let Some((p, x)) = regs
             .into_iter()
             .enumerate()
@@ -383,7 +314,7 @@ fn check_tree(
             break;
         }
     }
-    report.subgames = Some((roots.len(), failing));
+    report.subgames = Some((checked, failing));
     Ok(report)
 }
 
@@ -511,52 +442,4 @@ fn print_json(file: &str, r: &Report) -> Result<()> {
     }
     let s = serde_json::to_string_pretty(&v)?;
     super::emit(&format!("{s}\n"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn profiles_in_every_accepted_spelling() {
-        let half = Rational::new(1.into(), 2.into());
-        let want = vec![
-            half.clone(),
-            half.clone(),
-            Rational::one(),
-            Rational::zero(),
-        ];
-        for text in [
-            "NE,1/2,1/2,1,0",
-            "ne, 1/2 , 1/2, 1, 0",
-            "1/2 1/2 1 0",
-            "[[\"1/2\", \"1/2\"], [1, 0]]",
-            "[[[0.5, 0.5]], [[1, 0]]]",
-        ] {
-            let (got, _) = parse_profile(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(got, want, "{text}");
-        }
-        assert!(!parse_profile("1/2,1/2").map(|p| p.1).unwrap_or(true));
-        assert!(parse_profile("0.5,0.5").map(|p| p.1).unwrap_or(false));
-        assert!(parse_profile("[0.5, 0.5]").map(|p| p.1).unwrap_or(false));
-    }
-
-    proptest! {
-        /// Any text gives numbers or a usage error, never a panic.
-        #[test]
-        fn any_text_parses_or_is_refused(text in ".{0,40}") {
-            let _ = parse_profile(&text);
-        }
-
-        /// Profiles written out in Gambit's style read back exactly.
-        #[test]
-        fn written_profiles_read_back(nums in proptest::collection::vec((0i64..50, 1i64..50), 1..12)) {
-            let xs: Vec<Rational> = nums.iter().map(|&(a, b)| Rational::new(a.into(), b.into())).collect();
-            let text = format!("NE,{}", xs.iter().map(format_rational).collect::<Vec<_>>().join(","));
-            let (got, decimal) = parse_profile(&text).map_err(|e| TestCaseError::fail(e.0))?;
-            prop_assert_eq!(got, xs);
-            prop_assert!(!decimal);
-        }
-    }
 }
