@@ -203,3 +203,137 @@ fn shared_dir() -> Option<PathBuf> {
     eprintln!("notice: {} not found; skipping", dir.display());
     None
 }
+
+/// Gambit's own answers on the catalog's trees (`reference.json`), checked
+/// by `detente check` in behaviour strategies: every exact lcp and lp
+/// answer is a Nash equilibrium with Gambit's payoffs (sets Gambit leaves
+/// empty because their player never reaches them are accepted), except
+/// five malformed lp answers, which are refused: four leave empty a set
+/// their own player does reach (`vonstengelforges2008/fig6`, `e10a`,
+/// `nim`, `nim7`) and one has a distribution summing to 5/6
+/// (`reduction_generic_payoffs`); logit's floating-point
+/// answers are accepted exactly where Gambit's own max regret is small and
+/// refused where it is large (Gambit's logit returns some
+/// non-equilibria).
+#[test]
+fn gambits_answers_on_trees_check_as_gambit_says() {
+    let Some(shared) = shared_dir() else {
+        return;
+    };
+    let dir = shared.join("games/gambit");
+    let text = std::fs::read_to_string(dir.join("reference.json"))
+        .unwrap_or_else(|e| panic!("reference.json: {e}"));
+    let reference: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let games = reference["games"].as_object().cloned().unwrap_or_default();
+    let (mut exact, mut accepted, mut refused) = (0, 0, 0);
+    let mut malformed = Vec::new();
+    for (name, g) in &games {
+        if g["format"] != "efg" || g["perfect_recall"] != true {
+            continue;
+        }
+        let file = dir.join(name);
+        let file = file.to_string_lossy();
+        let range = {
+            let num = |k: &str| {
+                g[k].as_str()
+                    .and_then(|s| {
+                        let (a, b) = s.split_once('/').unwrap_or((s, "1"));
+                        Some(a.parse::<f64>().ok()? / b.parse::<f64>().ok()?)
+                    })
+                    .unwrap_or(0.0)
+            };
+            (num("max_payoff") - num("min_payoff")).max(f64::MIN_POSITIVE)
+        };
+        for method in ["lcp", "lp", "logit"] {
+            let m = &g["methods"][method];
+            if m["status"] != "ok" || m["representation"] != "behavior" {
+                continue;
+            }
+            for e in m["equilibria"].as_array().cloned().unwrap_or_default() {
+                let profile = e["profile"].to_string();
+                let o = detente(&["check", &file, "--profile", &profile, "--format", "json"]);
+                let err = String::from_utf8_lossy(&o.stderr);
+                if o.status.code() == Some(2)
+                    && (err.contains("are all zero, but the player's own play reaches it")
+                        || err.contains("not 1"))
+                {
+                    malformed.push(format!("{name} {method}"));
+                    continue;
+                }
+                let c = json(&o);
+                if method == "logit" {
+                    let r = e["max_regret"].as_f64().unwrap_or(f64::NAN);
+                    if r <= 1e-8 * range {
+                        assert_eq!(c["nash"], true, "{name} logit (regret {r}): {c}");
+                        accepted += 1;
+                    } else if r >= 1e-4 * range {
+                        assert_eq!(c["nash"], false, "{name} logit (regret {r}): {c}");
+                        refused += 1;
+                    }
+                } else {
+                    assert_eq!(c["nash"], true, "{name} {method}: {c}");
+                    assert_eq!(c["exact"], true);
+                    assert_eq!(c["payoffs"], e["payoffs"], "{name} {method}");
+                    exact += 1;
+                }
+            }
+        }
+    }
+    eprintln!(
+        "Gambit's tree answers: {exact} exact ones checked as equilibria, {accepted} logit answers accepted, {refused} refused; malformed: {malformed:?}"
+    );
+    malformed.sort();
+    assert_eq!(
+        malformed,
+        [
+            "catalog/journals/mor/vonstengelforges2008/fig6.efg lp",
+            "contrib/e10a.efg lp",
+            "contrib/nim.efg lp",
+            "contrib/nim7.efg lp",
+            "tests/reduction_generic_payoffs.efg lp"
+        ]
+    );
+    assert!(exact >= 100, "only {exact} exact answers checked");
+    assert!(accepted >= 50, "only {accepted} logit answers accepted");
+}
+
+/// A set its own player's earlier choice cuts off may be left empty (all
+/// zeros), as Gambit prints sequence-form answers: the Nash check does not
+/// depend on it; subgame perfection does and is left undecided. A set the
+/// player's own play reaches may not be left empty.
+#[test]
+fn sets_the_player_never_reaches_may_be_left_empty() {
+    let tree = r#"EFG 2 R "Entry, then the entrant moves again" { "Entrant" "Incumbent" }
+""
+
+p "" 1 1 "Enter?" { "Out" "In" } 0
+t "" 1 "Out" { 0, 2 }
+p "" 2 1 "Respond" { "Fight" "Accommodate" } 0
+t "" 2 "Fight" { -1, -1 }
+p "" 1 2 "Expand?" { "Stay" "Expand" } 0
+t "" 3 "Stay" { 1, 1 }
+t "" 4 "Expand" { 2, 0 }
+"#;
+    let f = write_temp("entry3.efg", tree);
+    let f = f.to_string_lossy();
+    // Out, (empty), Fight.
+    let v = check(&f, "1,0,0,0,1,0", &[]);
+    assert_eq!(v["nash"], true, "{v}");
+    assert_eq!(v["subgame_perfect"], Value::Null, "{v}");
+    assert!(v["notes"][0]
+        .as_str()
+        .is_some_and(|n| n.contains("information set 2 (\"Expand?\") is left empty")));
+    let t = stdout(&detente(&["check", &f, "--profile", "1,0,0,0,1,0"]));
+    assert!(t.contains("subgame perfect: not decided"), "{t}");
+    // In, (empty), Accommodate: the entrant's own play reaches the set.
+    let o = detente(&["check", &f, "--profile", "0,1,0,0,0,1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("are all zero, but the player's own play reaches it"));
+    // Completed: In, Expand, Accommodate is subgame perfect.
+    let v = check(&f, "0,1,0,1,0,1", &[]);
+    assert_eq!(
+        (v["nash"].clone(), v["subgame_perfect"].clone()),
+        (true.into(), true.into())
+    );
+}

@@ -17,7 +17,11 @@
 //! A tree's profile is checked in behaviour strategies: each player's Nash
 //! regret (the best response over all behaviour strategies, perfect recall
 //! needed), then the same in every proper subgame; the first subgame where
-//! some player gains by deviating is named.
+//! some player gains by deviating is named. A set that its own player's
+//! earlier choices never reach may be left empty (all zeros), as Gambit
+//! prints sequence-form answers: no deviation of another player reaches it
+//! (perfect recall), so the Nash check does not depend on it; subgame
+//! perfection does, and is then left undecided.
 
 use super::solve::Form;
 use crate::UsageError;
@@ -64,15 +68,22 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
+/// The distributions read, the notes on them, and the indices of those
+/// left empty.
+type Distributions = (Vec<Vec<Rational>>, Vec<String>, Vec<usize>);
+
 /// Splits the flat numbers into distributions of the given sizes (named
 /// for messages), checks each, and normalises decimal ones whose sum is
-/// within 1e-6 of 1. Returns the distributions and notes.
+/// within 1e-6 of 1. With `allow_empty` (a tree's information sets), an all-zero
+/// distribution is kept as it is (the caller decides whether the set may
+/// be left empty) and its index returned.
 fn distributions(
     flat: Vec<Rational>,
     decimal: bool,
     blocks: &[(String, usize)],
     order: &str,
-) -> Result<(Vec<Vec<Rational>>, Vec<String>), UsageError> {
+    allow_empty: bool,
+) -> Result<Distributions, UsageError> {
     let need: usize = blocks.iter().map(|b| b.1).sum();
     if flat.len() != need {
         return Err(UsageError(format!(
@@ -81,6 +92,7 @@ fn distributions(
         )));
     }
     let mut notes = Vec::new();
+    let mut empty = Vec::new();
     let mut out = Vec::with_capacity(blocks.len());
     let mut it = flat.into_iter();
     let near = Rational::new(1.into(), 1_000_000.into());
@@ -93,6 +105,11 @@ fn distributions(
             )));
         }
         let sum: Rational = d.iter().sum();
+        if sum.is_zero() && allow_empty {
+            empty.push(out.len());
+            out.push(d);
+            continue;
+        }
         if !sum.is_one() {
             if !decimal || (&sum - Rational::one()).abs() > near || sum.is_zero() {
                 return Err(UsageError(format!(
@@ -110,7 +127,43 @@ fn distributions(
         }
         out.push(d);
     }
-    Ok((out, notes))
+    Ok((out, notes, empty))
+}
+
+/// For every information set of a tree, whether its player's own earlier
+/// choices in `profile` let play reach one of its nodes (the others'
+/// moves and chance aside). A set its own player never reaches can be
+/// left unspecified, as Gambit prints sequence-form answers: no other
+/// player's deviation reaches it either (perfect recall), so the Nash
+/// check does not depend on what is played there.
+fn reached_by_own_play(t: &ExtensiveGame, profile: &[Vec<Vec<Rational>>]) -> Vec<bool> {
+    let local: Vec<usize> = {
+        let mut l = vec![0; t.infosets().len()];
+        for p in 0..t.num_players() {
+            for (k, &s) in t.player_infosets(p).iter().enumerate() {
+                l[s] = k;
+            }
+        }
+        l
+    };
+    let mut reached = vec![false; t.infosets().len()];
+    let mut stack = vec![(t.root(), vec![true; t.num_players()])];
+    while let Some((v, own)) = stack.pop() {
+        let kids = t.node(v).children();
+        match (t.node_kind(v), t.node(v).infoset()) {
+            (NodeKind::Personal(p), Some(set)) => {
+                reached[set] |= own[p];
+                let probs = &profile[p][local[set]];
+                for (a, &c) in kids.iter().enumerate() {
+                    let mut next = own.clone();
+                    next[p] = own[p] && probs.get(a).is_some_and(|x| x.is_positive());
+                    stack.push((c, next));
+                }
+            }
+            _ => stack.extend(kids.iter().map(|&c| (c, own.clone()))),
+        }
+    }
+    reached
 }
 
 /// The first proper subgame where some player gains by deviating.
@@ -136,6 +189,9 @@ struct Report {
     /// Trees in behaviour strategies: proper subgames checked and the
     /// first one failing.
     subgames: Option<(usize, Option<Failing>)>,
+    /// A tree's profile left some information sets empty: subgame
+    /// perfection is not decided.
+    spe_undecided: bool,
     notes: Vec<String>,
 }
 
@@ -208,7 +264,7 @@ fn check_strategic(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let (profile, notes) = distributions(flat, decimal, &blocks, &order)?;
+    let (profile, notes, _) = distributions(flat, decimal, &blocks, &order, false)?;
     let values = strategy_values(nf, &profile);
     let payoffs = values
         .iter()
@@ -223,6 +279,7 @@ fn check_strategic(
         payoffs,
         regrets: regrets(nf, &profile),
         subgames: None,
+        spe_undecided: false,
         notes,
     })
 }
@@ -271,12 +328,34 @@ fn check_tree(
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let (dists, notes) = distributions(flat, decimal, &blocks, &order)?;
+    let (dists, mut notes, empty) = distributions(flat, decimal, &blocks, &order, true)?;
     let mut it = dists.into_iter();
-    let profile: Vec<Vec<Vec<Rational>>> = shape
+    let mut profile: Vec<Vec<Vec<Rational>>> = shape
         .iter()
         .map(|&n| it.by_ref().take(n).collect())
         .collect();
+    // Sets left empty (all zeros): allowed where the player's own play
+    // never reaches them; filled with the first action for the check.
+    let flat_index = |p: usize, k: usize| shape[..p].iter().sum::<usize>() + k;
+    let reached = reached_by_own_play(t, &profile);
+    for p in 0..t.num_players() {
+        for (k, &s) in t.player_infosets(p).iter().enumerate() {
+            if !empty.contains(&flat_index(p, k)) {
+                continue;
+            }
+            let name = &blocks[flat_index(p, k)].0;
+            if reached[s] {
+                return Err(UsageError(format!(
+                    "--profile: the probabilities of {name} are all zero, but the player's own play reaches it"
+                ))
+                .into());
+            }
+            notes.push(format!(
+                "{name} is left empty (all zeros), as Gambit prints sets that the player's own play never reaches; the Nash check does not depend on it, subgame perfection does and is not decided"
+            ));
+            profile[p][k][0] = Rational::one();
+        }
+    }
     if !t.is_perfect_recall() {
         return Err(anyhow!(
             "this tree has imperfect recall: Nash regret in behaviour strategies is not defined by best responses there; check a profile of its reduced strategic form with --strategic"
@@ -293,8 +372,12 @@ fn check_tree(
         payoffs: expected_payoffs(t, &profile),
         regrets: nash_regrets(t, &profile).map_err(fail)?,
         subgames: None,
+        spe_undecided: !empty.is_empty(),
         notes,
     };
+    if !empty.is_empty() {
+        return Ok(report);
+    }
     let per_subgame = subgame_regrets(t, &profile).map_err(fail)?;
     let checked = per_subgame.len();
     let mut failing = None;
@@ -381,6 +464,9 @@ fn print_text(file: &str, r: &Report) -> Result<()> {
         "Nash equilibrium: {}\n",
         if nash { "yes" } else { "no" }
     ));
+    if r.spe_undecided {
+        out.push_str("subgame perfect: not decided (the profile leaves information sets empty; see the notes)\n");
+    }
     if let Some((n, failing)) = &r.subgames {
         out.push_str(&match (nash, failing) {
             (false, _) => {
@@ -427,6 +513,9 @@ fn print_json(file: &str, r: &Report) -> Result<()> {
         "nash": nash,
         "notes": r.notes,
     });
+    if r.spe_undecided {
+        v["subgame_perfect"] = Value::Null;
+    }
     if let Some((n, failing)) = &r.subgames {
         v["subgames_checked"] = json!(n);
         v["subgame_perfect"] = json!(nash && failing.is_none());
