@@ -117,10 +117,14 @@ fn distributions(
                     format_rational(&sum)
                 )));
             }
-            notes.push(format!(
-                "the probabilities of {name} summed to {}; divided by their sum",
-                format_rational(&sum)
-            ));
+            // Said only beyond the rounding of printed floats.
+            let tiny = Rational::new(1.into(), 1_000_000_000_000i64.into());
+            if (&sum - Rational::one()).abs() > tiny {
+                notes.push(format!(
+                    "the probabilities of {name} summed to {}; divided by their sum",
+                    sum.to_f64().unwrap_or(f64::NAN)
+                ));
+            }
             for x in &mut d {
                 *x = &*x / &sum;
             }
@@ -196,6 +200,29 @@ struct Report {
 }
 
 impl Report {
+    /// A number as printed: exact fractions for an exact check, decimals
+    /// (the nearest `f64`) when the profile was given in decimals.
+    fn show(&self, x: &Rational) -> String {
+        if self.exact {
+            format_rational(x)
+        } else {
+            let v = x.to_f64().unwrap_or(f64::NAN);
+            if v != 0.0 && v.abs() < 1e-4 {
+                format!("{v:.3e}")
+            } else {
+                format!("{v}")
+            }
+        }
+    }
+
+    fn json(&self, x: &Rational) -> Value {
+        if self.exact {
+            Value::String(format_rational(x))
+        } else {
+            super::solve::f64_json(x.to_f64().unwrap_or(f64::NAN))
+        }
+    }
+
     fn within(&self, r: &Rational) -> bool {
         if self.exact {
             r.is_zero()
@@ -455,8 +482,8 @@ fn print_text(file: &str, r: &Report) -> Result<()> {
         out.push_str(&format!(
             "{}: payoff {}, regret {}\n",
             player_name(p, name),
-            format_rational(&r.payoffs[p]),
-            format_rational(&r.regrets[p])
+            r.show(&r.payoffs[p]),
+            r.show(&r.regrets[p])
         ));
     }
     let nash = r.nash();
@@ -483,7 +510,7 @@ fn print_text(file: &str, r: &Report) -> Result<()> {
                 "subgame perfect: no: in the subgame at {}, {} gains {} by deviating\n",
                 f.place,
                 player_name(f.player, &r.players[f.player]),
-                format_rational(&f.regret)
+                r.show(&f.regret)
             ),
         });
     }
@@ -500,7 +527,7 @@ impl Report {
 }
 
 fn print_json(file: &str, r: &Report) -> Result<()> {
-    let q = |x: &Rational| Value::String(format_rational(x));
+    let q = |x: &Rational| r.json(x);
     let nash = r.nash();
     let mut v = json!({
         "file": file,
