@@ -399,6 +399,34 @@ pub fn verify_nash(
     Ok(BehaviorEquilibrium { profile, payoffs })
 }
 
+/// For every information set of a tree (global index), whether its player's own earlier
+/// choices in `profile` let play reach one of its nodes (the others'
+/// moves and chance aside). A set its own player never reaches can be
+/// left unspecified, as Gambit prints sequence-form answers: no other
+/// player's deviation reaches it either (perfect recall), so the Nash
+/// check does not depend on what is played there.
+pub fn reached_by_own_play(t: &ExtensiveGame, profile: &[Vec<Vec<Rational>>]) -> Vec<bool> {
+    let local = local_indices(t);
+    let mut reached = vec![false; t.infosets().len()];
+    let mut stack = vec![(t.root(), vec![true; t.num_players()])];
+    while let Some((v, own)) = stack.pop() {
+        let kids = t.node(v).children();
+        match (t.node_kind(v), t.node(v).infoset()) {
+            (NodeKind::Personal(p), Some(set)) => {
+                reached[set] |= own[p];
+                let probs = &profile[p][local[set]];
+                for (a, &c) in kids.iter().enumerate() {
+                    let mut next = own.clone();
+                    next[p] = own[p] && probs.get(a).is_some_and(|x| x.is_positive());
+                    stack.push((c, next));
+                }
+            }
+            _ => stack.extend(kids.iter().map(|&c| (c, own.clone()))),
+        }
+    }
+    reached
+}
+
 /// The profile in which every player mixes uniformly at every set.
 pub fn uniform_profile(game: &ExtensiveGame) -> BehaviorProfile {
     (0..game.num_players())
@@ -444,6 +472,50 @@ t "" 4 "Bob wins" { -1, 1 }
             Ok(Game::Extensive(g)) => g,
             other => panic!("test game did not parse: {other:?}"),
         }
+    }
+
+    /// In poker every player set is reached by its own player's play (only
+    /// chance and the other player come first; chance sets count as not
+    /// reached). A set after its player's own zero-probability action is
+    /// not reached.
+    #[test]
+    fn sets_reached_by_own_play() {
+        let g = poker();
+        let prof = vec![
+            vec![vec![q(0, 1), q(1, 1)], vec![q(0, 1), q(1, 1)]],
+            vec![vec![q(1, 1), q(0, 1)]],
+        ];
+        let reached = reached_by_own_play(&g, &prof);
+        for p in 0..2 {
+            for &set in g.player_infosets(p) {
+                assert!(reached[set], "player {p} set {set}");
+            }
+        }
+        let text = r#"EFG 2 R "own" { "A" "B" }
+""
+p "" 1 1 "" { "Out" "In" } 0
+t "" 1 "" { 0, 0 }
+p "" 2 1 "" { "l" "r" } 0
+p "" 1 2 "" { "x" "y" } 0
+t "" 2 "" { 1, 1 }
+t "" 3 "" { 2, 2 }
+t "" 4 "" { 3, 3 }
+"#;
+        let g = match detente_game::read_game(text, "own.efg") {
+            Ok(Game::Extensive(g)) => g,
+            other => panic!("{other:?}"),
+        };
+        let out_first = vec![
+            vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(0, 1)]],
+            vec![vec![q(0, 1), q(1, 1)]],
+        ];
+        let reached = reached_by_own_play(&g, &out_first);
+        let a2 = g.player_infosets(0)[1];
+        let b1 = g.player_infosets(1)[0];
+        // A's second set follows A's own "In", played with probability 0;
+        // B's set is reached by B's own play (B has moved before nowhere).
+        assert!(!reached[a2]);
+        assert!(reached[b1]);
     }
 
     #[test]

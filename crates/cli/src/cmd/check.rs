@@ -28,7 +28,7 @@ use crate::UsageError;
 use anyhow::{anyhow, Result};
 use clap::{Args, ValueEnum};
 use detente_game::{format_rational, parse_profile_text, ExtensiveGame, Game, NodeKind, Rational};
-use detente_solve::behavior::{expected_payoffs, nash_regrets};
+use detente_solve::behavior::{expected_payoffs, nash_regrets, reached_by_own_play};
 use detente_solve::subgame::subgame_regrets;
 use detente_solve::verify::{regrets, strategy_values};
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -132,42 +132,6 @@ fn distributions(
         out.push(d);
     }
     Ok((out, notes, empty))
-}
-
-/// For every information set of a tree, whether its player's own earlier
-/// choices in `profile` let play reach one of its nodes (the others'
-/// moves and chance aside). A set its own player never reaches can be
-/// left unspecified, as Gambit prints sequence-form answers: no other
-/// player's deviation reaches it either (perfect recall), so the Nash
-/// check does not depend on what is played there.
-fn reached_by_own_play(t: &ExtensiveGame, profile: &[Vec<Vec<Rational>>]) -> Vec<bool> {
-    let local: Vec<usize> = {
-        let mut l = vec![0; t.infosets().len()];
-        for p in 0..t.num_players() {
-            for (k, &s) in t.player_infosets(p).iter().enumerate() {
-                l[s] = k;
-            }
-        }
-        l
-    };
-    let mut reached = vec![false; t.infosets().len()];
-    let mut stack = vec![(t.root(), vec![true; t.num_players()])];
-    while let Some((v, own)) = stack.pop() {
-        let kids = t.node(v).children();
-        match (t.node_kind(v), t.node(v).infoset()) {
-            (NodeKind::Personal(p), Some(set)) => {
-                reached[set] |= own[p];
-                let probs = &profile[p][local[set]];
-                for (a, &c) in kids.iter().enumerate() {
-                    let mut next = own.clone();
-                    next[p] = own[p] && probs.get(a).is_some_and(|x| x.is_positive());
-                    stack.push((c, next));
-                }
-            }
-            _ => stack.extend(kids.iter().map(|&c| (c, own.clone()))),
-        }
-    }
-    reached
 }
 
 /// The first proper subgame where some player gains by deviating.
