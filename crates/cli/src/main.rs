@@ -25,7 +25,7 @@ enum Command {
     // here and an arm in `run` below.
     /// Forecast where a dispute settles (mean, median, EUM, SMP, exchange models)
     Forecast(cmd::forecast::ForecastArgs),
-    /// Nash equilibria of a game file (.nfg, or .efg on its reduced strategic form)
+    /// Nash equilibria of a game file (.nfg; .efg in behaviour strategies or on its reduced strategic form)
     Solve(cmd::solve::SolveArgs),
     /// Describe a game file: players, strategies, payoffs, dominated strategies
     Info(cmd::info::InfoArgs),

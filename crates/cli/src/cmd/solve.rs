@@ -1,5 +1,5 @@
-//! `detente solve FILE`: Nash equilibria of a game file (`.nfg`, or `.efg`
-//! on its reduced strategic form).
+//! `detente solve FILE`: Nash equilibria of a game file (`.nfg`; `.efg` in
+//! behaviour strategies or on its reduced strategic form).
 //!
 //! Every equilibrium is verified independently
 //! ([`detente_solve::verify::verify_equilibrium`]) before it is printed; a
