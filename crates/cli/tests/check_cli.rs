@@ -2,30 +2,11 @@
 //! tree, subgame perfection; profiles in Gambit's and Detente's formats;
 //! clear errors on malformed profiles.
 
+mod common;
+
+use common::{detente, shared_dir, success_json as json, success_stdout as stdout};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run detente: {e}"))
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn write_temp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("detente-check-{}", std::process::id()));
@@ -192,18 +173,6 @@ fn malformed_profiles_are_usage_errors() {
     let o = detente(&["check", "/nonexistent/x.nfg", "--profile", "1,0"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.nfg"));
-}
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared reference directory {} is missing", dir.display());
-    }
-    eprintln!("notice: {} not found; skipping", dir.display());
-    None
 }
 
 /// Gambit's own answers on the catalog's trees (`reference.json`), checked

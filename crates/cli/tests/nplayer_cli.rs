@@ -2,45 +2,19 @@
 //! (agent form or reduced normal form), logit's `--lambda` and `--branch`,
 //! and `--max-time`; running the built binary on real game files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use common::{detente, shared_dir, success_json as json, success_stdout as out};
+use std::process::Command;
 
 fn game(rel: &str) -> Option<String> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if !dir.is_dir() {
-        if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-            panic!("shared reference directory {} is missing", dir.display());
-        }
-        eprintln!("notice: {} not found; skipping", dir.display());
-        return None;
-    }
     Some(
-        dir.join("games/gambit")
+        shared_dir()?
+            .join("games/gambit")
             .join(rel)
             .to_string_lossy()
             .into_owned(),
     )
-}
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run detente: {e}"))
-}
-
-fn out(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn nums(v: &serde_json::Value) -> Vec<f64> {

@@ -1,37 +1,20 @@
 //! `detente solve` and `detente info` on real game files, running the built
 //! binary.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn shared() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared reference directory {} is missing", dir.display());
-    }
-    eprintln!("notice: {} not found; skipping", dir.display());
-    None
-}
+use common::{detente, shared_dir};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 fn game(rel: &str) -> Option<String> {
     Some(
-        shared()?
+        shared_dir()?
             .join("games/gambit")
             .join(rel)
             .to_string_lossy()
             .into_owned(),
     )
-}
-
-fn detente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(args)
-        .output()
-        .expect("run detente")
 }
 
 fn stdout(o: &Output) -> String {
@@ -43,7 +26,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn reference(rel: &str, method: &str) -> Vec<String> {
-    let dir = shared().expect("shared");
+    let dir = shared_dir().expect("shared");
     let text = std::fs::read_to_string(dir.join("games/gambit/reference.json")).expect("ref");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
     let mut lines: Vec<String> = doc["games"][rel]["methods"][method]["equilibria"]
