@@ -349,7 +349,13 @@ fn strategy_values_general<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>])
 
 /// Each player's regret: best pure-strategy value minus expected payoff.
 pub fn regrets<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>]) -> Vec<T> {
-    strategy_values(game, profile)
+    regrets_from_values(&strategy_values(game, profile), profile)
+}
+
+/// [`regrets`] from the strategy values already computed
+/// ([`strategy_values`]).
+pub fn regrets_from_values<T: Scalar>(values: &[Vec<T>], profile: &[Vec<T>]) -> Vec<T> {
+    values
         .iter()
         .zip(profile)
         .map(|(vals, probs)| {

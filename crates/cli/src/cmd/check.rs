@@ -30,7 +30,7 @@ use clap::{Args, ValueEnum};
 use detente_game::{format_rational, parse_profile_text, ExtensiveGame, Game, NodeKind, Rational};
 use detente_solve::behavior::{expected_payoffs, nash_regrets, reached_by_own_play};
 use detente_solve::subgame::subgame_regrets;
-use detente_solve::verify::{regrets, strategy_values};
+use detente_solve::verify::{regrets_from_values, strategy_values};
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use serde_json::{json, Value};
 
@@ -220,11 +220,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
             let nf = game
                 .to_normal_form()
                 .map_err(|e| anyhow!("{}: {e}", args.file))?;
-            let form = match game {
-                Game::Normal(_) => Form::Normal,
-                Game::Extensive(_) => Form::Reduced,
-            };
-            check_strategic(&nf, form, flat, decimal, rel_tol)?
+            check_strategic(&nf, Form::strategic_of(&game), flat, decimal, rel_tol)?
         }
     };
     match args.format {
@@ -268,7 +264,7 @@ fn check_strategic(
         tol: rel_tol * nf.payoff_range_f64().2.max(f64::MIN_POSITIVE),
         players: nf.players().to_vec(),
         payoffs,
-        regrets: regrets(nf, &profile),
+        regrets: regrets_from_values(&values, &profile),
         subgames: None,
         spe_undecided: false,
         notes,
@@ -281,12 +277,14 @@ fn check_tree(
     decimal: bool,
     rel_tol: f64,
 ) -> Result<Report> {
+    let per_player = super::info::infosets_and_actions(t);
+    // One block per information set, and where it is: (player, local
+    // index, global index).
     let mut blocks = Vec::new();
-    let mut shape = Vec::new();
+    let mut places = Vec::new();
     for p in 0..t.num_players() {
-        let sets = t.player_infosets(p);
-        shape.push(sets.len());
-        for (k, &s) in sets.iter().enumerate() {
+        for (k, &s) in t.player_infosets(p).iter().enumerate() {
+            places.push((p, k, s));
             let set = t.infoset(s);
             let label = if set.label().is_empty() {
                 String::new()
@@ -305,47 +303,39 @@ fn check_tree(
     }
     let order = format!(
         "behaviour strategies: one probability per action, information set by information set, player by player ({}); --strategic takes a profile of the reduced strategic form",
-        (0..t.num_players())
-            .map(|p| format!(
-                "player {}: {} set{}, {} actions",
+        per_player
+            .iter()
+            .enumerate()
+            .map(|(p, &(sets, actions))| format!(
+                "player {}: {sets} set{}, {actions} actions",
                 p + 1,
-                shape[p],
-                if shape[p] == 1 { "" } else { "s" },
-                t.player_infosets(p)
-                    .iter()
-                    .map(|&s| t.infoset(s).num_actions())
-                    .sum::<usize>()
+                if sets == 1 { "" } else { "s" },
             ))
             .collect::<Vec<_>>()
             .join("; ")
     );
     let (dists, mut notes, empty) = distributions(flat, decimal, &blocks, &order, true)?;
     let mut it = dists.into_iter();
-    let mut profile: Vec<Vec<Vec<Rational>>> = shape
+    let mut profile: Vec<Vec<Vec<Rational>>> = per_player
         .iter()
-        .map(|&n| it.by_ref().take(n).collect())
+        .map(|&(sets, _)| it.by_ref().take(sets).collect())
         .collect();
     // Sets left empty (all zeros): allowed where the player's own play
     // never reaches them; filled with the first action for the check.
-    let flat_index = |p: usize, k: usize| shape[..p].iter().sum::<usize>() + k;
     let reached = reached_by_own_play(t, &profile);
-    for p in 0..t.num_players() {
-        for (k, &s) in t.player_infosets(p).iter().enumerate() {
-            if !empty.contains(&flat_index(p, k)) {
-                continue;
-            }
-            let name = &blocks[flat_index(p, k)].0;
-            if reached[s] {
-                return Err(UsageError(format!(
-                    "--profile: the probabilities of {name} are all zero, but the player's own play reaches it"
-                ))
-                .into());
-            }
-            notes.push(format!(
-                "{name} is left empty (all zeros), as Gambit prints sets that the player's own play never reaches; the Nash check does not depend on it, subgame perfection does and is not decided"
-            ));
-            profile[p][k][0] = Rational::one();
+    for &i in &empty {
+        let (p, k, s) = places[i];
+        let name = &blocks[i].0;
+        if reached[s] {
+            return Err(UsageError(format!(
+                "--profile: the probabilities of {name} are all zero, but the player's own play reaches it"
+            ))
+            .into());
         }
+        notes.push(format!(
+            "{name} is left empty (all zeros), as Gambit prints sets that the player's own play never reaches; the Nash check does not depend on it, subgame perfection does and is not decided"
+        ));
+        profile[p][k][0] = Rational::one();
     }
     if !t.is_perfect_recall() {
         return Err(anyhow!(

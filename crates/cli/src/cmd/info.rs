@@ -201,7 +201,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
 }
 
 /// Information sets and actions of each player of a tree.
-fn infosets_and_actions(t: &ExtensiveGame) -> Vec<(usize, usize)> {
+pub(crate) fn infosets_and_actions(t: &ExtensiveGame) -> Vec<(usize, usize)> {
     (0..t.num_players())
         .map(|p| {
             let sets = t.player_infosets(p);

@@ -377,10 +377,7 @@ fn solve_game(args: &SolveArgs, game: Game) -> Result<()> {
     let nf = game
         .to_normal_form()
         .map_err(|e| anyhow!("{}: {e}", args.file))?;
-    let form = match game {
-        Game::Normal(_) => Form::Normal,
-        Game::Extensive(_) => Form::Reduced,
-    };
+    let form = Form::strategic_of(&game);
     if args.method == Some(Method::Logit) && (args.lambda.is_some() || args.branch) {
         return logit_table(args, &nf, form);
     }
@@ -403,6 +400,15 @@ pub(crate) enum Form {
 }
 
 impl Form {
+    /// The strategic form a game file is solved or checked on: its own, or
+    /// a tree's reduced normal form.
+    pub(crate) fn strategic_of(game: &Game) -> Form {
+        match game {
+            Game::Normal(_) => Form::Normal,
+            Game::Extensive(_) => Form::Reduced,
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Form::Normal => "normal form",
