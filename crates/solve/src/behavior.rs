@@ -468,9 +468,14 @@ t "" 3 "Bob wins big" { -2, 2 }
 t "" 2 "Alice wins" { 1, -1 }
 t "" 4 "Bob wins" { -1, 1 }
 "#;
-        match detente_game::read_game(text, "poker.efg") {
+        tree(text, "poker.efg")
+    }
+
+    /// A test tree from `.efg` text (`name` for messages).
+    pub(crate) fn tree(text: &str, name: &str) -> ExtensiveGame {
+        match detente_game::read_game(text, name) {
             Ok(Game::Extensive(g)) => g,
-            other => panic!("test game did not parse: {other:?}"),
+            other => panic!("test game {name} did not parse: {other:?}"),
         }
     }
 
@@ -501,10 +506,7 @@ t "" 2 "" { 1, 1 }
 t "" 3 "" { 2, 2 }
 t "" 4 "" { 3, 3 }
 "#;
-        let g = match detente_game::read_game(text, "own.efg") {
-            Ok(Game::Extensive(g)) => g,
-            other => panic!("{other:?}"),
-        };
+        let g = tree(text, "own.efg");
         let out_first = vec![
             vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(0, 1)]],
             vec![vec![q(0, 1), q(1, 1)]],

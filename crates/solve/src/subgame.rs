@@ -319,7 +319,7 @@ fn pure_to_behavior(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::behavior::tests::{poker, q};
+    use crate::behavior::tests::{poker, q, tree};
 
     #[test]
     fn poker_has_one_subgame_and_its_equilibrium_is_perfect() {
@@ -347,10 +347,7 @@ p "" 2 1 "" { "a" "b" } 0
 t "" 3 "" { -1, -1 }
 t "" 4 "" { 1, 3 }
 "#;
-        let g = match detente_game::read_game(text, "t.efg") {
-            Ok(detente_game::Game::Extensive(g)) => g,
-            other => panic!("bad test game: {other:?}"),
-        };
+        let g = tree(text, "t.efg");
         assert_eq!(subgame_roots(&g), vec![0, 2]);
         let one = || vec![q(1, 1), q(0, 1)];
         let two = || vec![q(0, 1), q(1, 1)];
