@@ -90,12 +90,7 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<()> {
     // Ctrl-C: the first stops the run between chunks and reports what was
     // drawn; a second one ends the program at once.
     let cancel = Arc::new(AtomicBool::new(false));
-    let _ = signal_hook::flag::register_conditional_shutdown(
-        signal_hook::consts::SIGINT,
-        130,
-        Arc::clone(&cancel),
-    );
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&cancel));
+    super::stop_on_ctrl_c(&cancel);
 
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let b = ProgressBar::with_draw_target(Some(a.draws as u64), ProgressDrawTarget::stderr());

@@ -22,3 +22,12 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
         other => Ok(other.context("cannot write to standard output")?),
     }
 }
+
+/// Ctrl-C for long runs: the first one sets `flag` (the run stops at its
+/// next check and reports what it has done); a second one, with `flag`
+/// already set, ends the program at once (exit status 130).
+pub fn stop_on_ctrl_c(flag: &std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use signal_hook::{consts::SIGINT, flag as sig};
+    let _ = sig::register_conditional_shutdown(SIGINT, 130, std::sync::Arc::clone(flag));
+    let _ = sig::register(SIGINT, std::sync::Arc::clone(flag));
+}

@@ -789,15 +789,12 @@ fn run_method<T: OutNum>(
 /// budget, or Ctrl-C).
 pub(crate) fn branch_budget_note(exhausted: bool) {
     super::solve_progress::finish();
-    if !exhausted {
-        return;
+    if exhausted {
+        eprintln!(
+            "detente: logit: {}; the branch is printed as far as it was traced",
+            super::solve_progress::why_stopped()
+        );
     }
-    let why = if super::solve_progress::interrupted() {
-        "interrupted (Ctrl-C)"
-    } else {
-        "the budget ran out"
-    };
-    eprintln!("detente: logit: {why}; the branch is printed as far as it was traced");
 }
 
 /// Prints a numeric method's notes, budget and continua on standard error.
@@ -816,13 +813,10 @@ pub(crate) fn report_notes(
         );
     }
     super::solve_progress::finish();
-    if budget_exhausted && super::solve_progress::interrupted() {
+    if budget_exhausted {
         eprintln!(
-            "detente: {name}: interrupted (Ctrl-C); the equilibria printed are verified, but the search did not finish"
-        );
-    } else if budget_exhausted {
-        eprintln!(
-            "detente: {name}: the budget ran out; the equilibria printed are verified, but the search did not finish"
+            "detente: {name}: {}; the equilibria printed are verified, but the search did not finish",
+            super::solve_progress::why_stopped()
         );
     }
     if nonisolated > 0 {

@@ -28,13 +28,7 @@ const QUIET_START: Duration = Duration::from_millis(500);
 /// Installs the Ctrl-C handler and, on a terminal, the spinner.
 pub(crate) fn start(method: &str, max_time: Option<Duration>) {
     let w = WATCH.get_or_init(Watch::new);
-    let flag = w.stop_flag();
-    let _ = signal_hook::flag::register_conditional_shutdown(
-        signal_hook::consts::SIGINT,
-        130,
-        Arc::clone(&flag),
-    );
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, flag);
+    super::stop_on_ctrl_c(&w.stop_flag());
     if !std::io::stderr().is_terminal() {
         return;
     }
@@ -88,6 +82,15 @@ pub(crate) fn watch() -> Option<Watch> {
 /// Whether the user asked the run to stop.
 pub(crate) fn interrupted() -> bool {
     WATCH.get().is_some_and(Watch::stop_requested)
+}
+
+/// Why a run that did not finish stopped, in words: Ctrl-C or the budget.
+pub(crate) fn why_stopped() -> &'static str {
+    if interrupted() {
+        "interrupted (Ctrl-C)"
+    } else {
+        "the budget ran out"
+    }
 }
 
 /// Stops and clears the spinner (if any); safe to call more than once.
