@@ -47,19 +47,25 @@ pub fn parse_profile_text(text: &str) -> Result<(Vec<Rational>, bool), ProfileTe
     let mut decimal = false;
     let mut out = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
-        let x = parse_rational(t).ok_or_else(|| {
+        push_number(t, &mut out, &mut decimal).ok_or_else(|| {
             ProfileTextError(format!(
                 "item {} ({t:?}) is not a number (expected an integer, a fraction such as 1/3 or a decimal such as 0.25)",
                 i + 1
             ))
         })?;
-        decimal |= t.contains(['.', 'e', 'E']);
-        out.push(x);
     }
     if out.is_empty() {
         return Err(ProfileTextError("no numbers given".into()));
     }
     Ok((out, decimal))
+}
+
+/// Reads one number into `out`, noting whether it was written as a
+/// decimal; `None` when `s` is not a number.
+fn push_number(s: &str, out: &mut Vec<Rational>, decimal: &mut bool) -> Option<()> {
+    out.push(parse_rational(s)?);
+    *decimal |= s.contains(['.', 'e', 'E']);
+    Some(())
 }
 
 fn flatten_json(
@@ -71,21 +77,11 @@ fn flatten_json(
         Value::Array(items) => items.iter().try_for_each(|x| flatten_json(x, out, decimal)),
         Value::Number(n) => {
             let s = n.to_string();
-            *decimal |= s.contains(['.', 'e', 'E']);
-            out.push(
-                parse_rational(&s)
-                    .ok_or_else(|| ProfileTextError(format!("{s} is not a finite number")))?,
-            );
-            Ok(())
+            push_number(&s, out, decimal)
+                .ok_or_else(|| ProfileTextError(format!("{s} is not a finite number")))
         }
-        Value::String(s) => {
-            *decimal |= s.contains(['.', 'e', 'E']);
-            out.push(
-                parse_rational(s)
-                    .ok_or_else(|| ProfileTextError(format!("{s:?} is not a number")))?,
-            );
-            Ok(())
-        }
+        Value::String(s) => push_number(s, out, decimal)
+            .ok_or_else(|| ProfileTextError(format!("{s:?} is not a number"))),
         other => Err(ProfileTextError(format!(
             "expected numbers in nested lists, found {other}"
         ))),

@@ -14,8 +14,7 @@
 //! [`MAX_STRIDE`] steps apart (the interval at most doubles from one
 //! reading to the next). A run therefore stops within about one
 //! [`CHECK_PERIOD`] of its time limit while its steps take about as long
-//! as the ones before, and in any case within
-//! [`MAX_STRIDE`] steps.
+//! as the ones before, and in any case within [`MAX_STRIDE`] steps.
 //!
 //! A caller that wants to show progress or stop a run early (Ctrl-C in the
 //! CLI) gives the budget a [`Watch`]: at each reading of the clock the
