@@ -25,7 +25,10 @@ machine does not cut it short:
     runs it (start-up, reading the file, solving, verifying, printing),
     also repeated until 0.25 CPU s when fast.
 Times are **CPU seconds**; pygambit's is the solver call alone, repeated
-until 0.25 CPU s when fast.
+until 0.25 CPU s when fast (at most 10,000 calls). With --repeat N each
+call figure (pygambit's and Detente's call, not the process) is measured N
+times, each in a fresh process, and the least is kept (cpu_runs lists
+them): between processes the same call varies by 10-20 %.
 
 Answers are checked, not just timed:
   * every pygambit profile's max regret is recomputed (pygambit's own
@@ -179,13 +182,15 @@ def _worker(conn, path, method, cpu_limit):
     try:
         g = read(path)
         rng = payoff_range(g)
-        calls = 0
+        # Repeated until 0.25 CPU s (at most 10,000 calls, as Detente's
+        # side): the process CPU clock may advance in scheduler ticks here,
+        # so a few milliseconds of calls can read as 0 or as a whole tick.
         c0 = time.process_time()
-        while True:
-            res = call(method, g)
+        res = call(method, g)
+        calls = 1
+        while time.process_time() - c0 < 0.25 and calls < 10_000:
+            call(method, g)
             calls += 1
-            if time.process_time() - c0 >= 0.25 or calls >= 50:
-                break
         cpu = (time.process_time() - c0) / calls
         eqs = []
         for e in res.equilibria:
@@ -228,6 +233,26 @@ def run_gambit(path, method, timeout):
 # work as pygambit's call is not Detente's default (see the docstring).
 BENCH_METHOD = {"liap": "liap1"}
 CLI_FLAGS = {"liap": ["--random-starts", "0"]}
+
+
+def least_of(repeat, run):
+    """`run()` up to `repeat` times (each a fresh process); the answer of
+    the first, with the least CPU time of all (per-process noise of
+    10-20 % on calls of microseconds: memory layout, the CPU clock's
+    ticks), and every time measured in `cpu_runs`. Stops at the first run
+    that does not succeed."""
+    first = run()
+    if first.get("status") != "ok" or repeat <= 1:
+        return first
+    times = [first["cpu_s"]]
+    for _ in range(repeat - 1):
+        again = run()
+        if again.get("status") != "ok":
+            break
+        times.append(again["cpu_s"])
+    first["cpu_runs"] = times
+    first["cpu_s"] = min(times)
+    return first
 
 
 def run_call(bench, path, method, timeout):
@@ -279,7 +304,7 @@ def run_detente(exe, path, method, timeout):
             stderr = open(err_path).read()
             if os.WEXITSTATUS(status) != 0:
                 return {"status": "error", "error": stderr[:300]}
-            if cpu >= 0.25 or runs >= 50:
+            if cpu >= 0.25 or runs >= 1000:
                 break
     v = json.loads(stdout)
     eqs = [{"profile": e["profile"], "max_regret": e["max_regret"]} for e in v["equilibria"]]
@@ -362,7 +387,12 @@ def main():
     ap.add_argument("--bench", default=None,
                     help="bench_nplayer example (default: examples/bench_nplayer beside --detente)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "nplayer", "results.json"))
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="measure each call this many times, each in a fresh process, "
+                         "and keep the least CPU time (both sides alike)")
     args = ap.parse_args()
+    if args.repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
     bench = args.bench or os.path.join(os.path.dirname(args.detente), "examples", "bench_nplayer")
     methods = args.methods.split(",")
     unknown = [m for m in methods if m not in METHODS]
@@ -383,8 +413,8 @@ def main():
         print(f"| {name} | (floor: enumpure process) | | | {cell(floor)} | | |", flush=True)
         results.append({"game": name, "method": "floor", "detente": floor})
         for m in methods:
-            gam = run_gambit(path, m, args.timeout)
-            det = run_call(bench, path, m, args.timeout)
+            gam = least_of(args.repeat, lambda: run_gambit(path, m, args.timeout))
+            det = least_of(args.repeat, lambda: run_call(bench, path, m, args.timeout))
             proc = run_detente(args.detente, path, m, args.timeout)
             cmp = compare(m, gam, det, path)
             ratio = ""
@@ -401,6 +431,7 @@ def main():
         "pygambit": gbt.__version__,
         "timeout_cpu_s": args.timeout,
         "detente_timing": "call: bench_nplayer in-process (method + verification), thread CPU; process: detente solve, wait4",
+        "repeat": args.repeat,
         "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
     }

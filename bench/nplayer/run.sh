@@ -13,6 +13,8 @@
 #   METHODS  comma-separated methods (default simpdiv,gnm,ipa,logit,liap,enumpoly)
 #   LIMIT    CPU seconds per call and side (default 10)
 #   OUT      results file (default bench/out/nplayer/results.json)
+#   REPEAT   measure every call REPEAT times, each in a fresh process, and
+#            keep the least CPU time, on both sides (default 1)
 # Example: LIMIT=10 METHODS=gnm,ipa,simpdiv bench/nplayer/run.sh rand_3p rand_4p
 # Detente is timed in-process (crates/solve/examples/bench_nplayer.rs: the
 # call and the verification the CLI performs) and as a whole `detente solve`
@@ -29,4 +31,4 @@ ONLY=$(echo "$*" | tr ' ' ',')
 exec bench/.venv/bin/python bench/nplayer/peer.py --detente "$TARGET/release/detente" \
   --bench "$TARGET/release/examples/bench_nplayer" \
   --timeout "${LIMIT:-10}" --methods "${METHODS:-simpdiv,gnm,ipa,logit,liap,enumpoly}" \
-  ${ONLY:+--only "$ONLY"} --out "${OUT:-bench/out/nplayer/results.json}"
+  --repeat "${REPEAT:-1}" ${ONLY:+--only "$ONLY"} --out "${OUT:-bench/out/nplayer/results.json}"

@@ -1139,6 +1139,20 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
         if tried.contains(&support) {
             continue;
         }
+        // One strategy per player: the only profile with that support is
+        // pure, which is what Newton's method would return; it is checked
+        // the same way without building Newton's buffers.
+        if support.len() == t.n {
+            let mut y = vec![0.0; t.k];
+            for &a in &support {
+                y[a] = 1.0;
+            }
+            tried.push(support);
+            if t.max_regret(&y) <= tol {
+                return Some(y);
+            }
+            continue;
+        }
         let work = work.get_or_insert_with(|| NewtonWork::new(t));
         if let Some((mut y, _)) = work.newton(t, &support, x, 40) {
             tried.push(support);
@@ -2042,6 +2056,29 @@ pub(crate) mod tests {
         };
         for v in y {
             assert!((v - 0.5).abs() < 1e-12);
+        }
+    }
+
+    /// Near a pure equilibrium the polish returns the pure profile itself
+    /// (what Newton's method gives on a one-strategy support); near a pure
+    /// profile that is not an equilibrium it goes on to larger supports.
+    #[test]
+    fn refine_returns_pure_equilibria_exactly() {
+        // 2x2x2 coordination: everyone gets 1 when all choose alike.
+        let same: Vec<i64> = (0..8).map(|c| i64::from(c == 0 || c == 7)).collect();
+        let g = game(&[2, 2, 2], &[same.clone(), same.clone(), same]);
+        let t = PayoffTensor::new(&g);
+        let x = [1.0 - 1e-9, 1e-9, 1.0, 0.0, 0.999_999, 1e-6];
+        assert_eq!(
+            refine_on_support(&t, &x, 1e-9),
+            Some(vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
+        );
+        // Matching pennies, even from a pure profile: the pure guess fails
+        // and the best-response guesses lead to the mixed equilibrium.
+        let t = PayoffTensor::new(&matching_pennies());
+        for x in [[0.6, 0.4, 0.45, 0.55], [1.0, 0.0, 1.0, 0.0]] {
+            let y = refine_on_support(&t, &x, 1e-9);
+            assert!(y.is_some_and(|y| y.iter().all(|v| (v - 0.5).abs() < 1e-12)));
         }
     }
 

@@ -1253,7 +1253,10 @@ mod tests {
             let a: Vec<f64> = (0..n * n)
                 .map(|i| if entries[i] == 3 { -0.0 } else { f64::from(entries[i]) * scale[i % n] / 3.0 })
                 .collect();
-            let b: Vec<f64> = (0..n).map(|i| f64::from(rhs[i])).collect();
+            // 5 stands for −0 on the right-hand side.
+            let b: Vec<f64> = (0..n)
+                .map(|i| if rhs[i] == 5 { -0.0 } else { f64::from(rhs[i]) })
+                .collect();
             let want = lu_solve_reference(a.clone(), b.clone(), n);
             let mut cm = vec![0.0; n * n];
             for r in 0..n {
