@@ -175,23 +175,76 @@ fn usage_errors_exit_two() {
 }
 
 /// enummixed honours --max-time: the 81x256 reduced form of a poker tree
-/// (Gambit's enummixed does not finish it in 20 s) stops at the limit with
-/// an error that names the file and the method once.
+/// (Gambit's enummixed does not finish it in 20 s) stops at the limit,
+/// says so once, and prints the extreme equilibria among the vertices
+/// enumerated so far, marked incomplete in JSON.
 #[test]
 fn enummixed_stops_at_the_time_limit() {
     let Some(f) = game("contrib/4cards.efg") else {
         return;
     };
     let start = std::time::Instant::now();
-    let o = detente(&["solve", &f, "--method", "enummixed", "--max-time", "0.5"]);
-    assert_eq!(o.status.code(), Some(1));
+    let o = detente(&[
+        "solve",
+        &f,
+        "--method",
+        "enummixed",
+        "--max-time",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    let v = common::success_json(&o);
     let e = stderr(&o);
     assert!(
-        e.contains("4cards.efg: enummixed: time limit reached"),
+        e.contains("detente: enummixed: time limit reached while enumerating"),
         "{e}"
     );
+    assert!(e.contains("the enumeration did not finish"), "{e}");
     assert!(!e.contains("enummixed: enummixed"), "{e}");
+    assert_eq!(e.matches("time limit reached").count(), 1, "{e}");
+    assert_eq!(v["complete"], false, "{v}");
+    assert!(v["stopped"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("time limit reached"));
+    for eq in v["equilibria"].as_array().cloned().unwrap_or_default() {
+        assert_eq!(eq["verified"], true);
+    }
     assert!(start.elapsed().as_secs_f64() < 20.0);
+}
+
+/// Ctrl-C stops enummixed as it stops the iterative methods: what was
+/// found is printed, marked incomplete.
+#[test]
+fn enummixed_stops_on_ctrl_c() {
+    let Some(f) = game("contrib/4cards.efg") else {
+        return;
+    };
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["solve", &f, "--method", "enummixed", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run detente: {e}"));
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("kill: {e}"));
+    assert!(kill.success());
+    let o = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    let e = stderr(&o);
+    assert!(
+        e.contains("detente: enummixed: interrupted (Ctrl-C); "),
+        "{e}"
+    );
+    assert!(e.contains("the enumeration did not finish"), "{e}");
+    let v = common::success_json(&o);
+    assert_eq!(v["complete"], false, "{v}");
+    assert_eq!(v["stopped"], "interrupted (Ctrl-C)");
 }
 
 #[test]

@@ -61,6 +61,11 @@ impl Watch {
     pub fn steps(&self) -> u64 {
         self.steps.load(Ordering::Relaxed)
     }
+
+    /// Adds `n` steps (for methods that count without a [`Meter`]).
+    pub(crate) fn add_steps(&self, n: u64) {
+        self.steps.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 /// Two watches are equal when they are the same watch.

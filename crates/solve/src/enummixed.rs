@@ -34,6 +34,14 @@
 //! probability first (so pure strategy 1 comes before pure strategy 2). The
 //! distinct row and column extreme strategies are numbered in order of first
 //! appearance in that list; [`Clique`]s refer to those numbers.
+//!
+//! Stopping early: a limit of [`EnumMixedOptions`] (vertices, bases, time)
+//! or a stop request through [`EnumMixedOptions::watch`] (Ctrl-C) ends the
+//! enumeration. By default that is an error. With
+//! [`EnumMixedOptions::partial`] the vertices enumerated so far are paired
+//! as above: every completely labelled pair among them is an extreme
+//! equilibrium, so the answer is a correct, possibly incomplete list, and
+//! [`EnumMixedResult::stopped`] says why it stopped.
 
 mod bits;
 pub mod cliques;
@@ -43,6 +51,7 @@ pub mod vertex;
 pub use cliques::Clique;
 
 use crate::bimatrix::equilibrium_2p;
+use crate::budget::Watch;
 use crate::equilibrium::{Equilibrium, SolveError};
 use bits::{Bits, FxBuild};
 use detente_game::{NormalFormGame, Rational, Scalar};
@@ -74,6 +83,14 @@ pub struct EnumMixedOptions {
     pub cliques: bool,
     /// Enumerate the two polytopes on two threads. Default true.
     pub parallel: bool,
+    /// When a limit is reached or a stop is requested, return the extreme
+    /// equilibria among the vertices enumerated so far (with
+    /// [`EnumMixedResult::stopped`] set) instead of [`SolveError::Budget`].
+    /// Default false.
+    pub partial: bool,
+    /// Progress (lexicographic bases visited, both polytopes together) and
+    /// stop requests, looked at every 256 bases. Default none.
+    pub watch: Option<Watch>,
 }
 
 impl Default for EnumMixedOptions {
@@ -84,6 +101,8 @@ impl Default for EnumMixedOptions {
             time_limit: None,
             cliques: true,
             parallel: true,
+            partial: false,
+            watch: None,
         }
     }
 }
@@ -118,12 +137,18 @@ pub struct EnumMixedResult<T> {
     /// `conv(rows) × conv(cols)`.
     pub cliques: Vec<Clique>,
     pub stats: EnumMixedStats,
+    /// `None` when the enumeration finished. Otherwise (only with
+    /// [`EnumMixedOptions::partial`]) why it stopped: the equilibria are
+    /// extreme equilibria, but others may be missing, and the cliques are
+    /// the maximal Nash subsets among those found.
+    pub stopped: Option<String>,
 }
 
 /// All extreme Nash equilibria of a two-player game (see the module docs).
 ///
 /// Errors: [`SolveError::NotApplicable`] unless the game has exactly two
-/// players; [`SolveError::Budget`] when a limit in `opts` is reached.
+/// players; [`SolveError::Budget`] when a limit in `opts` is reached or a
+/// stop is requested, unless [`EnumMixedOptions::partial`].
 pub fn enummixed<T: Scalar>(
     game: &NormalFormGame,
     opts: &EnumMixedOptions,
@@ -142,6 +167,7 @@ pub fn enummixed<T: Scalar>(
         max_vertices: opts.max_vertices,
         max_bases: opts.max_bases,
         deadline: opts.time_limit.map(|d| Instant::now() + d),
+        watch: opts.watch.clone(),
     };
 
     // P: dims m, one row per column j with coefficients B[i][j].
@@ -184,13 +210,18 @@ pub fn enummixed<T: Scalar>(
         })
     } else {
         let p_res = collect(&p_side, &limits);
-        let q_res = match p_res {
-            Ok(_) => collect(&q_side, &limits),
-            Err(_) => Ok(Collected::default()),
+        // Without `partial` a stopped first polytope ends the call.
+        let q_res = match &p_res {
+            Ok(p) if p.stopped.is_none() || opts.partial => collect(&q_side, &limits),
+            _ => Ok(Collected::default()),
         };
         (p_res, q_res)
     };
     let (p_all, q_all) = (p_res?, q_res?);
+    let stopped = p_all.stopped.clone().or_else(|| q_all.stopped.clone());
+    if let (Some(why), false) = (&stopped, opts.partial) {
+        return Err(SolveError::Budget(why.clone()));
+    }
     let stats = stats_of(&p_all.counts, &q_all.counts);
 
     // Index the polytope with fewer vertices by label set; for each vertex
@@ -303,6 +334,7 @@ pub fn enummixed<T: Scalar>(
         col_strategies: col_strategies.iter().map(|v| conv(v)).collect(),
         cliques,
         stats,
+        stopped,
     })
 }
 
@@ -320,11 +352,17 @@ struct Side<'a> {
 struct Collected {
     vertices: Vec<Bits>,
     counts: Counts,
+    /// Why the enumeration stopped before the end (a limit or a stop
+    /// request): `vertices` are those found until then.
+    stopped: Option<String>,
 }
 
+/// The vertices of one polytope; a limit or a stop request ends the
+/// enumeration with the vertices found so far (their bases and pivots not
+/// counted).
 fn collect(side: &Side<'_>, limits: &Limits) -> Result<Collected, SolveError> {
     let mut vertices = Vec::new();
-    let counts = vertex::enumerate(
+    let done = vertex::enumerate(
         side.rows,
         side.dims,
         side.coef,
@@ -337,8 +375,23 @@ fn collect(side: &Side<'_>, limits: &Limits) -> Result<Collected, SolveError> {
             }
             Ok(())
         },
-    )?;
-    Ok(Collected { vertices, counts })
+    );
+    match done {
+        Ok(counts) => Ok(Collected {
+            vertices,
+            counts,
+            stopped: None,
+        }),
+        Err(SolveError::Budget(why)) => Ok(Collected {
+            counts: Counts {
+                vertices: vertices.len() + 1,
+                ..Counts::default()
+            },
+            vertices,
+            stopped: Some(why),
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 fn stats_of(p: &Counts, q: &Counts) -> EnumMixedStats {
@@ -563,6 +616,87 @@ mod tests {
         };
         let e = enummixed::<Rational>(&g, &opts);
         assert!(matches!(e, Err(SolveError::Budget(_))));
+    }
+
+    /// With `partial`, a limit gives the extreme equilibria among the
+    /// vertices found so far, each one of the complete list's.
+    #[test]
+    fn partial_results_are_equilibria_of_the_complete_list() {
+        let g = bimatrix(
+            3,
+            3,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 0],
+            &[3, 1, 2, 8, 0, 5, 6, 4, 7],
+        );
+        let all = enummixed::<Rational>(&g, &EnumMixedOptions::default()).unwrap();
+        assert_eq!(all.stopped, None);
+        for parallel in [true, false] {
+            let opts = EnumMixedOptions {
+                max_vertices: Some(4),
+                partial: true,
+                parallel,
+                ..EnumMixedOptions::default()
+            };
+            let some = enummixed::<Rational>(&g, &opts).unwrap();
+            assert!(some
+                .stopped
+                .as_deref()
+                .unwrap_or("")
+                .contains("max_vertices"));
+            assert!(some.equilibria.len() < all.equilibria.len());
+            for e in &some.equilibria {
+                assert!(
+                    all.equilibria.contains(e),
+                    "{e:?} is not in the complete list"
+                );
+            }
+        }
+    }
+
+    /// A stop request (Ctrl-C) ends the enumeration at the next check;
+    /// with `partial` the equilibria found so far come back.
+    #[test]
+    fn a_stop_request_ends_the_enumeration() {
+        let mut rng = 7u64;
+        let mut next = || {
+            rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((rng >> 33) % 50) as i64
+        };
+        let (m, n) = (12, 12);
+        let a: Vec<i64> = (0..m * n).map(|_| next()).collect();
+        let b: Vec<i64> = (0..m * n).map(|_| next()).collect();
+        let g = bimatrix(m, n, &a, &b);
+        let full = enummixed::<Rational>(&g, &EnumMixedOptions::default()).unwrap();
+        assert!(
+            full.stats.bases[0] + full.stats.bases[1] > 512,
+            "too small a test"
+        );
+        let watch = Watch::new();
+        watch.request_stop();
+        let opts = EnumMixedOptions {
+            partial: true,
+            watch: Some(watch.clone()),
+            ..EnumMixedOptions::default()
+        };
+        let r = enummixed::<Rational>(&g, &opts).unwrap();
+        assert!(r
+            .stopped
+            .as_deref()
+            .unwrap_or("")
+            .contains("stop requested"));
+        assert!(watch.steps() >= 256);
+        for e in &r.equilibria {
+            assert!(full.equilibria.contains(e));
+        }
+        // Without `partial` the same stop is an error.
+        let opts = EnumMixedOptions {
+            partial: false,
+            ..opts
+        };
+        assert!(matches!(
+            enummixed::<Rational>(&g, &opts),
+            Err(SolveError::Budget(_))
+        ));
     }
 
     #[test]

@@ -24,6 +24,9 @@
 //!   strings (`"1/3"`) or, with `--float`, JSON numbers; `lp` adds
 //!   `"value"`, `enummixed` adds `"cliques"` (indices into `equilibria` of
 //!   each maximal convex set), `--eliminate-dominated` adds `"eliminated"`;
+//!   `"complete"` says whether the method's search finished (false after a
+//!   budget, a limit or Ctrl-C, with the reason in `"stopped"`: the
+//!   equilibria printed are verified either way);
 //! * `csv`: long form, header `equilibrium,player,strategy,probability`
 //!   (equilibrium numbered from 1, player and strategy by label).
 
@@ -164,7 +167,8 @@ pub struct SolveArgs {
     pub strategic: bool,
     /// Iterative methods (simpdiv, gnm, ipa, logit, liap, enumpoly) and
     /// enummixed: wall-clock limit in seconds; the method says when it ran
-    /// out [default: 30; enummixed: none]
+    /// out and prints the verified equilibria found so far [default: 30;
+    /// enummixed: none]
     #[arg(long, value_name = "SECONDS")]
     pub max_time: Option<f64>,
     /// Iterative methods: most basic steps (simpdiv: labelled points; gnm, logit:
@@ -282,6 +286,9 @@ struct Solved<T> {
     equilibria: Vec<Equilibrium<T>>,
     value: Option<T>,
     cliques: Option<Vec<Vec<usize>>>,
+    /// Why the method stopped before its search was complete (a budget,
+    /// a limit, Ctrl-C); `None` when it finished.
+    stopped: Option<String>,
 }
 
 pub fn run(args: SolveArgs) -> Result<()> {
@@ -672,13 +679,39 @@ fn run_method<T: OutNum>(
             equilibria: enumpure::<T>(game),
             value: None,
             cliques: None,
+            stopped: None,
         },
         Method::Enummixed => {
+            let time_limit = args.max_time.map(std::time::Duration::from_secs_f64);
+            // Ctrl-C and the spinner, as for the iterative methods: a stop
+            // (or the time limit) prints the equilibria among the vertices
+            // enumerated so far.
+            super::solve_progress::start("enummixed", time_limit);
             let opts = EnumMixedOptions {
-                time_limit: args.max_time.map(std::time::Duration::from_secs_f64),
+                time_limit,
+                partial: true,
+                watch: super::solve_progress::watch(),
                 ..EnumMixedOptions::default()
             };
-            let r = enummixed::<T>(game, &opts)?;
+            let r = enummixed::<T>(game, &opts);
+            super::solve_progress::finish();
+            let r = r?;
+            let stopped = r.stopped.as_deref().map(|why| {
+                if super::solve_progress::interrupted() {
+                    "interrupted (Ctrl-C)".to_string()
+                } else {
+                    why.strip_prefix("enummixed: ").unwrap_or(why).to_string()
+                }
+            });
+            match &stopped {
+                Some(why) if r.equilibria.is_empty() => eprintln!(
+                    "detente: enummixed: {why}; no equilibrium among the vertices enumerated so far (the enumeration did not finish)"
+                ),
+                Some(why) => eprintln!(
+                    "detente: enummixed: {why}; the equilibria printed are verified extreme equilibria, but the enumeration did not finish: others may be missing, and the maximal Nash subsets are among those found"
+                ),
+                None => {}
+            }
             let cliques = r
                 .cliques
                 .iter()
@@ -699,6 +732,7 @@ fn run_method<T: OutNum>(
                 equilibria: r.equilibria,
                 value: None,
                 cliques: Some(cliques),
+                stopped,
             }
         }
         Method::Lcp => {
@@ -713,6 +747,7 @@ fn run_method<T: OutNum>(
                 equilibria: lcp::<T>(game, &opts)?,
                 value: None,
                 cliques: None,
+                stopped: None,
             }
         }
         Method::Lp => {
@@ -721,6 +756,7 @@ fn run_method<T: OutNum>(
                 equilibria: vec![r.equilibrium],
                 value: Some(r.value),
                 cliques: None,
+                stopped: None,
             }
         }
         numeric => {
@@ -780,6 +816,9 @@ fn run_method<T: OutNum>(
                 equilibria: *equilibria,
                 value: None,
                 cliques: None,
+                stopped: r
+                    .budget_exhausted
+                    .then(|| super::solve_progress::why_stopped().to_string()),
             }
         }
     })
@@ -919,6 +958,12 @@ fn json_output<T: OutNum>(
     }
     if let Some(c) = &solved.cliques {
         obj["cliques"] = json!(c);
+    }
+    // Whether the method's search finished; if not, why it stopped (the
+    // equilibria printed are verified either way).
+    obj["complete"] = json!(solved.stopped.is_none());
+    if let Some(why) = &solved.stopped {
+        obj["stopped"] = json!(why);
     }
     if let Some(r) = reduction {
         obj["eliminated"] = eliminated_json(game, r);

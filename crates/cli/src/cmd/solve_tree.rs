@@ -323,7 +323,7 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
                     })
                 })
                 .collect();
-            let v = json!({
+            let mut v = json!({
                 "method": method.name(),
                 "form": Form::Agent.name(),
                 "representation": "behavior",
@@ -331,7 +331,11 @@ pub fn run_agent(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
                 "players": g.players(),
                 "infosets": infosets_json(g),
                 "equilibria": eqs,
+                "complete": !res.budget_exhausted,
             });
+            if res.budget_exhausted {
+                v["stopped"] = json!(super::solve_progress::why_stopped());
+            }
             format!("{}\n", serde_json::to_string_pretty(&v)?)
         }
     };

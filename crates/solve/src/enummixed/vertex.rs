@@ -34,6 +34,7 @@
 
 use super::bits::{Bits, FxBuild};
 use super::int::{Divisor, Int};
+use crate::budget::Watch;
 use crate::equilibrium::SolveError;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -45,6 +46,9 @@ pub struct Limits {
     pub max_vertices: Option<usize>,
     pub max_bases: Option<usize>,
     pub deadline: Option<Instant>,
+    /// Progress (bases visited) and stop requests of the run, looked at
+    /// when the clock is.
+    pub watch: Option<Watch>,
 }
 
 /// Work done by one enumeration.
@@ -380,6 +384,15 @@ where
                 }
             }
             if counts.bases % 256 == 0 {
+                if let Some(w) = &limits.watch {
+                    w.add_steps(256);
+                    if w.stop_requested() {
+                        return Err(SolveError::Budget(format!(
+                            "enummixed: stopped (stop requested) while enumerating {what} ({} vertices so far)",
+                            counts.vertices
+                        )));
+                    }
+                }
                 if let Some(deadline) = limits.deadline {
                     if Instant::now() > deadline {
                         return Err(SolveError::Budget(format!(
@@ -427,6 +440,7 @@ mod tests {
             max_vertices: None,
             max_bases: None,
             deadline: None,
+            watch: None,
         }
     }
 
