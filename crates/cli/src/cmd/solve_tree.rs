@@ -143,6 +143,7 @@ pub fn run(args: &SolveArgs, g: &ExtensiveGame) -> Result<()> {
                 "players": g.players(),
                 "infosets": infosets,
                 "equilibria": eqs,
+                "complete": true,
             });
             if let Some(val) = &value {
                 v["value"] = num(val);
