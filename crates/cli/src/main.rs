@@ -57,6 +57,18 @@ impl std::fmt::Display for UsageError {
 }
 impl std::error::Error for UsageError {}
 
+/// `detente check --exit-code` found that the profile fails the check
+/// (exit code 3); the report has been printed already.
+#[derive(Debug)]
+pub struct CheckFailed;
+
+impl std::fmt::Display for CheckFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the profile does not pass the check")
+    }
+}
+impl std::error::Error for CheckFailed {}
+
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Forecast(a) => cmd::forecast::run(a),
@@ -78,7 +90,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if e.downcast_ref::<UsageError>().is_some() {
+            if e.downcast_ref::<CheckFailed>().is_some() {
+                ExitCode::from(3)
+            } else if e.downcast_ref::<UsageError>().is_some() {
                 eprintln!("detente: usage: {e:#}");
                 ExitCode::from(2)
             } else {

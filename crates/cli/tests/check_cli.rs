@@ -99,6 +99,38 @@ fn subgame_perfection_on_a_tree() {
     assert!(v.get("subgame_perfect").is_none());
 }
 
+/// `--exit-code`: status 3 after the report when the profile fails (not
+/// Nash, or Nash but not subgame perfect), 0 when it passes; without the
+/// flag the status is 0 whenever the check ran.
+#[test]
+fn exit_code_says_whether_the_profile_passes() {
+    let status = |file: &str, profile: &str, extra: &[&str]| {
+        let mut a = vec!["check", file, "--profile", profile];
+        a.extend_from_slice(extra);
+        let o = detente(&a);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Nash equilibrium:"),
+            "the report is printed"
+        );
+        o.status.code()
+    };
+    assert_eq!(status(TALKS, "1/2,1/2,1/2,1/2", &["--exit-code"]), Some(0));
+    assert_eq!(status(TALKS, "1,0,0,1", &["--exit-code"]), Some(3));
+    assert_eq!(status(TALKS, "1,0,0,1", &[]), Some(0));
+    let f = write_temp("entry-exit.efg", ENTRY);
+    let f = f.to_string_lossy();
+    assert_eq!(status(&f, "0,1,0,1", &["--exit-code"]), Some(0));
+    // Nash but not subgame perfect.
+    assert_eq!(status(&f, "1,0,1,0", &["--exit-code"]), Some(3));
+    assert_eq!(
+        status(&f, "1,0,1,0", &["--exit-code", "--strategic"]),
+        Some(0)
+    );
+    // Errors keep their own status.
+    let o = detente(&["check", TALKS, "--profile", "1,0,0", "--exit-code"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn decimals_are_checked_within_a_tolerance() {
     // Sums exactly 1 but is not exactly the mixed equilibrium.

@@ -66,6 +66,11 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
+    /// Exit with status 3 (after the report) when the profile is not a
+    /// Nash equilibrium or, on a tree, is one but not subgame perfect;
+    /// status 0 when it passes (or subgame perfection is not decided)
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// The distributions read, the notes on them, and the indices of those
@@ -226,7 +231,11 @@ pub fn run(args: CheckArgs) -> Result<()> {
     match args.format {
         CheckFormat::Json => print_json(&args.file, &report),
         CheckFormat::Text => print_text(&args.file, &report),
+    }?;
+    if args.exit_code && !report.passes() {
+        return Err(crate::CheckFailed.into());
     }
+    Ok(())
 }
 
 fn check_strategic(
@@ -472,6 +481,12 @@ fn print_text(file: &str, r: &Report) -> Result<()> {
 }
 
 impl Report {
+    /// A Nash equilibrium and, where subgames were checked, subgame
+    /// perfect.
+    fn passes(&self) -> bool {
+        self.nash() && !matches!(&self.subgames, Some((_, Some(_))))
+    }
+
     fn form_name(&self) -> &'static str {
         match self.form {
             Form::Agent => "behaviour strategies",
