@@ -5,7 +5,6 @@
 mod common;
 
 use common::{detente, shared_dir, success_json as json, success_stdout as out};
-use std::process::Command;
 
 fn game(rel: &str) -> Option<String> {
     Some(
@@ -361,21 +360,10 @@ fn an_interrupted_run_prints_what_it_found() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../bench/nplayer/games/rand_4p_4x4x4x4_1.nfg"
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["solve", file, "--method", "enumpoly", "--format", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("run detente: {e}"));
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap_or_else(|e| panic!("kill: {e}"));
-    assert!(kill.success());
-    let o = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"));
+    let o = common::interrupted_after(
+        &["solve", file, "--method", "enumpoly", "--format", "json"],
+        2,
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("enumpoly: interrupted (Ctrl-C); the equilibria printed are verified"),

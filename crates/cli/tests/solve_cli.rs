@@ -221,21 +221,10 @@ fn enummixed_stops_on_ctrl_c() {
     let Some(f) = game("contrib/4cards.efg") else {
         return;
     };
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["solve", &f, "--method", "enummixed", "--format", "json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("run detente: {e}"));
-    std::thread::sleep(std::time::Duration::from_secs(1));
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap_or_else(|e| panic!("kill: {e}"));
-    assert!(kill.success());
-    let o = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"));
+    let o = common::interrupted_after(
+        &["solve", &f, "--method", "enummixed", "--format", "json"],
+        1,
+    );
     let e = stderr(&o);
     assert!(
         e.contains("detente: enummixed: interrupted (Ctrl-C); "),

@@ -13,6 +13,26 @@ pub fn detente(args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("run detente: {e}"))
 }
 
+/// Runs the built `detente` binary with `args`, sends it SIGINT (Ctrl-C)
+/// after `secs` seconds and waits for it.
+pub fn interrupted_after(args: &[&str], secs: u64) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run detente: {e}"));
+    std::thread::sleep(std::time::Duration::from_secs(secs));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("kill: {e}"));
+    assert!(kill.success());
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
 /// Standard output of a run that must have succeeded (the exit status and
 /// standard error are shown otherwise).
 pub fn success_stdout(o: &Output) -> String {
