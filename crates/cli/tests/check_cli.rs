@@ -131,6 +131,54 @@ fn exit_code_says_whether_the_profile_passes() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// Imperfect recall: the player forgets its first move. The check is
+/// the agent form's: (1/2, 1/2) at both sets is an equilibrium of the
+/// agent form (no single set gains) though playing L then l earns 1;
+/// (L, r) is not (switching at the second set gains 1).
+const FORGETFUL: &str = r#"EFG 2 R "Forgetful" { "P1" "P2" }
+""
+
+p "" 1 1 "first" { "L" "R" } 0
+p "" 1 2 "second" { "l" "r" } 0
+t "" 1 "Ll" { 1, 0 }
+t "" 2 "Lr" { 0, 0 }
+p "" 1 2 "second" { "l" "r" } 0
+t "" 3 "Rl" { 0, 0 }
+t "" 4 "Rr" { 1, 0 }
+"#;
+
+#[test]
+fn imperfect_recall_is_checked_in_the_agent_form() {
+    let f = write_temp("forgetful.efg", FORGETFUL);
+    let f = f.to_string_lossy();
+    let v = check(&f, "1/2,1/2,1/2,1/2", &[]);
+    assert_eq!(v["agent_equilibrium"], true, "{v}");
+    assert_eq!(v["nash"], Value::Null);
+    assert_eq!(v["regret_kind"], "agent");
+    assert_eq!(v["payoffs"], serde_json::json!(["1/2", "0"]));
+    assert!(v.get("subgame_perfect").is_none(), "{v}");
+    let v = check(&f, "1,0,0,1", &[]);
+    assert_eq!(v["agent_equilibrium"], false, "{v}");
+    assert_eq!(v["regrets"], serde_json::json!(["1", "0"]));
+    let t = stdout(&detente(&["check", &f, "--profile", "1,0,0,1"]));
+    assert!(t.contains("equilibrium of the agent form: no"), "{t}");
+    assert!(
+        t.contains("Nash equilibrium: not checked (imperfect recall)"),
+        "{t}"
+    );
+    assert!(t.contains("agent regret 1"), "{t}");
+    let o = detente(&["check", &f, "--profile", "1,0,0,1", "--exit-code"]);
+    assert_eq!(o.status.code(), Some(3));
+    // Every set needs a distribution here.
+    let o = detente(&["check", &f, "--profile", "1,0,0,0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("are all zero"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn decimals_are_checked_within_a_tolerance() {
     // Sums exactly 1 but is not exactly the mixed equilibrium.

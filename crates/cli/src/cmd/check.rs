@@ -22,13 +22,19 @@
 //! prints sequence-form answers: no deviation of another player reaches it
 //! (perfect recall), so the Nash check does not depend on it; subgame
 //! perfection does, and is then left undecided.
+//!
+//! A tree with imperfect recall is checked in its agent form: each
+//! player's largest gain from changing the play at one information set,
+//! everything else kept ("equilibrium of the agent form"); Nash regret in
+//! behaviour strategies is not checked there (`--strategic` checks a
+//! profile of the reduced strategic form).
 
 use super::solve::Form;
 use crate::UsageError;
 use anyhow::{anyhow, Result};
 use clap::{Args, ValueEnum};
 use detente_game::{format_rational, parse_profile_text, ExtensiveGame, Game, NodeKind, Rational};
-use detente_solve::behavior::{expected_payoffs, nash_regrets, reached_by_own_play};
+use detente_solve::behavior::{agent_regrets, expected_payoffs, nash_regrets, reached_by_own_play};
 use detente_solve::subgame::subgame_regrets;
 use detente_solve::verify::{regrets_from_values, strategy_values};
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -67,8 +73,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
     /// Exit with status 3 (after the report) when the profile is not a
-    /// Nash equilibrium or, on a tree, is one but not subgame perfect;
-    /// status 0 when it passes (or subgame perfection is not decided)
+    /// Nash equilibrium (on a tree with imperfect recall: not an
+    /// equilibrium of the agent form) or, on a tree, is one but not
+    /// subgame perfect; status 0 when it passes (or subgame perfection is
+    /// not decided)
     #[arg(long)]
     pub exit_code: bool,
 }
@@ -165,6 +173,10 @@ struct Report {
     /// A tree's profile left some information sets empty: subgame
     /// perfection is not decided.
     spe_undecided: bool,
+    /// A tree with imperfect recall: `regrets` are agent-form regrets
+    /// (each player's largest gain from changing the play at one
+    /// information set), and Nash regret is not checked.
+    agent_only: bool,
     notes: Vec<String>,
 }
 
@@ -200,6 +212,8 @@ impl Report {
         }
     }
 
+    /// No player gains: a Nash equilibrium or, with [`Self::agent_only`],
+    /// an equilibrium of the agent form.
     fn nash(&self) -> bool {
         self.regrets.iter().all(|r| self.within(r))
     }
@@ -276,6 +290,7 @@ fn check_strategic(
         regrets: regrets_from_values(&values, &profile),
         subgames: None,
         spe_undecided: false,
+        agent_only: false,
         notes,
     })
 }
@@ -346,14 +361,42 @@ fn check_tree(
         ));
         profile[p][k][0] = Rational::one();
     }
-    if !t.is_perfect_recall() {
-        return Err(anyhow!(
-            "this tree has imperfect recall: Nash regret in behaviour strategies is not defined by best responses there; check a profile of its reduced strategic form with --strategic"
-        ));
-    }
     let fail = |e: detente_solve::SolveError| anyhow!("{e}");
     let (lo, hi) = t.payoff_range();
     let range = (hi - lo).to_f64().unwrap_or(0.0).max(f64::MIN_POSITIVE);
+    if !t.is_perfect_recall() {
+        // Best responses in behaviour strategies are not found set by set
+        // here; the agent form's regrets are, exactly. An empty set could
+        // be reached by another set's deviation, so every set needs its
+        // distribution.
+        if let Some(&i) = empty.first() {
+            return Err(UsageError(format!(
+                "--profile: the probabilities of {} are all zero; on a tree with imperfect recall every information set needs a distribution",
+                blocks[i].0
+            ))
+            .into());
+        }
+        notes.push(
+            "this tree has imperfect recall: the regrets are the agent form's (the most a player gains by changing the play at one information set, everything else kept); Nash regret in behaviour strategies is not checked (a profile of the reduced strategic form can be, with --strategic)".into(),
+        );
+        let regrets = agent_regrets(t, &profile)
+            .map_err(fail)?
+            .into_iter()
+            .map(|sets| sets.into_iter().fold(Rational::zero(), |m, x| m.max(x)))
+            .collect();
+        return Ok(Report {
+            form: Form::Agent,
+            exact: !decimal,
+            tol: rel_tol * range,
+            players: t.players().to_vec(),
+            payoffs: expected_payoffs(t, &profile),
+            regrets,
+            subgames: None,
+            spe_undecided: false,
+            agent_only: true,
+            notes,
+        });
+    }
     let mut report = Report {
         form: Form::Agent,
         exact: !decimal,
@@ -363,6 +406,7 @@ fn check_tree(
         regrets: nash_regrets(t, &profile).map_err(fail)?,
         subgames: None,
         spe_undecided: !empty.is_empty(),
+        agent_only: false,
         notes,
     };
     if !empty.is_empty() {
@@ -441,19 +485,28 @@ fn print_text(file: &str, r: &Report) -> Result<()> {
     for n in &r.notes {
         out.push_str(&format!("note: {n}\n"));
     }
+    let regret = if r.agent_only {
+        "agent regret"
+    } else {
+        "regret"
+    };
     for (p, name) in r.players.iter().enumerate() {
         out.push_str(&format!(
-            "{}: payoff {}, regret {}\n",
+            "{}: payoff {}, {regret} {}\n",
             player_name(p, name),
             r.show(&r.payoffs[p]),
             r.show(&r.regrets[p])
         ));
     }
     let nash = r.nash();
-    out.push_str(&format!(
-        "Nash equilibrium: {}\n",
-        if nash { "yes" } else { "no" }
-    ));
+    let yes_no = if nash { "yes" } else { "no" };
+    if r.agent_only {
+        out.push_str(&format!(
+            "equilibrium of the agent form: {yes_no}\nNash equilibrium: not checked (imperfect recall)\n"
+        ));
+    } else {
+        out.push_str(&format!("Nash equilibrium: {yes_no}\n"));
+    }
     if r.spe_undecided {
         out.push_str("subgame perfect: not decided (the profile leaves information sets empty; see the notes)\n");
     }
@@ -509,6 +562,12 @@ fn print_json(file: &str, r: &Report) -> Result<()> {
         "nash": nash,
         "notes": r.notes,
     });
+    if r.agent_only {
+        // The regrets are the agent form's; Nash is not checked.
+        v["nash"] = Value::Null;
+        v["agent_equilibrium"] = json!(nash);
+        v["regret_kind"] = json!("agent");
+    }
     if r.spe_undecided {
         v["subgame_perfect"] = Value::Null;
     }
