@@ -212,6 +212,14 @@ fn enummixed_stops_at_the_time_limit() {
         assert_eq!(eq["verified"], true);
     }
     assert!(start.elapsed().as_secs_f64() < 20.0);
+    // The text output says so in a comment line.
+    let o = detente(&["solve", &f, "--max-time", "0.2"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("# incomplete: time limit reached")),
+        "{t}"
+    );
 }
 
 /// Ctrl-C stops enummixed as it stops the iterative methods: what was

@@ -655,7 +655,15 @@ fn solve_and_print<T: OutNum>(args: &SolveArgs, game: &NormalFormGame, form: For
         })?;
     }
     let out = match args.format {
-        Format::Text => form.header().unwrap_or_default() + &text_output(&solved),
+        Format::Text => {
+            let mut t = form.header().unwrap_or_default();
+            if let Some(why) = &solved.stopped {
+                t.push_str(&format!(
+                    "# incomplete: {why}; the equilibria below are verified, others may be missing\n"
+                ));
+            }
+            t + &text_output(&solved)
+        }
         Format::Csv => csv_output(game, &solved),
         Format::Json => {
             let mut v = json_output(game, method, &solved, reduction.as_ref());
