@@ -358,17 +358,18 @@ struct Collected {
 }
 
 /// The vertices of one polytope; a limit or a stop request ends the
-/// enumeration with the vertices found so far (their bases and pivots not
-/// counted).
+/// enumeration with the vertices found so far (and the work counted).
 fn collect(side: &Side<'_>, limits: &Limits) -> Result<Collected, SolveError> {
     let mut vertices = Vec::new();
-    let done = vertex::enumerate(
+    let mut counts = Counts::default();
+    let done = vertex::enumerate_counting(
         side.rows,
         side.dims,
         side.coef,
         side.label_of,
         limits,
         side.what,
+        &mut counts,
         |v| {
             if !v.is_origin() {
                 vertices.push(v.labels.clone());
@@ -377,17 +378,14 @@ fn collect(side: &Side<'_>, limits: &Limits) -> Result<Collected, SolveError> {
         },
     );
     match done {
-        Ok(counts) => Ok(Collected {
+        Ok(()) => Ok(Collected {
             vertices,
             counts,
             stopped: None,
         }),
         Err(SolveError::Budget(why)) => Ok(Collected {
-            counts: Counts {
-                vertices: vertices.len() + 1,
-                ..Counts::default()
-            },
             vertices,
+            counts,
             stopped: Some(why),
         }),
         Err(e) => Err(e),
@@ -685,6 +683,8 @@ mod tests {
             .unwrap_or("")
             .contains("stop requested"));
         assert!(watch.steps() >= 256);
+        // The work done before the stop is counted.
+        assert!(r.stats.bases[0] + r.stats.bases[1] >= 256, "{:?}", r.stats);
         for e in &r.equilibria {
             assert!(full.equilibria.contains(e));
         }

@@ -316,13 +316,42 @@ pub fn enumerate<F>(
     label_of: &[usize],
     limits: &Limits,
     what: &str,
-    mut on_vertex: F,
+    on_vertex: F,
 ) -> Result<Counts, SolveError>
 where
     F: FnMut(VertexRef<'_>) -> Result<(), SolveError>,
 {
-    let mut dict = Dictionary::origin(rows, dims, coef);
     let mut counts = Counts::default();
+    enumerate_counting(
+        rows,
+        dims,
+        coef,
+        label_of,
+        limits,
+        what,
+        &mut counts,
+        on_vertex,
+    )?;
+    Ok(counts)
+}
+
+/// [`enumerate`], counting into `counts`, which keeps the work done when a
+/// limit or a stop request ends the enumeration with an error.
+#[allow(clippy::too_many_arguments)]
+pub fn enumerate_counting<F>(
+    rows: usize,
+    dims: usize,
+    coef: &[Int],
+    label_of: &[usize],
+    limits: &Limits,
+    what: &str,
+    counts: &mut Counts,
+    mut on_vertex: F,
+) -> Result<(), SolveError>
+where
+    F: FnMut(VertexRef<'_>) -> Result<(), SolveError>,
+{
+    let mut dict = Dictionary::origin(rows, dims, coef);
     let mut seen_degenerate: HashSet<Bits, FxBuild> = HashSet::default();
 
     let mut visit = |dict: &Dictionary, counts: &mut Counts| -> Result<(), SolveError> {
@@ -349,7 +378,7 @@ where
     };
 
     counts.bases = 1;
-    visit(&dict, &mut counts)?;
+    visit(&dict, counts)?;
 
     // Depth-first reverse search; each frame is a copy of the parent's
     // dictionary and the next column to try there. Restoring the copy is
@@ -412,7 +441,7 @@ where
             stack.push((saved, next_col));
             dict.pivot(row, col);
             counts.pivots += 1;
-            visit(&dict, &mut counts)?;
+            visit(&dict, counts)?;
             next_col = 0;
         } else {
             match stack.pop() {
@@ -424,7 +453,7 @@ where
             }
         }
     }
-    Ok(counts)
+    Ok(())
 }
 
 #[cfg(test)]
