@@ -62,7 +62,8 @@ impl Watch {
         self.steps.load(Ordering::Relaxed)
     }
 
-    /// Adds `n` steps (for methods that count without a [`Meter`]).
+    /// Adds `n` steps to the run's count (meters at their readings of
+    /// the clock; enummixed every 256 bases).
     pub(crate) fn add_steps(&self, n: u64) {
         self.steps.fetch_add(n, Ordering::Relaxed);
     }
@@ -199,7 +200,7 @@ impl Meter {
         }
         if let Some(w) = &self.budget.watch {
             let new = self.iterations.saturating_sub(self.published);
-            w.steps.fetch_add(new, Ordering::Relaxed);
+            w.add_steps(new);
             self.published = self.iterations;
             if w.stop_requested() {
                 self.exhausted = true;

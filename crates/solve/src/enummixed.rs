@@ -362,7 +362,7 @@ struct Collected {
 fn collect(side: &Side<'_>, limits: &Limits) -> Result<Collected, SolveError> {
     let mut vertices = Vec::new();
     let mut counts = Counts::default();
-    let done = vertex::enumerate_counting(
+    let done = vertex::enumerate(
         side.rows,
         side.dims,
         side.coef,

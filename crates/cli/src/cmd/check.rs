@@ -364,11 +364,13 @@ fn check_tree(
     let fail = |e: detente_solve::SolveError| anyhow!("{e}");
     let (lo, hi) = t.payoff_range();
     let range = (hi - lo).to_f64().unwrap_or(0.0).max(f64::MIN_POSITIVE);
-    if !t.is_perfect_recall() {
-        // Best responses in behaviour strategies are not found set by set
-        // here; the agent form's regrets are, exactly. An empty set could
-        // be reached by another set's deviation, so every set needs its
-        // distribution.
+    // With imperfect recall, best responses in behaviour strategies are
+    // not found set by set here; the agent form's regrets are, exactly
+    // (each player's largest gain at one information set). An empty set
+    // could then be reached by another set's deviation, so every set needs
+    // its distribution.
+    let agent_only = !t.is_perfect_recall();
+    if agent_only {
         if let Some(&i) = empty.first() {
             return Err(UsageError(format!(
                 "--profile: the probabilities of {} are all zero; on a tree with imperfect recall every information set needs a distribution",
@@ -379,37 +381,29 @@ fn check_tree(
         notes.push(
             "this tree has imperfect recall: the regrets are the agent form's (the most a player gains by changing the play at one information set, everything else kept); Nash regret in behaviour strategies is not checked (a profile of the reduced strategic form can be, with --strategic)".into(),
         );
-        let regrets = agent_regrets(t, &profile)
+    }
+    let regrets = if agent_only {
+        agent_regrets(t, &profile)
             .map_err(fail)?
             .into_iter()
             .map(|sets| sets.into_iter().fold(Rational::zero(), |m, x| m.max(x)))
-            .collect();
-        return Ok(Report {
-            form: Form::Agent,
-            exact: !decimal,
-            tol: rel_tol * range,
-            players: t.players().to_vec(),
-            payoffs: expected_payoffs(t, &profile),
-            regrets,
-            subgames: None,
-            spe_undecided: false,
-            agent_only: true,
-            notes,
-        });
-    }
+            .collect()
+    } else {
+        nash_regrets(t, &profile).map_err(fail)?
+    };
     let mut report = Report {
         form: Form::Agent,
         exact: !decimal,
         tol: rel_tol * range,
         players: t.players().to_vec(),
         payoffs: expected_payoffs(t, &profile),
-        regrets: nash_regrets(t, &profile).map_err(fail)?,
+        regrets,
         subgames: None,
         spe_undecided: !empty.is_empty(),
-        agent_only: false,
+        agent_only,
         notes,
     };
-    if !empty.is_empty() {
+    if agent_only || !empty.is_empty() {
         return Ok(report);
     }
     let per_subgame = subgame_regrets(t, &profile).map_err(fail)?;

@@ -706,7 +706,7 @@ fn run_method<T: OutNum>(
             let r = r?;
             let stopped = r.stopped.as_deref().map(|why| {
                 if super::solve_progress::interrupted() {
-                    "interrupted (Ctrl-C)".to_string()
+                    super::solve_progress::why_stopped().to_string()
                 } else {
                     why.strip_prefix("enummixed: ").unwrap_or(why).to_string()
                 }

@@ -308,37 +308,11 @@ impl Dictionary {
 /// (`coef`: `rows × dims`, row-major, every entry positive), calling
 /// `on_vertex` once per distinct vertex, the origin first. Variable `k`
 /// (structural `0..dims`, then the slack of row `i` as `dims + i`) carries
-/// label `label_of[k]`. `what` names the polytope in budget errors.
-pub fn enumerate<F>(
-    rows: usize,
-    dims: usize,
-    coef: &[Int],
-    label_of: &[usize],
-    limits: &Limits,
-    what: &str,
-    on_vertex: F,
-) -> Result<Counts, SolveError>
-where
-    F: FnMut(VertexRef<'_>) -> Result<(), SolveError>,
-{
-    let mut counts = Counts::default();
-    enumerate_counting(
-        rows,
-        dims,
-        coef,
-        label_of,
-        limits,
-        what,
-        &mut counts,
-        on_vertex,
-    )?;
-    Ok(counts)
-}
-
-/// [`enumerate`], counting into `counts`, which keeps the work done when a
-/// limit or a stop request ends the enumeration with an error.
+/// label `label_of[k]`. `what` names the polytope in budget errors. The
+/// work done goes into `counts`, which keeps it when a limit or a stop
+/// request ends the enumeration with an error.
 #[allow(clippy::too_many_arguments)]
-pub fn enumerate_counting<F>(
+pub fn enumerate<F>(
     rows: usize,
     dims: usize,
     coef: &[Int],
@@ -478,10 +452,21 @@ mod tests {
         // x ≤ 1, y ≤ 1 as rows (1,0), (0,1).
         let coef = ints(&[1, 0, 0, 1]);
         let mut found = Vec::new();
-        let counts = enumerate(2, 2, &coef, &[0, 1, 2, 3], &no_limits(), "square", |v| {
-            found.push(v.labels.ones().collect::<Vec<_>>());
-            Ok(())
-        })
+        let mut counts = Counts::default();
+        let lim = no_limits();
+        enumerate(
+            2,
+            2,
+            &coef,
+            &[0, 1, 2, 3],
+            &lim,
+            "square",
+            &mut counts,
+            |v| {
+                found.push(v.labels.ones().collect::<Vec<_>>());
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(counts.vertices, 4);
         found.sort();
@@ -495,10 +480,20 @@ mod tests {
         let coef = ints(&[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
         let label_of: Vec<usize> = (0..7).collect();
         let mut n = 0;
-        let counts = enumerate(4, 3, &coef, &label_of, &no_limits(), "p", |_| {
-            n += 1;
-            Ok(())
-        })
+        let mut counts = Counts::default();
+        enumerate(
+            4,
+            3,
+            &coef,
+            &label_of,
+            &no_limits(),
+            "p",
+            &mut counts,
+            |_| {
+                n += 1;
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(n, 4);
         assert_eq!(counts.vertices, 4);
@@ -512,7 +507,19 @@ mod tests {
             max_vertices: Some(2),
             ..no_limits()
         };
-        let err = enumerate(2, 2, &coef, &[0, 1, 2, 3], &limits, "square", |_| Ok(()));
+        let mut counts = Counts::default();
+        let err = enumerate(
+            2,
+            2,
+            &coef,
+            &[0, 1, 2, 3],
+            &limits,
+            "square",
+            &mut counts,
+            |_| Ok(()),
+        );
         assert!(matches!(err, Err(SolveError::Budget(_))));
+        // The vertices met before the limit are counted.
+        assert_eq!(counts.vertices, 3);
     }
 }
