@@ -1,19 +1,15 @@
 //! `detente forecast` end to end, on the reference data in ../shared (skipped
 //! with a notice when absent, unless DETENTE_REQUIRE_SHARED=1).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
+/// A file of the shared reference data (`common::shared_dir`: `None`, after
+/// its notice, when the directory is absent).
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")).join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("DETENTE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("DETENTE_REQUIRE_SHARED=1 but {} is missing", p.display());
-    }
-    eprintln!("notice: {} not found; skipping", p.display());
-    None
+    common::shared_dir().map(|d| d.join(rel))
 }
 
 fn detente(args: &[&str]) -> (i32, String, String) {
