@@ -607,6 +607,10 @@ impl Shifted {
     /// (the last player's fully summed-out table) are skipped.
     fn jacobian_into(&self, s: &[f64], dg: &mut [f64], w: &mut JacobianWork) {
         let (n, k) = (self.n, self.k);
+        if n == 3 {
+            self.jacobian3_into(s, dg, &mut w.axes);
+            return;
+        }
         let div = (n - 1) as f64;
         // Dividing by a power of two is multiplying by its reciprocal,
         // exactly (the same real number is rounded): 3 and 5 players.
@@ -666,6 +670,47 @@ impl Shifted {
                 if q != last_q {
                     self.contract(cur, tmp, axes, q, s);
                     std::mem::swap(cur, tmp);
+                }
+            }
+        }
+    }
+
+    /// [`Shifted::jacobian_into`] for three players, without the tensor
+    /// bookkeeping: each block `(p, q)` sums out the one other player `r`,
+    /// which is the single contraction the general code does for it, so
+    /// every entry is the same sum in the same order (`r`'s strategies in
+    /// order, from the first product, those of probability zero skipped),
+    /// halved (`n − 1 = 2`, exact). `on` is a scratch list of the played
+    /// strategies.
+    fn jacobian3_into(&self, s: &[f64], dg: &mut [f64], on: &mut Vec<usize>) {
+        let k = self.k;
+        let shape = &self.shape;
+        let stride = [1, shape[0], shape[0] * shape[1]];
+        for p in 0..3 {
+            let pay = &self.pay[p * self.cells..(p + 1) * self.cells];
+            for q in 0..3 {
+                if q == p {
+                    continue;
+                }
+                let r = 3 - p - q;
+                let w = &s[self.offsets[r]..self.offsets[r] + shape[r]];
+                // r's played strategies.
+                on.clear();
+                on.extend((0..shape[r]).filter(|&i| w[i] > 0.0));
+                let (op, oq) = (self.offsets[p], self.offsets[q]);
+                for ia in 0..shape[p] {
+                    let row = &mut dg[(op + ia) * k + oq..(op + ia) * k + oq + shape[q]];
+                    for (ib, d) in row.iter_mut().enumerate() {
+                        let base = ia * stride[p] + ib * stride[q];
+                        let mut sum = 0.0;
+                        if let Some((&first, rest)) = on.split_first() {
+                            sum = pay[base + first * stride[r]] * w[first];
+                            for &i in rest {
+                                sum += w[i] * pay[base + i * stride[r]];
+                            }
+                        }
+                        *d = sum * 0.5;
+                    }
                 }
             }
         }
@@ -1618,6 +1663,8 @@ mod tests {
         let mut rng = SplitMix64::new(11);
         for (shape, seed) in [
             (&[3usize, 2, 4][..], 1u64),
+            (&[2, 2, 2][..], 5),
+            (&[5, 5, 5][..], 6),
             (&[2, 2, 2, 2, 2][..], 2),
             (&[4, 1, 3, 2][..], 3),
             (&[2, 3][..], 4),
