@@ -22,7 +22,13 @@ pub struct Outcome {
 }
 
 /// A finite game in normal form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The payoffs are exact; their `f64` roundings, range and integrality are
+/// computed once, when the game is built (as Gambit's `Number` keeps a
+/// double beside each rational), and read by the floating-point methods
+/// instead of converting the table at every call. Equality compares the
+/// game itself, not these derived numbers.
+#[derive(Debug, Clone)]
 pub struct NormalFormGame {
     /// Title (Gambit's header string).
     pub title: String,
@@ -35,7 +41,79 @@ pub struct NormalFormGame {
     cells: Vec<Option<usize>>,
     /// Dense payoffs: `payoffs[cell * n + player]`.
     payoffs: Vec<Rational>,
+    /// Derived from `payoffs` at construction.
+    rounded: Rounded,
 }
+
+/// The numbers a game's `f64` users need, derived from its exact payoffs.
+#[derive(Debug, Clone)]
+struct Rounded {
+    /// `payoffs` through `rational_to_f64`, entry for entry.
+    table: Vec<f64>,
+    /// What [`NormalFormGame::payoff_range_f64`] returns.
+    range: (f64, f64, f64),
+    /// The largest magnitude of a payoff when every payoff is an integer
+    /// that fits `i64`.
+    integer_bound: Option<u64>,
+}
+
+impl Rounded {
+    fn of(payoffs: &[Rational]) -> Self {
+        let table: Vec<f64> = payoffs.iter().map(crate::number::rational_to_f64).collect();
+        let mut bounds: Option<(i64, i64)> = None;
+        let mut integers = true;
+        let mut integer_bound = 0u64;
+        for v in payoffs {
+            match integer(v) {
+                Some(i) => {
+                    integer_bound = integer_bound.max(i.unsigned_abs());
+                    bounds = Some(match bounds {
+                        None => (i, i),
+                        Some((lo, hi)) => (lo.min(i), hi.max(i)),
+                    });
+                }
+                None => {
+                    integers = false;
+                    break;
+                }
+            }
+        }
+        let small = |b: (i64, i64)| b.0.abs() <= EXACT_INT && b.1.abs() <= EXACT_INT;
+        let range = match bounds {
+            // |lo|, |hi| ≤ 2^53, so hi - lo fits in i64; at most 2^53 it
+            // is exact in f64 too (else the general path).
+            Some((lo, hi)) if integers && small((lo, hi)) && hi - lo <= EXACT_INT => {
+                (lo as f64, hi as f64, (hi - lo) as f64)
+            }
+            None if integers => (0.0, 0.0, 0.0),
+            _ => {
+                let (lo, hi) = range_near(payoffs, &table);
+                let d = &hi - &lo;
+                (lo.to_f64(), hi.to_f64(), d.to_f64())
+            }
+        };
+        Rounded {
+            table,
+            range,
+            integer_bound: integers.then_some(integer_bound),
+        }
+    }
+}
+
+impl PartialEq for NormalFormGame {
+    fn eq(&self, other: &Self) -> bool {
+        // `rounded` is a function of `payoffs`.
+        self.title == other.title
+            && self.comment == other.comment
+            && self.players == other.players
+            && self.strategies == other.strategies
+            && self.outcomes == other.outcomes
+            && self.cells == other.cells
+            && self.payoffs == other.payoffs
+    }
+}
+
+impl Eq for NormalFormGame {}
 
 /// Number of pure profiles of a game with these strategy counts, or an error
 /// if it is zero-sized or larger than [`MAX_PROFILES`].
@@ -145,6 +223,7 @@ impl NormalFormGame {
                 None => payoffs.extend(std::iter::repeat_n(Rational::zero(), n)),
             }
         }
+        let rounded = Rounded::of(&payoffs);
         Ok(NormalFormGame {
             title: String::new(),
             comment: String::new(),
@@ -153,6 +232,7 @@ impl NormalFormGame {
             outcomes,
             cells,
             payoffs,
+            rounded,
         })
     }
 
@@ -246,7 +326,32 @@ impl NormalFormGame {
 
     /// The whole table converted to `T`, `[cell * n + player]`.
     pub fn payoff_table<T: Scalar>(&self) -> Vec<T> {
-        self.payoffs.iter().map(T::from_rational).collect()
+        self.payoffs
+            .iter()
+            .zip(&self.rounded.table)
+            .map(|(r, &x)| T::from_payoff(r, x))
+            .collect()
+    }
+
+    /// The table in `f64`, `[cell * n + player]`: each payoff's nearest
+    /// `f64` (bit for bit `payoff_table::<f64>()`), computed when the game
+    /// was built.
+    pub fn payoff_table_f64(&self) -> &[f64] {
+        &self.rounded.table
+    }
+
+    /// Payoff to `player` at cell `cell` as `T` (from the `f64` table for
+    /// floats, exactly for rationals).
+    pub fn payoff_as<T: Scalar>(&self, cell: usize, player: usize) -> T {
+        let i = cell * self.players.len() + player;
+        T::from_payoff(&self.payoffs[i], self.rounded.table[i])
+    }
+
+    /// The largest magnitude of a payoff when every payoff is an integer
+    /// that fits `i64`; `None` when some payoff is a fraction or a larger
+    /// integer.
+    pub fn integer_payoff_bound(&self) -> Option<u64> {
+        self.rounded.integer_bound
     }
 
     /// Payoff matrices of a two-player game, row-major: `(A, B)` with
@@ -262,8 +367,8 @@ impl NormalFormGame {
         for i in 0..m {
             for j in 0..n {
                 let c = i + j * m;
-                a.push(T::from_rational(self.payoff(c, 0)));
-                b.push(T::from_rational(self.payoff(c, 1)));
+                a.push(self.payoff_as::<T>(c, 0));
+                b.push(self.payoff_as::<T>(c, 1));
             }
         }
         Some((a, b))
@@ -276,43 +381,7 @@ impl NormalFormGame {
     /// cross-multiplication): big-rational comparisons of every payoff
     /// dominated the set-up of methods on games with fractional payoffs.
     pub fn payoff_range(&self) -> (Rational, Rational) {
-        let Some(first) = self.payoffs.first() else {
-            return (Rational::zero(), Rational::zero());
-        };
-        let approx: Vec<f64> = self
-            .payoffs
-            .iter()
-            .map(crate::number::rational_to_f64)
-            .collect();
-        // `rational_to_f64` is within a few units in the last place of the
-        // exact value (or infinite beyond f64's range), so the exact
-        // extremes are among the values whose approximations are this
-        // close to the extreme approximation (NaN, which cannot occur, is
-        // kept as a candidate too).
-        let near = |x: f64, m: f64| {
-            x == m
-                || x.is_nan()
-                || m.is_infinite()
-                || (x - m).abs() <= 1e-9 * x.abs().max(m.abs()) + 1e-300
-        };
-        let amin = approx.iter().copied().fold(f64::INFINITY, f64::min);
-        let amax = approx.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let less = |a: &Rational, b: &Rational| a.numer() * b.denom() < b.numer() * a.denom();
-        let mut lo = first;
-        let mut hi = first;
-        let mut lo_set = false;
-        let mut hi_set = false;
-        for (v, &x) in self.payoffs.iter().zip(&approx) {
-            if near(x, amin) && (!lo_set || less(v, lo)) {
-                lo = v;
-                lo_set = true;
-            }
-            if near(x, amax) && (!hi_set || less(hi, v)) {
-                hi = v;
-                hi_set = true;
-            }
-        }
-        (lo.clone(), hi.clone())
+        range_near(&self.payoffs, &self.rounded.table)
     }
 
     /// Smallest payoff, largest payoff and their difference, each the
@@ -321,29 +390,7 @@ impl NormalFormGame {
     /// `(lo, hi) =` [`Self::payoff_range`], without big-rational arithmetic
     /// when every payoff is an integer of magnitude at most 2^53.
     pub fn payoff_range_f64(&self) -> (f64, f64, f64) {
-        let general = || {
-            let (lo, hi) = self.payoff_range();
-            let range = &hi - &lo;
-            (lo.to_f64(), hi.to_f64(), range.to_f64())
-        };
-        let mut bounds: Option<(i64, i64)> = None;
-        for v in &self.payoffs {
-            let Some(i) = small_integer(v) else {
-                return general();
-            };
-            bounds = Some(match bounds {
-                None => (i, i),
-                Some((lo, hi)) => (lo.min(i), hi.max(i)),
-            });
-        }
-        let (lo, hi) = bounds.unwrap_or((0, 0));
-        // |lo|, |hi| ≤ 2^53, so hi - lo fits in i64; at most 2^53 it is
-        // exact in f64 too (else the general path).
-        let range = hi - lo;
-        if range > EXACT_INT {
-            return general();
-        }
-        (lo as f64, hi as f64, range as f64)
+        self.rounded.range
     }
 
     /// Whether payoffs sum to the same constant in every cell.
@@ -400,14 +447,50 @@ impl NormalFormGame {
 /// to `f64` exactly.
 const EXACT_INT: i64 = 1 << 53;
 
-/// `r` as a machine integer when it is an integer of magnitude at most
-/// 2^53.
-fn small_integer(r: &Rational) -> Option<i64> {
+/// `r` as a machine integer when it is an integer that fits `i64`.
+fn integer(r: &Rational) -> Option<i64> {
     use num_traits::{One, ToPrimitive};
     if !r.denom().is_one() {
         return None;
     }
-    r.numer().to_i64().filter(|v| v.abs() <= EXACT_INT)
+    r.numer().to_i64()
+}
+
+/// The exact smallest and largest of `payoffs`, whose `f64` roundings
+/// (`rational_to_f64`) are `approx`.
+fn range_near(payoffs: &[Rational], approx: &[f64]) -> (Rational, Rational) {
+    let Some(first) = payoffs.first() else {
+        return (Rational::zero(), Rational::zero());
+    };
+    // `rational_to_f64` is within a few units in the last place of the
+    // exact value (or infinite beyond f64's range), so the exact
+    // extremes are among the values whose approximations are this
+    // close to the extreme approximation (NaN, which cannot occur, is
+    // kept as a candidate too).
+    let near = |x: f64, m: f64| {
+        x == m
+            || x.is_nan()
+            || m.is_infinite()
+            || (x - m).abs() <= 1e-9 * x.abs().max(m.abs()) + 1e-300
+    };
+    let amin = approx.iter().copied().fold(f64::INFINITY, f64::min);
+    let amax = approx.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let less = |a: &Rational, b: &Rational| a.numer() * b.denom() < b.numer() * a.denom();
+    let mut lo = first;
+    let mut hi = first;
+    let mut lo_set = false;
+    let mut hi_set = false;
+    for (v, &x) in payoffs.iter().zip(approx) {
+        if near(x, amin) && (!lo_set || less(v, lo)) {
+            lo = v;
+            lo_set = true;
+        }
+        if near(x, amax) && (!hi_set || less(hi, v)) {
+            hi = v;
+            hi_set = true;
+        }
+    }
+    (lo.clone(), hi.clone())
 }
 
 #[cfg(test)]

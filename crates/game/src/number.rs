@@ -35,6 +35,13 @@ pub trait Scalar:
     const EXACT: bool;
     /// Converts an exact rational into this number type.
     fn from_rational(r: &Rational) -> Self;
+    /// A payoff `exact` whose nearest `f64` is `rounded` (as a game keeps
+    /// it) in this number type: [`Scalar::from_rational`] of `exact`,
+    /// which floats read from `rounded` without converting again.
+    fn from_payoff(exact: &Rational, rounded: f64) -> Self {
+        let _ = rounded;
+        Self::from_rational(exact)
+    }
     /// Converts a small integer.
     fn from_i64(v: i64) -> Self;
     /// Best `f64` approximation.
@@ -91,6 +98,9 @@ impl Scalar for f64 {
     const EXACT: bool = false;
     fn from_rational(r: &Rational) -> Self {
         rational_to_f64(r)
+    }
+    fn from_payoff(_exact: &Rational, rounded: f64) -> Self {
+        rounded
     }
     fn from_i64(v: i64) -> Self {
         v as f64

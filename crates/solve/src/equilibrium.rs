@@ -93,7 +93,7 @@ pub fn expected_payoffs<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>]) ->
         }
         if !prob.is_zero() {
             for (p, o) in out.iter_mut().enumerate() {
-                *o = o.clone() + prob.clone() * T::from_rational(game.payoff(cell, p));
+                *o = o.clone() + prob.clone() * game.payoff_as::<T>(cell, p);
             }
         }
         next_profile(&mut pure, &shape);

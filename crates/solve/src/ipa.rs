@@ -511,7 +511,8 @@ struct JacobianWork {
 impl Shifted {
     fn new(game: &NormalFormGame, t: &PayoffTensor) -> Self {
         let cells = t.cells;
-        let pay = Self::small_fractions(game, t.n, cells)
+        let pay = Self::integer_table(game, t.n, cells)
+            .or_else(|| Self::small_fractions(game, t.n, cells))
             .unwrap_or_else(|| Self::exact_table(game, t.n, cells));
         Shifted {
             n: t.n,
@@ -521,6 +522,25 @@ impl Shifted {
             cells,
             pay,
         }
+    }
+
+    /// The shifted table from the game's `f64` table when every payoff is
+    /// an integer of magnitude below 2^52: each is exact in `f64`, and so
+    /// is its difference to the smallest, the number both other paths
+    /// compute for such payoffs. `None` otherwise.
+    fn integer_table(game: &NormalFormGame, n: usize, cells: usize) -> Option<Vec<f64>> {
+        if game.integer_payoff_bound()? >= 1 << 52 {
+            return None;
+        }
+        let lo = game.payoff_range_f64().0;
+        let raw = game.payoff_table_f64();
+        let mut pay = vec![0.0; n * cells];
+        for (p, row) in pay.chunks_exact_mut(cells.max(1)).enumerate().take(n) {
+            for (cell, x) in row.iter_mut().enumerate() {
+                *x = raw[cell * n + p] - lo;
+            }
+        }
+        Some(pay)
     }
 
     /// The shifted table in rationals: integers below 2^52 subtract
@@ -1574,6 +1594,16 @@ mod tests {
                 .collect();
             let g = NormalFormGame::from_tables(&shape, &tables).unwrap_or_else(|e| panic!("{e}"));
             let exact = Shifted::exact_table(&g, 3, cells);
+            if let Some(ints) = Shifted::integer_table(&g, 3, cells) {
+                assert!(case % 4 == 0 && !big, "case {case}: integer path");
+                let same = ints
+                    .iter()
+                    .zip(&exact)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "case {case}: {ints:?} vs {exact:?}");
+            } else {
+                assert!(case % 4 != 0 || big, "case {case}: no integer path");
+            }
             match Shifted::small_fractions(&g, 3, cells) {
                 Some(fast) => {
                     let same = fast

@@ -265,7 +265,7 @@ fn collect_float<T: Scalar>(
                     }
                     let w = xi * yj;
                     for (k, uk) in u.iter_mut().enumerate() {
-                        *uk += w * game.payoff(i + j * m, k).to_f64();
+                        *uk += w * game.payoff_as::<f64>(i + j * m, k);
                     }
                 }
             }

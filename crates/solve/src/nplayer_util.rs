@@ -27,7 +27,6 @@ use crate::budget::Meter;
 use crate::equilibrium::{Equilibrium, SolveError};
 use crate::payoff_terms::PayoffTerms;
 use detente_game::NormalFormGame;
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Default acceptance tolerance: max regret relative to the payoff range.
@@ -75,19 +74,12 @@ pub struct PayoffTensor {
     pub cells: usize,
     /// Rescaled payoffs, `pay[cell * n + player]`.
     pub pay: Vec<f64>,
-    /// The game's payoffs converted to `f64` (not rescaled),
-    /// `raw[cell * n + player]`: bit for bit `game.payoff_table::<f64>()`.
-    /// Converted once per call and shared with the independent check
-    /// ([`Collector`]) and the payoffs of each answer
-    /// ([`Equilibrium::from_payoff_table`]): these are the game's numbers,
-    /// not a method's intermediate results.
-    pub raw: Vec<f64>,
     /// Smallest payoff of the game.
     pub min: f64,
     /// Payoff range (1 when all payoffs are equal).
     pub scale: f64,
     /// A tree's agent form given by its outcome paths instead of the table
-    /// (`pay` and `raw` are then empty and `cells` is 0): the values and
+    /// (`pay` is then empty and `cells` is 0): the values and
     /// pairs come from [`PayoffTerms::contract`], each agent's values less
     /// a part common to all its actions (differences, regrets and Newton
     /// steps are the table's).
@@ -121,10 +113,13 @@ impl PayoffTensor {
         let shape = game.shape();
         let n = shape.len();
         let (offsets, k) = layout(&shape);
-        let raw: Vec<f64> = game.payoff_table::<f64>();
         let (min, max, _) = game.payoff_range_f64();
         let scale = scale_of(min, max);
-        let pay = raw.iter().map(|v| (v - min) / scale).collect();
+        let pay = game
+            .payoff_table_f64()
+            .iter()
+            .map(|v| (v - min) / scale)
+            .collect();
         PayoffTensor {
             n,
             shape,
@@ -132,7 +127,6 @@ impl PayoffTensor {
             k,
             cells: game.num_profiles(),
             pay,
-            raw,
             min,
             scale,
             terms: None,
@@ -154,7 +148,6 @@ impl PayoffTensor {
             k,
             cells: 0,
             pay: Vec::new(),
-            raw: Vec::new(),
             min,
             scale,
             terms: Some(Arc::new(terms)),
@@ -889,6 +882,7 @@ pub(crate) struct NewtonWork {
     f: Vec<f64>,
     jac: Vec<f64>,
     f_trial: Vec<f64>,
+    jac_trial: Vec<f64>,
     x: Vec<f64>,
     x_trial: Vec<f64>,
     neg: Vec<f64>,
@@ -908,6 +902,7 @@ impl NewtonWork {
             f: Vec::new(),
             jac: Vec::new(),
             f_trial: Vec::new(),
+            jac_trial: Vec::new(),
             x: vec![0.0; t.k],
             x_trial: vec![0.0; t.k],
             neg: Vec::new(),
@@ -981,9 +976,13 @@ impl NewtonWork {
         }
     }
 
-    /// [`newton_on_support`] with these buffers. The trial points of the
-    /// backtracking get their residual only; the Jacobian is computed at
-    /// the point kept (the same numbers as computing both every time).
+    /// [`newton_on_support`] with these buffers. The full step's trial
+    /// point gets its Jacobian along with its residual (near a solution it
+    /// is the point kept: one pass over the table per step instead of
+    /// two); shorter trials get their residual only, and the Jacobian is
+    /// computed at the point kept. Either way these are the numbers of
+    /// computing both at every trial (the residual is the same bit for bit
+    /// with or without the Jacobian).
     pub(crate) fn newton(
         &mut self,
         t: &PayoffTensor,
@@ -997,6 +996,7 @@ impl NewtonWork {
         let mut f = std::mem::take(&mut self.f);
         let mut jac = std::mem::take(&mut self.jac);
         let mut fn_ = std::mem::take(&mut self.f_trial);
+        let mut jac_trial = std::mem::take(&mut self.jac_trial);
         x.iter_mut().for_each(|v| *v = 0.0);
         for &a in support {
             x[a] = x0[a];
@@ -1029,16 +1029,23 @@ impl NewtonWork {
             // Backtracking on the residual.
             let mut alpha = 1.0;
             let mut accepted = false;
-            for _ in 0..12 {
+            for trial in 0..12 {
                 xn.copy_from_slice(&x);
                 for (i, &a) in support.iter().enumerate() {
                     xn[a] += alpha * self.step[i];
                 }
-                self.system_into(t, support, &xn, &mut fn_, None);
+                let full = trial == 0;
+                let with_jac = if full { Some(&mut jac_trial) } else { None };
+                self.system_into(t, support, &xn, &mut fn_, with_jac);
                 let nn = inf_norm(&fn_);
                 if nn.is_finite() && (nn < norm || nn < 1e-14) {
                     std::mem::swap(&mut x, &mut xn);
-                    self.system_into(t, support, &x, &mut f, Some(&mut jac));
+                    if full {
+                        std::mem::swap(&mut f, &mut fn_);
+                        std::mem::swap(&mut jac, &mut jac_trial);
+                    } else {
+                        self.system_into(t, support, &x, &mut f, Some(&mut jac));
+                    }
                     norm = nn;
                     accepted = true;
                     break;
@@ -1060,6 +1067,7 @@ impl NewtonWork {
         self.f = f;
         self.jac = jac;
         self.f_trial = fn_;
+        self.jac_trial = jac_trial;
         out
     }
 }
@@ -1179,7 +1187,7 @@ pub fn refine_on_support(t: &PayoffTensor, x: &[f64], tol: f64) -> Option<Vec<f6
 /// (converted to `f64`), in the game's payoff units. Separate code from
 /// [`PayoffTensor`] so that a bug there cannot certify its own output.
 pub fn independent_max_regret(game: &NormalFormGame, profile: &[Vec<f64>]) -> f64 {
-    regret_on_table(&game.payoff_table::<f64>(), &game.shape(), profile)
+    regret_on_table(game.payoff_table_f64(), &game.shape(), profile)
 }
 
 /// Max regret of `profile` from a table of raw payoffs: every player's
@@ -1229,10 +1237,11 @@ fn regret_on_table(raw: &[f64], shape: &[usize], profile: &[Vec<f64>]) -> f64 {
 
 /// Accumulates verified, distinct equilibria.
 pub(crate) struct Collector<'a> {
-    /// The game's payoffs in `f64` (`raw[cell * n + p]`, not rescaled), for
-    /// the independent regret check and the answers' payoffs: the
-    /// tensor's copy of the game's numbers when it is the game's.
-    raw: Cow<'a, [f64]>,
+    /// The game's payoffs in `f64` (`raw[cell * n + p]`, not rescaled,
+    /// [`NormalFormGame::payoff_table_f64`]), for the independent regret
+    /// check and the answers' payoffs: the game's numbers, not a method's
+    /// intermediate results.
+    raw: &'a [f64],
     shape: Vec<usize>,
     tensor: &'a PayoffTensor,
     tol: f64,
@@ -1246,21 +1255,11 @@ pub(crate) struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     /// A collector for `game`, whose `tensor` is `PayoffTensor::new(game)`:
-    /// the independent check then reads the tensor's unscaled copy of the
-    /// game's payoffs ([`PayoffTensor::raw`]) instead of converting them
-    /// again (a tensor of another shape is not trusted: the payoffs are
-    /// then converted here).
+    /// the independent check reads the game's own payoffs.
     pub fn new(game: &'a NormalFormGame, tensor: &'a PayoffTensor, tol: f64) -> Self {
-        let shape = game.shape();
-        let raw = if tensor.shape == shape && tensor.raw.len() == game.num_profiles() * shape.len()
-        {
-            Cow::Borrowed(&tensor.raw[..])
-        } else {
-            Cow::Owned(game.payoff_table::<f64>())
-        };
         Collector {
-            raw,
-            shape,
+            raw: game.payoff_table_f64(),
+            shape: game.shape(),
             tensor,
             tol,
             result: NplayerResult::default(),
@@ -1283,7 +1282,7 @@ impl<'a> Collector<'a> {
     /// from the terms by separate code ([`PayoffTerms::regret_and_payoffs`]).
     pub fn for_terms(tensor: &'a PayoffTensor, tol: f64) -> Self {
         Collector {
-            raw: Cow::Owned(Vec::new()),
+            raw: &[],
             shape: tensor.shape.clone(),
             tensor,
             tol,
@@ -1300,7 +1299,7 @@ impl<'a> Collector<'a> {
             Some(terms) => terms
                 .regret_and_payoffs(&self.shape, profile)
                 .map_or(f64::INFINITY, |(r, _)| r),
-            None => regret_on_table(&self.raw, &self.shape, profile),
+            None => regret_on_table(self.raw, &self.shape, profile),
         }
     }
 
@@ -1311,7 +1310,7 @@ impl<'a> Collector<'a> {
                 let payoffs = terms.owner.iter().map(|&p| by_player[p]).collect();
                 Some(Equilibrium { profile, payoffs })
             }
-            None => Equilibrium::from_payoff_table(&self.raw, &self.shape, profile),
+            None => Equilibrium::from_payoff_table(self.raw, &self.shape, profile),
         }
     }
 
@@ -2164,7 +2163,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn tensor_table_is_the_per_payoff_conversion_and_is_shared() {
+    fn the_game_table_is_the_per_payoff_conversion_and_is_shared() {
         use num_bigint::BigInt;
         let q = |n: BigInt, d: i64| Rational::new(n, BigInt::from(d));
         let big = BigInt::from(10).pow(30) + BigInt::from(7);
@@ -2191,19 +2190,13 @@ pub(crate) mod tests {
             .flat_map(|c| (0..2).map(move |p| (c, p)))
             .map(|(c, p)| detente_game::Scalar::to_f64(g.payoff(c, p)).to_bits())
             .collect();
-        let fast: Vec<u64> = t.raw.iter().map(|v| v.to_bits()).collect();
+        let fast: Vec<u64> = g.payoff_table_f64().iter().map(|v| v.to_bits()).collect();
         assert_eq!(fast, slow);
         let (lo, hi) = g.payoff_range();
         assert_eq!(t.min.to_bits(), detente_game::Scalar::to_f64(&lo).to_bits());
         let max = detente_game::Scalar::to_f64(&hi);
         assert_eq!(t.scale.to_bits(), (max - t.min).to_bits());
         let coll = Collector::new(&g, &t, 1e-9);
-        assert!(matches!(coll.raw, Cow::Borrowed(_)));
-        // A tensor of another shape is not used for this game's checks.
-        let other = mckelvey_mclennan();
-        let t2 = PayoffTensor::new(&other);
-        let coll = Collector::new(&g, &t2, 1e-9);
-        assert!(matches!(coll.raw, Cow::Owned(_)));
         assert_eq!(
             coll.raw.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
             slow

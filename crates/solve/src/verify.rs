@@ -293,7 +293,7 @@ fn float_values_2p<T: Scalar>(game: &NormalFormGame, x: &[T], y: &[T]) -> Vec<Ve
             continue;
         }
         for (i, v) in v0.iter_mut().enumerate() {
-            let u = T::from_rational(game.payoff(i + j * m, 0));
+            let u = game.payoff_as::<T>(i + j * m, 0);
             *v = v.clone() + yj.clone() * u;
         }
     }
@@ -302,7 +302,7 @@ fn float_values_2p<T: Scalar>(game: &NormalFormGame, x: &[T], y: &[T]) -> Vec<Ve
             continue;
         }
         for (j, v) in v1.iter_mut().enumerate() {
-            let u = T::from_rational(game.payoff(i + j * m, 1));
+            let u = game.payoff_as::<T>(i + j * m, 1);
             *v = v.clone() + xi.clone() * u;
         }
     }
@@ -331,7 +331,7 @@ fn strategy_values_general<T: Scalar>(game: &NormalFormGame, profile: &[Vec<T>])
             if others.is_zero() {
                 continue;
             }
-            let u = T::from_rational(game.payoff(cell, p));
+            let u = game.payoff_as::<T>(cell, p);
             let v = &mut values[p][pure[p]];
             *v = v.clone() + others * u;
         }
