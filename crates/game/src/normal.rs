@@ -8,6 +8,7 @@
 use crate::error::GameError;
 use crate::number::{Rational, Scalar};
 use num_traits::Zero;
+use std::sync::OnceLock;
 
 /// The largest number of pure profiles (table cells) a game may have:
 /// 2^24, about 16.8 million, so a table of exact payoffs stays within a few
@@ -36,7 +37,10 @@ pub struct NormalFormGame {
     pub comment: String,
     players: Vec<String>,
     strategies: Vec<Vec<String>>,
-    outcomes: Vec<Outcome>,
+    /// The outcome list; for a game built from its payoff table (each cell
+    /// its own unlabeled outcome, [`NormalFormGame::from_table`]) made from
+    /// the table when first asked for.
+    outcomes: OnceLock<Vec<Outcome>>,
     /// Outcome index per pure profile, `None` for the null outcome.
     cells: Vec<Option<usize>>,
     /// Dense payoffs: `payoffs[cell * n + player]`.
@@ -107,7 +111,7 @@ impl PartialEq for NormalFormGame {
             && self.comment == other.comment
             && self.players == other.players
             && self.strategies == other.strategies
-            && self.outcomes == other.outcomes
+            && self.outcomes() == other.outcomes()
             && self.cells == other.cells
             && self.payoffs == other.payoffs
     }
@@ -159,17 +163,58 @@ impl NormalFormGame {
         payoffs: Vec<Vec<Rational>>,
     ) -> Result<Self, GameError> {
         let n = players.len();
-        let outcomes: Vec<Outcome> = payoffs
-            .into_iter()
-            .map(|p| Outcome {
-                label: String::new(),
-                payoffs: p,
-            })
-            .collect();
-        let cells = (0..outcomes.len()).map(Some).collect();
-        let g = Self::from_outcomes(players, strategies, outcomes, cells)?;
-        debug_assert_eq!(g.players.len(), n);
-        Ok(g)
+        let mut table = Vec::with_capacity(payoffs.len() * n);
+        for (k, p) in payoffs.into_iter().enumerate() {
+            if p.len() != n {
+                return Err(GameError::Invalid(format!(
+                    "outcome {} has {} payoffs, expected one per player ({})",
+                    k + 1,
+                    p.len(),
+                    n
+                )));
+            }
+            table.extend(p);
+        }
+        Self::from_table(players, strategies, table)
+    }
+
+    /// A game from its dense payoff table: `table[cell * n + player]`,
+    /// cells in Gambit order. Each cell gets its own unlabeled outcome, as
+    /// with [`NormalFormGame::from_payoffs`] (the outcome list is made from
+    /// the table when first asked for).
+    pub fn from_table(
+        players: Vec<String>,
+        strategies: Vec<Vec<String>>,
+        table: Vec<Rational>,
+    ) -> Result<Self, GameError> {
+        let n = players.len();
+        if strategies.len() != n {
+            return Err(GameError::Invalid(format!(
+                "{} players but strategy lists for {}",
+                n,
+                strategies.len()
+            )));
+        }
+        let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
+        let total = checked_profile_count(&shape)?;
+        if table.len() != total * n {
+            return Err(GameError::Invalid(format!(
+                "the table has {} cells but {} were given",
+                total,
+                table.len() / n.max(1)
+            )));
+        }
+        let rounded = Rounded::of(&table);
+        Ok(NormalFormGame {
+            title: String::new(),
+            comment: String::new(),
+            players,
+            strategies,
+            outcomes: OnceLock::new(),
+            cells: (0..total).map(Some).collect(),
+            payoffs: table,
+            rounded,
+        })
     }
 
     /// A game from an outcome list and the outcome of each cell (`None`
@@ -229,7 +274,7 @@ impl NormalFormGame {
             comment: String::new(),
             players,
             strategies,
-            outcomes,
+            outcomes: OnceLock::from(outcomes),
             cells,
             payoffs,
             rounded,
@@ -277,7 +322,15 @@ impl NormalFormGame {
         self.cells.len()
     }
     pub fn outcomes(&self) -> &[Outcome] {
-        &self.outcomes
+        self.outcomes.get_or_init(|| {
+            self.payoffs
+                .chunks(self.players.len().max(1))
+                .map(|p| Outcome {
+                    label: String::new(),
+                    payoffs: p.to_vec(),
+                })
+                .collect()
+        })
     }
     /// Outcome index of each cell (`None`: the null outcome).
     pub fn cells(&self) -> &[Option<usize>] {
@@ -428,7 +481,7 @@ impl NormalFormGame {
         let mut g = Self::from_outcomes(
             self.players.clone(),
             strategies,
-            self.outcomes.clone(),
+            self.outcomes().to_vec(),
             cells,
         )?;
         g.title = self.title.clone();

@@ -176,7 +176,7 @@ impl ExtensiveGame {
             .iter()
             .map(|ss| ss.iter().map(|s| s.label.clone()).collect())
             .collect();
-        let mut g = NormalFormGame::from_payoffs(self.players().to_vec(), labels, table)?;
+        let mut g = NormalFormGame::from_table(self.players().to_vec(), labels, table)?;
         g.title = self.title.clone();
         g.comment = self.comment.clone();
         Ok(g)
@@ -427,7 +427,7 @@ fn small_payoff_table(
     game: &ExtensiveGame,
     leaves: &mut LeafCells<'_>,
     cells: usize,
-) -> Option<Vec<Vec<Rational>>> {
+) -> Option<Vec<Rational>> {
     let n = game.num_players();
     let nodes = game.nodes();
     // Reach probability (chance moves only) of each node, reduced, and
@@ -532,12 +532,7 @@ fn small_payoff_table(
     if d <= 0 {
         return None;
     }
-    Some(
-        table
-            .chunks(n.max(1))
-            .map(|c| c.iter().map(|&x| reduced(x, d)).collect())
-            .collect(),
-    )
+    Some(table.iter().map(|&x| reduced(x, d)).collect())
 }
 
 /// `x / d` as a reduced rational (`d > 0`).
@@ -574,7 +569,7 @@ fn big_payoff_table(
     game: &ExtensiveGame,
     leaves: &mut LeafCells<'_>,
     cells: usize,
-) -> Vec<Vec<Rational>> {
+) -> Vec<Rational> {
     let n = game.num_players();
     let mut table = Table::Small(vec![0i128; cells * n]);
 
@@ -651,18 +646,11 @@ fn big_payoff_table(
     });
     let d = l_out * p_den;
     match (table, d.to_i128()) {
-        (Table::Small(t), Some(d)) if d > 0 => t
-            .chunks(n.max(1))
-            .map(|c| c.iter().map(|&x| reduced(x, d)).collect())
-            .collect(),
+        (Table::Small(t), Some(d)) if d > 0 => t.iter().map(|&x| reduced(x, d)).collect(),
         (t, _) => t
             .into_big()
-            .chunks(n.max(1))
-            .map(|c| {
-                c.iter()
-                    .map(|x| Rational::new(x.clone(), d.clone()))
-                    .collect()
-            })
+            .into_iter()
+            .map(|x| Rational::new(x, d.clone()))
             .collect(),
     }
 }
@@ -809,8 +797,8 @@ t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
     fn both_tables(
         g: &crate::extensive::ExtensiveGame,
     ) -> (
-        Option<Vec<Vec<crate::number::Rational>>>,
-        Vec<Vec<crate::number::Rational>>,
+        Option<Vec<crate::number::Rational>>,
+        Vec<crate::number::Rational>,
     ) {
         let strategies = g.reduced_strategies().unwrap();
         let n = g.num_players();
@@ -874,8 +862,9 @@ t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
             }
             // The public conversion gives the same payoffs.
             let nf = g.reduced_normal_form().unwrap();
-            for (c, cell) in b.iter().enumerate() {
-                assert_eq!(nf.payoffs_at(c), cell.as_slice(), "{}", p.display());
+            let n = g.num_players();
+            for (c, cell) in b.chunks(n).enumerate() {
+                assert_eq!(nf.payoffs_at(c), cell, "{}", p.display());
             }
         }
         assert!(
@@ -900,7 +889,8 @@ t "" 4 "" { -699999999999999999999999999999999999999/7, 4 }
         let g = read_efg(src, "big.efg").unwrap();
         let (s, b) = both_tables(&g);
         assert!(s.is_none());
-        assert_eq!(b.len(), 2);
+        // Two cells (player 1's strategies x, y), two payoffs each.
+        assert_eq!(b.len(), 4);
     }
 
     proptest::proptest! {
