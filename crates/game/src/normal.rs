@@ -119,6 +119,21 @@ impl PartialEq for NormalFormGame {
 
 impl Eq for NormalFormGame {}
 
+/// Number of cells of a game of `n` players with these strategy lists, or
+/// an error when the lists are not one per player or the table is too
+/// large.
+fn cell_count(n: usize, strategies: &[Vec<String>]) -> Result<usize, GameError> {
+    if strategies.len() != n {
+        return Err(GameError::Invalid(format!(
+            "{} players but strategy lists for {}",
+            n,
+            strategies.len()
+        )));
+    }
+    let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
+    checked_profile_count(&shape)
+}
+
 /// Number of pure profiles of a game with these strategy counts, or an error
 /// if it is zero-sized or larger than [`MAX_PROFILES`].
 pub fn checked_profile_count(shape: &[usize]) -> Result<usize, GameError> {
@@ -188,20 +203,12 @@ impl NormalFormGame {
         table: Vec<Rational>,
     ) -> Result<Self, GameError> {
         let n = players.len();
-        if strategies.len() != n {
-            return Err(GameError::Invalid(format!(
-                "{} players but strategy lists for {}",
-                n,
-                strategies.len()
-            )));
-        }
-        let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
-        let total = checked_profile_count(&shape)?;
+        let total = cell_count(n, &strategies)?;
         if table.len() != total * n {
             return Err(GameError::Invalid(format!(
-                "the table has {} cells but {} were given",
-                total,
-                table.len() / n.max(1)
+                "the table has {total} cells of {n} payoffs ({} numbers) but {} numbers were given",
+                total * n,
+                table.len()
             )));
         }
         let rounded = Rounded::of(&table);
@@ -226,15 +233,7 @@ impl NormalFormGame {
         cells: Vec<Option<usize>>,
     ) -> Result<Self, GameError> {
         let n = players.len();
-        if strategies.len() != n {
-            return Err(GameError::Invalid(format!(
-                "{} players but strategy lists for {}",
-                n,
-                strategies.len()
-            )));
-        }
-        let shape: Vec<usize> = strategies.iter().map(|s| s.len()).collect();
-        let total = checked_profile_count(&shape)?;
+        let total = cell_count(n, &strategies)?;
         if cells.len() != total {
             return Err(GameError::Invalid(format!(
                 "the table has {} cells but {} were given",
@@ -568,6 +567,52 @@ mod tests {
             payoffs,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_game_from_its_table_is_the_game_from_its_outcomes() {
+        let g = selten();
+        let players = g.players().to_vec();
+        let strategies = g.strategies().to_vec();
+        let table: Vec<Rational> = (0..g.num_profiles())
+            .flat_map(|c| g.payoffs_at(c).to_vec())
+            .collect();
+        let t =
+            NormalFormGame::from_table(players.clone(), strategies.clone(), table.clone()).unwrap();
+        // The outcome list is made on demand: one unlabeled outcome per cell.
+        assert_eq!(t.outcomes().len(), 6);
+        assert!(t.outcomes().iter().all(|o| o.label.is_empty()));
+        assert_eq!(t, g);
+        assert_eq!(t.payoff_table_f64(), g.payoff_table_f64());
+        let err = NormalFormGame::from_table(players, strategies, table[1..].to_vec())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("12 numbers") && err.contains("11 numbers"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_f64_table_and_range_are_the_exact_ones_rounded() {
+        let q = |n: i64, d: i64| Rational::new(BigInt::from(n), BigInt::from(d));
+        let big = Rational::from_integer(BigInt::from(10).pow(20) + 1);
+        for (vals, bound) in [
+            (vec![r(3), r(-5), r(7), r(0)], Some(7u64)),
+            (vec![q(1, 3), r(-5), q(22, 7), r(2)], None),
+            (vec![big.clone(), r(1), -big, r(0)], None),
+        ] {
+            let g = game_of(vals.clone());
+            let want: Vec<u64> = vals.iter().map(|v| v.to_f64().to_bits()).collect();
+            let have: Vec<u64> = g.payoff_table_f64().iter().map(|v| v.to_bits()).collect();
+            assert_eq!(have, want);
+            let (lo, hi) = g.payoff_range();
+            let (flo, fhi, frange) = g.payoff_range_f64();
+            assert_eq!(flo.to_bits(), lo.to_f64().to_bits());
+            assert_eq!(fhi.to_bits(), hi.to_f64().to_bits());
+            assert_eq!(frange.to_bits(), (&hi - &lo).to_f64().to_bits());
+            assert_eq!(g.integer_payoff_bound(), bound);
+        }
     }
 
     #[test]
