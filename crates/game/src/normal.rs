@@ -64,32 +64,21 @@ struct Rounded {
 impl Rounded {
     fn of(payoffs: &[Rational]) -> Self {
         let table: Vec<f64> = payoffs.iter().map(crate::number::rational_to_f64).collect();
-        let mut bounds: Option<(i64, i64)> = None;
-        let mut integers = true;
-        let mut integer_bound = 0u64;
-        for v in payoffs {
-            match integer(v) {
-                Some(i) => {
-                    integer_bound = integer_bound.max(i.unsigned_abs());
-                    bounds = Some(match bounds {
-                        None => (i, i),
-                        Some((lo, hi)) => (lo.min(i), hi.max(i)),
-                    });
-                }
-                None => {
-                    integers = false;
-                    break;
-                }
-            }
-        }
-        let small = |b: (i64, i64)| b.0.abs() <= EXACT_INT && b.1.abs() <= EXACT_INT;
+        // The smallest and largest payoff when every payoff is an integer
+        // that fits `i64` (`Some(None)`: no payoffs); `None` otherwise.
+        let bounds: Option<Option<(i64, i64)>> =
+            payoffs.iter().try_fold(None, |b: Option<(i64, i64)>, v| {
+                let i = integer(v)?;
+                Some(Some(b.map_or((i, i), |(lo, hi)| (lo.min(i), hi.max(i)))))
+            });
+        let exact = |x: i64| x.unsigned_abs() <= EXACT_INT.unsigned_abs();
         let range = match bounds {
+            Some(None) => (0.0, 0.0, 0.0),
             // |lo|, |hi| ≤ 2^53, so hi - lo fits in i64; at most 2^53 it
             // is exact in f64 too (else the general path).
-            Some((lo, hi)) if integers && small((lo, hi)) && hi - lo <= EXACT_INT => {
+            Some(Some((lo, hi))) if exact(lo) && exact(hi) && hi - lo <= EXACT_INT => {
                 (lo as f64, hi as f64, (hi - lo) as f64)
             }
-            None if integers => (0.0, 0.0, 0.0),
             _ => {
                 let (lo, hi) = range_near(payoffs, &table);
                 let d = &hi - &lo;
@@ -99,7 +88,8 @@ impl Rounded {
         Rounded {
             table,
             range,
-            integer_bound: integers.then_some(integer_bound),
+            integer_bound: bounds
+                .map(|b| b.map_or(0, |(lo, hi)| lo.unsigned_abs().max(hi.unsigned_abs()))),
         }
     }
 }
@@ -439,8 +429,9 @@ impl NormalFormGame {
     /// Smallest payoff, largest payoff and their difference, each the
     /// nearest `f64` of the exact number: bit for bit
     /// `(lo.to_f64(), hi.to_f64(), (hi - lo).to_f64())` with
-    /// `(lo, hi) =` [`Self::payoff_range`], without big-rational arithmetic
-    /// when every payoff is an integer of magnitude at most 2^53.
+    /// `(lo, hi) =` [`Self::payoff_range`], computed when the game was built
+    /// (without big-rational arithmetic when every payoff is an integer of
+    /// magnitude at most 2^53).
     pub fn payoff_range_f64(&self) -> (f64, f64, f64) {
         self.rounded.range
     }
@@ -601,6 +592,8 @@ mod tests {
             (vec![r(3), r(-5), r(7), r(0)], Some(7u64)),
             (vec![q(1, 3), r(-5), q(22, 7), r(2)], None),
             (vec![big.clone(), r(1), -big, r(0)], None),
+            // The most negative i64: its magnitude is 2^63.
+            (vec![r(i64::MIN), r(1), r(2), r(0)], Some(1u64 << 63)),
         ] {
             let g = game_of(vals.clone());
             let want: Vec<u64> = vals.iter().map(|v| v.to_f64().to_bits()).collect();
